@@ -1,0 +1,56 @@
+"""Plain data shared by the pure core and the adapters: entries, matches, statuses.
+
+Nothing here does I/O; every type is frozen so it can cross threads and be cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Status = Literal["expected", "signed", "ratified", "in_force"]
+# Order matters: a topic's status only ever moves forward along this list.
+STATUS_ORDER: tuple[Status, ...] = ("expected", "signed", "ratified", "in_force")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One parsed feed entry, HTML already stripped, dates already in UTC."""
+
+    feed: str  # the feed's display name (config `name`, else its host)
+    feed_url: str
+    title: str
+    link: str | None
+    summary: str
+    published: datetime | None = None
+    guid: str | None = None
+    lang: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The text the matcher reads: title, then summary."""
+        return f"{self.title}\n{self.summary}" if self.summary else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class WatchHit:
+    """A subscriber watch that matched: its opaque key and the query text."""
+
+    key: object
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """What the matcher found in one entry."""
+
+    topics: tuple[str, ...] = ()
+    watches: tuple[WatchHit, ...] = ()
+    terms: tuple[str, ...] = ()  # surface forms from the entry text, for highlighting
+    status: Status | None = None
+    topic_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.topics or self.watches)
