@@ -1,0 +1,110 @@
+"""Text normalisation, tokenising and stemming shared by the query language and the matcher.
+
+One function decides what a "word" is, so queries and entries always agree.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Quote, apostrophe and dash variants collapse to one ASCII form each, so a query typed
+# on a phone matches text set by a news agency's CMS.
+_TRANSLATE = str.maketrans(
+    {
+        "ё": "е",
+        "«": '"', "»": '"', "„": '"', "“": '"', "”": '"', "‟": '"', "″": '"',
+        "‘": "'", "’": "'", "‚": "'", "‛": "'", "ʼ": "'", "ʹ": "'", "`": "'", "´": "'",
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+        "\u00ad": None,  # soft hyphen: invisible, must not split words
+        "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+    }
+)
+
+# A word is a run of letters/digits; an apostrophe inside a word (Belarusian сям'я,
+# Ukrainian м'ясо, English Belarus's) is dropped rather than splitting it.
+_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_TAG_RE = re.compile(r"<[^>]{0,2000}>")
+_SPACE_RE = re.compile(r"\s+")
+
+_BE_UK_LETTERS = frozenset("іїєґў")
+_DE_LETTERS = frozenset("äöüß")
+
+# Belarusian and Ukrainian have no Snowball stemmer; a longest-suffix strip with a
+# minimum stem length is enough for matching inflections of news vocabulary.
+_BE_UK_SUFFIXES = tuple(
+    sorted(
+        """
+        ямі амі ями ами ого ому ими іми ыми ых іх их ага аму ая ое ае ую ыя ія ые
+        ай яй ой ою ею ей ым ім ом ем ам ям ах ях ох ех ую юю
+        ові еві ів ов ев ою ею
+        ь а я о е у ю ы і и й ї є
+        """.split(),
+        key=len,
+        reverse=True,
+    )
+)
+_MIN_STEM = 3
+
+_en = snowballstemmer.stemmer("english")
+_ru = snowballstemmer.stemmer("russian")
+_de = snowballstemmer.stemmer("german")
+
+
+def normalize(text: str) -> str:
+    """NFKC, casefold, ё→е, unified quotes and dashes, collapsed whitespace."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLATE)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def strip_html(text: str) -> str:
+    """Tags removed, entities decoded, whitespace collapsed. Not a sanitiser: text only."""
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    return _SPACE_RE.sub(" ", html.unescape(text)).strip()
+
+
+def words(normalized: str) -> list[tuple[str, int, int]]:
+    """Words of already-normalised text with their (start, end) offsets."""
+    out = []
+    for m in _WORD_RE.finditer(normalized):
+        word = m.group()
+        if "'" in word:
+            # English possessive: Belarus's -> belarus; elsewhere the apostrophe is spelling.
+            word = word[:-2] if word.endswith("'s") else word
+            word = word.replace("'", "")
+        out.append((word, m.start(), m.end()))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The matching key of one normalised word: its stem in the word's own language."""
+    if not word.isalpha():
+        return word
+    first = word[0]
+    if "a" <= first <= "z" or first in _DE_LETTERS:
+        if any(ch in _DE_LETTERS for ch in word):
+            return str(_de.stemWord(word))
+        return str(_en.stemWord(word))
+    if "\u0400" <= first <= "\u04ff":
+        if any(ch in _BE_UK_LETTERS for ch in word):
+            return _strip_be_uk(word)
+        return str(_ru.stemWord(word))
+    return word
+
+
+def _strip_be_uk(word: str) -> str:
+    for suffix in _BE_UK_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> list[str]:
+    """Normalise raw text and return the stem of every word, in order."""
+    return [stem(w) for w, _, _ in words(normalize(text))]
