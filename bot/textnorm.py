@@ -38,12 +38,7 @@ _DE_LETTERS = frozenset("äöüß")
 # minimum stem length is enough for matching inflections of news vocabulary.
 _BE_UK_SUFFIXES = tuple(
     sorted(
-        """
-        ямі амі ями ами ого ому ими іми ыми ых іх их ага аму ая ое ае ую ыя ія ые
-        ай яй ой ою ею ей ым ім ом ем ам ям ах ях ох ех ую юю
-        ові еві ів ов ев ою ею
-        ь а я о е у ю ы і и й ї є
-        """.split(),
+        ["ямі", "амі", "ями", "ами", "ого", "ому", "ими", "іми", "ыми", "ых", "іх", "их", "ага", "аму", "ая", "ое", "ае", "ую", "ыя", "ія", "ые", "ай", "яй", "ой", "ою", "ею", "ей", "ым", "ім", "ом", "ем", "ам", "ям", "ах", "ях", "ох", "ех", "ую", "юю", "ові", "еві", "ів", "ов", "ев", "ою", "ею", "ь", "а", "я", "о", "е", "у", "ю", "ы", "і", "и", "й", "ї", "є"],
         key=len,
         reverse=True,
     )
@@ -75,7 +70,7 @@ def words(normalized: str) -> list[tuple[str, int, int]]:
         word = m.group()
         if "'" in word:
             # English possessive: Belarus's -> belarus; elsewhere the apostrophe is spelling.
-            word = word[:-2] if word.endswith("'s") else word
+            word = word.removesuffix("'s")
             word = word.replace("'", "")
         out.append((word, m.start(), m.end()))
     return out

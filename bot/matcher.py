@@ -1,0 +1,218 @@
+"""Compiles topics and watches into one anchor index and matches entries against it.
+
+Pure: no I/O, no clock. Each query is filed under the words it cannot match without, so
+an entry only evaluates queries whose anchor words it contains.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.model import MatchResult, Status, WatchHit
+from bot.query import And, Near, Node, Not, Or, Phrase, Query, Term
+from bot.textnorm import normalize, stem, strip_html, words
+
+Anchor = tuple[bool, str]  # (is_prefix, key)
+StatusFn = Callable[[str, str], Status | None]
+
+
+class Doc:
+    """An entry's text prepared once for evaluating many queries."""
+
+    __slots__ = ("_positions", "_prefix_cache", "stems", "words")
+
+    def __init__(self, text: str) -> None:
+        self.words = [w for w, _, _ in words(normalize(text))]
+        self.stems = [stem(w) for w in self.words]
+        positions: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(self.stems):
+            positions[s].append(i)
+        self._positions = positions
+        self._prefix_cache: dict[str, list[int]] = {}
+
+    def positions(self, term: Term) -> list[int]:
+        if not term.prefix:
+            return self._positions.get(term.key, [])
+        hit = self._prefix_cache.get(term.key)
+        if hit is None:
+            hit = [i for i, w in enumerate(self.words) if w.startswith(term.key)]
+            self._prefix_cache[term.key] = hit
+        return hit
+
+
+def _spans(node: Node, doc: Doc) -> list[tuple[int, int]]:
+    """(first, last) word positions where a term, phrase or OR-group of them occurs."""
+    if isinstance(node, Or):
+        return [span for child in node.children for span in _spans(child, doc)]
+    if isinstance(node, Term):
+        return [(p, p) for p in doc.positions(node)]
+    assert isinstance(node, Phrase)
+    first, *rest = node.terms
+    out = []
+    for start in doc.positions(first):
+        if all(start + k + 1 in doc.positions(t) for k, t in enumerate(rest)):
+            out.append((start, start + len(rest)))
+    return out
+
+
+def evaluate(node: Node, doc: Doc, hits: set[int]) -> bool:
+    """Does the node match the doc? Positions of matched positive terms go into `hits`."""
+    if isinstance(node, (Term, Phrase)):
+        spans = _spans(node, doc)
+        for a, b in spans:
+            hits.update(range(a, b + 1))
+        return bool(spans)
+    if isinstance(node, Near):
+        return _near(node, doc, hits)
+    if isinstance(node, Not):
+        return not evaluate(node.child, doc, set())
+    if isinstance(node, And):
+        local: set[int] = set()
+        if all(evaluate(c, doc, local) for c in node.children):
+            hits.update(local)
+            return True
+        return False
+    matched = False
+    for child in node.children:  # no short-cut: every matching branch explains the hit
+        matched = evaluate(child, doc, hits) or matched
+    return matched
+
+
+def _near(node: Near, doc: Doc, hits: set[int]) -> bool:
+    found = False
+    for a1, b1 in _spans(node.left, doc):
+        for a2, b2 in _spans(node.right, doc):
+            # Words strictly between the two spans; overlapping spans are not "near".
+            gap = a2 - b1 - 1 if a2 > b1 else a1 - b2 - 1
+            if 0 <= gap < node.distance:
+                hits.update(range(a1, b1 + 1))
+                hits.update(range(a2, b2 + 1))
+                found = True
+    return found
+
+
+def anchors(node: Node) -> frozenset[Anchor] | None:
+    """Terms of which at least one must occur for the node to match; None if unanchorable."""
+    if isinstance(node, Term):
+        return frozenset({(node.prefix, node.key)})
+    if isinstance(node, Phrase):
+        # Any word of a phrase is required; the longest is usually the rarest.
+        best = max(node.terms, key=lambda t: (not t.prefix, len(t.key)))
+        return frozenset({(best.prefix, best.key)})
+    if isinstance(node, Near):
+        return anchors(node.left)
+    if isinstance(node, Not):
+        return None
+    options = [anchors(c) for c in node.children]
+    if isinstance(node, Or):
+        if any(o is None for o in options):
+            return None
+        return frozenset().union(*(o for o in options if o is not None))
+    usable = [o for o in options if o is not None]
+    return min(usable, key=lambda o: (len(o), -min(len(k) for _, k in o))) if usable else None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRule:
+    """One query of a topic; with a window it only counts for entries published inside it."""
+
+    topic_id: str
+    query: Query
+    window: tuple[datetime, datetime] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    owner: tuple[str, Hashable]  # ("topic", id) or ("watch", key)
+    query: Query
+    window: tuple[datetime, datetime] | None = None
+
+    def active(self, at: datetime | None) -> bool:
+        if self.window is None:
+            return True
+        # An undated entry cannot prove it falls inside the window.
+        return at is not None and self.window[0] <= at < self.window[1]
+
+
+class Matcher:
+    """All topics and watches compiled into an anchor index."""
+
+    def __init__(
+        self,
+        topics: Sequence[TopicRule] = (),
+        watches: Iterable[tuple[Hashable, Query]] = (),
+        status_fn: StatusFn | None = None,
+    ) -> None:
+        self._compiled: list[_Compiled] = []
+        self._exact: dict[str, list[int]] = defaultdict(list)
+        self._prefix: dict[str, list[int]] = defaultdict(list)
+        self._topic_order = list(dict.fromkeys(rule.topic_id for rule in topics))
+        self._status_fn = status_fn
+        for rule in topics:
+            self._add(_Compiled(("topic", rule.topic_id), rule.query, rule.window))
+        for key, q in watches:
+            self._add(_Compiled(("watch", key), q))
+        self._prefix_lengths = sorted({len(k) for k in self._prefix})
+
+    def _add(self, compiled: _Compiled) -> None:
+        idx = len(self._compiled)
+        self._compiled.append(compiled)
+        found = anchors(compiled.query.root)
+        if found is None:  # parse_query rejects these; keep them findable anyway
+            self._exact[""].append(idx)
+            return
+        for is_prefix, key in found:
+            (self._prefix if is_prefix else self._exact)[key].append(idx)
+
+    def __len__(self) -> int:
+        return len(self._compiled)
+
+    def candidates(self, doc: Doc) -> list[int]:
+        found: set[int] = set(self._exact.get("", ()))
+        for s in set(doc.stems):
+            found.update(self._exact.get(s, ()))
+        if self._prefix_lengths:
+            for w in set(doc.words):
+                for n in self._prefix_lengths:
+                    if n > len(w):
+                        break
+                    found.update(self._prefix.get(w[:n], ()))
+        return sorted(found)
+
+    def match(self, title: str, summary: str = "", at: datetime | None = None) -> MatchResult:
+        """Match one entry (title plus summary, HTML stripped here) published at `at`."""
+        title, summary = strip_html(title), strip_html(summary)
+        doc = Doc(f"{title}\n{summary}")
+        topics: dict[str, set[int]] = {}
+        watches: list[WatchHit] = []
+        all_hits: set[int] = set()
+        for idx in self.candidates(doc):
+            compiled = self._compiled[idx]
+            hits: set[int] = set()
+            if not compiled.active(at) or not evaluate(compiled.query.root, doc, hits):
+                continue
+            all_hits |= hits
+            kind, key = compiled.owner
+            if kind == "topic":
+                topics.setdefault(str(key), set()).update(hits)
+            elif all(w.key != key for w in watches):
+                watches.append(WatchHit(key, compiled.query.text))
+        ordered = [t for t in self._topic_order if t in topics]
+        status = self._status_fn(title, summary) if ordered and self._status_fn else None
+        return MatchResult(
+            topics=tuple(ordered),
+            watches=tuple(watches),
+            terms=_surface(doc, all_hits),
+            status=status,
+            topic_terms={t: _surface(doc, topics[t]) for t in ordered},
+        )
+
+
+def _surface(doc: Doc, hits: set[int]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for i in sorted(hits):
+        seen.setdefault(doc.words[i], None)
+    return tuple(seen)

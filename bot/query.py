@@ -1,0 +1,266 @@
+"""The query language shared by tracked topics and subscribers' watched keywords.
+
+Parses `words "exact phrases" OR NOT -word (groups) prefix* a NEAR/3 b` into a small AST.
+No user text ever becomes a regex: cost is bounded by length, term and depth limits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.textnorm import normalize, stem, words
+
+MAX_LENGTH = 300
+MAX_TERMS = 20
+MAX_DEPTH = 8
+MAX_NEAR = 20
+MIN_PREFIX = 3  # a shorter prefix would match half the dictionary
+
+
+class QueryError(Exception):
+    """A malformed query: what went wrong and at which character (0-based)."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+    def __str__(self) -> str:
+        return f"{self.message} (at character {self.position + 1})"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    word: str  # normalised surface word as written
+    key: str  # stem, or the raw prefix for wildcards
+    prefix: bool = False
+
+    def __str__(self) -> str:
+        return self.word + ("*" if self.prefix else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    terms: tuple[Term, ...]
+
+    def __str__(self) -> str:
+        return '"' + " ".join(str(t) for t in self.terms) + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    left: Term | Phrase | Or  # an Or here holds only terms and phrases
+    right: Term | Phrase | Or
+    distance: int
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+Node = Term | Phrase | Near | Not | And | Or
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: the source text and its tree."""
+
+    text: str
+    root: Node
+
+
+_TOKEN_RE = re.compile(
+    r'(?P<space>\s+)|(?P<lpar>\()|(?P<rpar>\))|(?P<quote>")'
+    r"|(?P<near>NEAR/\d*)|(?P<word>[^\s()\"]+)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # lpar rpar phrase near op word
+    text: str
+    pos: int
+
+
+def _lex(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i = 0
+    while i < len(text):
+        m = _TOKEN_RE.match(text, i)
+        assert m is not None  # the word alternative matches any non-space char
+        kind = m.lastgroup or "word"
+        if kind == "quote":
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise QueryError("unclosed quote", i)
+            toks.append(_Tok("phrase", text[i + 1 : end], i))
+            i = end + 1
+            continue
+        if kind == "word" and m.group() in ("AND", "OR", "NOT"):
+            kind = "op"
+        if kind != "space":
+            toks.append(_Tok(kind, m.group(), i))
+        i = m.end()
+    return toks
+
+
+class _Parser:
+    def __init__(self, text: str, max_terms: int) -> None:
+        self.text = text
+        self.toks = _lex(text)
+        self.i = 0
+        self.terms = 0
+        self.max_terms = max_terms
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def parse(self) -> Node:
+        if not self.toks:
+            raise QueryError("the query is empty", 0)
+        node = self.or_expr(0)
+        tok = self.peek()
+        if tok is not None:
+            raise QueryError("unexpected ')'" if tok.kind == "rpar" else f"unexpected {tok.text!r}", tok.pos)
+        return node
+
+    def or_expr(self, depth: int) -> Node:
+        parts = [self.and_expr(depth)]
+        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text == "OR":
+            self.take()
+            if self.peek() is None or self.peek().kind == "rpar":  # type: ignore[union-attr]
+                raise QueryError("OR needs a term after it", tok.pos)
+            parts.append(self.and_expr(depth))
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def and_expr(self, depth: int) -> Node:
+        parts = [self.unary(depth)]
+        while (tok := self.peek()) is not None and not (tok.kind == "rpar" or tok.text == "OR"):
+            if tok.kind == "op" and tok.text == "AND":
+                self.take()
+                if self.peek() is None:
+                    raise QueryError("AND needs a term after it", tok.pos)
+            parts.append(self.unary(depth))
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def unary(self, depth: int) -> Node:
+        tok = self.peek()
+        if tok is not None and tok.kind == "op" and tok.text == "NOT":
+            self.take()
+            if self.peek() is None:
+                raise QueryError("NOT needs a term after it", tok.pos)
+            return Not(self.unary(depth))
+        if tok is not None and tok.kind == "word" and tok.text.startswith("-") and len(tok.text) > 1:
+            self.toks[self.i] = _Tok("word", tok.text[1:], tok.pos + 1)
+            return Not(self.unary(depth))
+        return self.near(depth)
+
+    def near(self, depth: int) -> Node:
+        left = self.primary(depth)
+        while (tok := self.peek()) is not None and tok.kind == "near":
+            self.take()
+            distance = int(tok.text[5:] or 5)
+            if not 1 <= distance <= MAX_NEAR:
+                raise QueryError(f"NEAR distance must be 1..{MAX_NEAR}", tok.pos)
+            right = self.primary(depth)
+            if not _nearable(left) or not _nearable(right):
+                raise QueryError("NEAR joins words, phrases or (a OR b) groups of them", tok.pos)
+            left = Near(left, right, distance)  # type: ignore[arg-type]
+        return left
+
+    def primary(self, depth: int) -> Node:
+        tok = self.peek()
+        if tok is None:
+            raise QueryError("a term is missing at the end", len(self.text))
+        self.take()
+        if tok.kind == "lpar":
+            if depth >= MAX_DEPTH:
+                raise QueryError(f"parentheses nest deeper than {MAX_DEPTH}", tok.pos)
+            if (nxt := self.peek()) is not None and nxt.kind == "rpar":
+                raise QueryError("empty parentheses", tok.pos)
+            node = self.or_expr(depth + 1)
+            close = self.peek()
+            if close is None or close.kind != "rpar":
+                raise QueryError("unbalanced parenthesis: '(' is never closed", tok.pos)
+            self.take()
+            return node
+        if tok.kind == "rpar":
+            raise QueryError("unbalanced parenthesis: ')' without '('", tok.pos)
+        if tok.kind == "phrase":
+            return self.phrase(tok)
+        if tok.kind in ("op", "near"):
+            raise QueryError(f"{tok.text} needs a term before it", tok.pos)
+        return self.word(tok)
+
+    def word(self, tok: _Tok) -> Term | Phrase:
+        raw = tok.text
+        prefix = raw.endswith("*")
+        body = raw.rstrip("*")
+        if "*" in body:
+            raise QueryError("'*' is only allowed at the end of a word", tok.pos + body.index("*"))
+        found = words(normalize(body))
+        if not found:
+            raise QueryError(f"{raw!r} has no letters or digits", tok.pos)
+        terms = [self.term(w, tok.pos, prefix and i == len(found) - 1) for i, (w, _, _) in enumerate(found)]
+        # "Russia-Belarus" is written as one word but is two: match it as a phrase.
+        return terms[0] if len(terms) == 1 else Phrase(tuple(terms))
+
+    def phrase(self, tok: _Tok) -> Node:
+        terms: list[Term] = []
+        for raw in tok.text.split():
+            part = self.word(_Tok("word", raw, tok.pos))
+            terms.extend(part.terms if isinstance(part, Phrase) else (part,))
+        if not terms:
+            raise QueryError("empty phrase", tok.pos)
+        return terms[0] if len(terms) == 1 else Phrase(tuple(terms))
+
+    def term(self, word: str, pos: int, prefix: bool) -> Term:
+        self.terms += 1
+        if self.terms > self.max_terms:
+            raise QueryError(f"too many terms (the limit is {self.max_terms})", pos)
+        if prefix and len(word) < MIN_PREFIX:
+            raise QueryError(f"a wildcard needs at least {MIN_PREFIX} letters before '*'", pos)
+        return Term(word, word if prefix else stem(word), prefix)
+
+
+def parse_query(text: str, *, max_length: int = MAX_LENGTH, max_terms: int = MAX_TERMS) -> Query:
+    """Parse a query or raise QueryError saying what is wrong and where."""
+    if len(text) > max_length:
+        raise QueryError(f"the query is longer than {max_length} characters", max_length)
+    root = _Parser(text, max_terms).parse()
+    if not _has_positive(root):
+        raise QueryError("the query needs at least one word that must appear, not only NOT terms", 0)
+    return Query(text.strip(), root)
+
+
+def _nearable(node: Node) -> bool:
+    if isinstance(node, Or):
+        return all(isinstance(c, (Term, Phrase)) for c in node.children)
+    return isinstance(node, (Term, Phrase))
+
+
+def _has_positive(node: Node) -> bool:
+    if isinstance(node, (Term, Phrase, Near)):
+        return True
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, And):
+        return any(_has_positive(c) for c in node.children)
+    return all(_has_positive(c) for c in node.children)
