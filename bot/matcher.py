@@ -85,9 +85,9 @@ def _near(node: Near, doc: Doc, hits: set[int]) -> bool:
     found = False
     for a1, b1 in _spans(node.left, doc):
         for a2, b2 in _spans(node.right, doc):
-            # Words strictly between the two spans; overlapping spans are not "near".
+            # NEAR/n allows at most n words between the spans; overlapping spans are not "near".
             gap = a2 - b1 - 1 if a2 > b1 else a1 - b2 - 1
-            if 0 <= gap < node.distance:
+            if 0 <= gap <= node.distance:
                 hits.update(range(a1, b1 + 1))
                 hits.update(range(a2, b2 + 1))
                 found = True

@@ -138,7 +138,9 @@ class _Parser:
         node = self.or_expr(0)
         tok = self.peek()
         if tok is not None:
-            raise QueryError("unexpected ')'" if tok.kind == "rpar" else f"unexpected {tok.text!r}", tok.pos)
+            if tok.kind == "rpar":
+                raise QueryError("unbalanced parenthesis: ')' without '('", tok.pos)
+            raise QueryError(f"unexpected {tok.text!r}", tok.pos)
         return node
 
     def or_expr(self, depth: int) -> Node:
@@ -162,14 +164,16 @@ class _Parser:
 
     def unary(self, depth: int) -> Node:
         tok = self.peek()
+        if depth > MAX_DEPTH:
+            raise QueryError(f"NOT and parentheses nest deeper than {MAX_DEPTH}", tok.pos if tok else 0)
         if tok is not None and tok.kind == "op" and tok.text == "NOT":
             self.take()
             if self.peek() is None:
                 raise QueryError("NOT needs a term after it", tok.pos)
-            return Not(self.unary(depth))
+            return Not(self.unary(depth + 1))
         if tok is not None and tok.kind == "word" and tok.text.startswith("-") and len(tok.text) > 1:
             self.toks[self.i] = _Tok("word", tok.text[1:], tok.pos + 1)
-            return Not(self.unary(depth))
+            return Not(self.unary(depth + 1))
         return self.near(depth)
 
     def near(self, depth: int) -> Node:

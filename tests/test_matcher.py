@@ -1,0 +1,148 @@
+"""The matcher: every point of the query language against entry text, and the index."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.matcher import Doc, Matcher, TopicRule, anchors
+from bot.query import parse_query
+
+
+def watch_hits(query: str, text: str) -> bool:
+    m = Matcher(watches=[("w", parse_query(query))])
+    return bool(m.match(text).watches)
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "hit"),
+    [
+        ("Iran", "Talks with IRAN resume", True),
+        ("Iran", "Iranian delegation arrives", False),
+        ("Iran*", "Iranian delegation arrives", True),
+        ("iran", "Pre-Iran talks", True),
+        ("ёлка", "Новогодняя елка в Минске", True),
+        ("елка", "Новогодняя ЁЛКА в Минске", True),
+        ('"union state"', "the Union-State summit", True),
+        ('"union state"', "a state union", False),
+        ("ﬁnal", "the final text", True),  # NFKC folds the ﬁ ligature
+        ("Straße", "STRASSE closed", True),  # casefold
+        ('"Belarus\'s treaty"', "Belarus’s treaty signed", True),
+        ("minsk—moscow", "Minsk–Moscow pipeline", True),
+        ('"security guarantee"', "new security guarantees for Minsk", True),
+        ("security guarantee", "guarantees of security", True),
+        ('"security guarantee"', "guarantees of security", False),
+        ('"гарантии безопасности"', "договор о гарантиях безопасности", True),
+        ('"гарантии безопасности"', "гарантирует безопасность ядерного оружия", False),
+        ("договор", "договора, договором и договоре", True),
+        ("дамова", "паводле дамовы аб гарантыях", True),
+        ('"гарантії безпеки"', "угода про гарантії безпеки", True),
+        ("treaty -Ukraine", "Treaty on Belarus", True),
+        ("treaty -Ukraine", "Treaty on Ukraine", False),
+        ("treaty NOT (Ukraine OR Kyiv)", "Treaty signed in Kyiv", False),
+        ("(treaty OR pact) Belarus", "Belarus pact", True),
+        ("(treaty OR pact) Belarus", "Belarus deal", False),
+        ("concept NEAR/2 union", "concept of the union", True),
+        ("concept NEAR/1 union", "concept of the union", False),
+        ("union NEAR/2 concept", "concept of the union", True),
+        ('"security concept" NEAR/4 "union state"', "Security Concept of the Union State", True),
+        ("(putin OR путин) NEAR/3 (minsk OR минск)", "Путин прибыл в Минск", True),
+        ("Lukashenko", "<b>Lukashenko</b> &amp; Putin", True),
+        ("amp", "<b>Lukashenko</b> &amp; Putin", False),
+        ("2024", "summit of 2024", True),
+        ("25th", "the 25th anniversary", True),
+    ],
+    ids=[
+        "case-insensitive", "word-boundary", "prefix-wildcard", "hyphen-is-boundary",
+        "yo-in-query", "yo-in-text", "phrase-across-hyphen", "phrase-order", "nfkc-ligature",
+        "casefold-eszett", "curly-apostrophe", "dash-variants", "en-plural-in-phrase",
+        "en-and-any-order", "en-phrase-order", "ru-inflection-phrase", "ru-near-miss-verb",
+        "ru-cases", "be-inflection", "uk-inflection", "not-absent", "not-present",
+        "not-group", "or-group-hit", "or-group-miss", "near-within", "near-too-far",
+        "near-either-order", "near-phrases", "near-or-groups", "html-stripped",
+        "html-entities-not-words", "digits", "ordinal",
+    ],
+)
+def test_query_semantics(query: str, text: str, hit: bool) -> None:
+    assert watch_hits(query, text) is hit
+
+
+def test_result_lists_topics_watches_and_terms() -> None:
+    topics = [
+        TopicRule("treaty", parse_query('"security guarantee" belarus')),
+        TopicRule("concept", parse_query('"security concept"')),
+    ]
+    m = Matcher(topics, watches=[((7, 1), parse_query("minsk")), ((8, 2), parse_query("oil"))])
+    result = m.match("Belarus security guarantees signed", "Ceremony in <i>Minsk</i>")
+    assert result.topics == ("treaty",)
+    assert [w.key for w in result.watches] == [(7, 1)]
+    assert result.watches[0].query == "minsk"
+    assert set(result.terms) == {"belarus", "security", "guarantees", "minsk"}
+    assert result.topic_terms == {"treaty": ("belarus", "security", "guarantees")}
+
+
+def test_topic_with_several_queries_is_reported_once_in_config_order() -> None:
+    rules = [
+        TopicRule("b", parse_query("alpha")),
+        TopicRule("a", parse_query("beta")),
+        TopicRule("b", parse_query("gamma")),
+    ]
+    assert Matcher(rules).match("gamma beta alpha").topics == ("b", "a")
+
+
+def test_status_is_asked_only_for_topic_matches() -> None:
+    calls: list[str] = []
+
+    def status(title: str, summary: str) -> None:
+        calls.append(title)
+
+    m = Matcher([TopicRule("t", parse_query("treaty"))], [("w", parse_query("oil"))], status)
+    m.match("oil prices")
+    m.match("treaty signed")
+    assert calls == ["treaty signed"]
+
+
+WINDOW = (datetime(2024, 12, 1, tzinfo=UTC), datetime(2024, 12, 9, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("at", "hit"),
+    [
+        (datetime(2024, 12, 6, 12, tzinfo=UTC), True),
+        (datetime(2024, 12, 1, tzinfo=UTC), True),
+        (datetime(2024, 12, 9, tzinfo=UTC), False),
+        (datetime(2016, 1, 19, tzinfo=UTC), False),
+        (None, False),
+    ],
+    ids=["inside", "window-start", "window-end-exclusive", "years-before", "undated"],
+)
+def test_windowed_rules_use_publication_time(at: datetime | None, hit: bool) -> None:
+    m = Matcher([TopicRule("summit", parse_query('"state council"'), WINDOW)])
+    assert bool(m.match("State Council meets", at=at).topics) is hit
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("treaty", {(False, "treati")}),
+        ("iran*", {(True, "iran")}),
+        ('"security guarantee"', {(False, "guarante")}),
+        ("treaty OR pact", {(False, "treati"), (False, "pact")}),
+        ("treaty -ukraine", {(False, "treati")}),
+        ("(a1 OR b2) treaty", {(False, "treati")}),
+    ],
+    ids=["word", "prefix", "phrase-longest-word", "or-union", "and-skips-not", "and-picks-smallest"],
+)
+def test_anchors(query: str, expected: set[tuple[bool, str]]) -> None:
+    assert anchors(parse_query(query).root) == expected
+
+
+def test_candidates_grow_with_matching_queries_not_total_watches() -> None:
+    watches = [((i,), parse_query(f"word{i} OR term{i}x*")) for i in range(5000)]
+    watches.append((("target",), parse_query("summit minsk")))
+    m = Matcher(watches=watches)
+    doc = Doc("Summit in Minsk with word17 and term42x")
+    assert len(m.candidates(doc)) == 3  # summit/minsk, word17, term42*
+    hits = {w.key for w in m.match("Summit in Minsk with word17 and term42x").watches}
+    assert hits == {("target",), (17,), (42,)}

@@ -1,0 +1,118 @@
+"""The query parser: accepted syntax, limits, and errors that say what and where."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.query import And, Near, Not, Or, Phrase, QueryError, Term, parse_query
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Iran", "Term"),
+        ("Iran*", "Term"),
+        ('"security guarantees"', "Phrase"),
+        ("treaty Belarus", "And"),
+        ("treaty AND Belarus", "And"),
+        ("treaty OR pact", "Or"),
+        ("treaty -Ukraine", "And"),
+        ("treaty NOT Ukraine", "And"),
+        ("(treaty OR pact) Belarus", "And"),
+        ("concept NEAR/3 union", "Near"),
+        ("(putin OR путин) NEAR/5 (minsk OR минск)", "Near"),
+        ("Russia-Belarus", "Phrase"),
+        ("«гарантии безопасности»", "And"),  # guillemets are not query quotes: two words
+    ],
+    ids=[
+        "word", "prefix", "phrase", "implicit-and", "explicit-and", "or", "minus-not",
+        "not-keyword", "group", "near", "near-or-groups", "hyphenated-word-is-phrase",
+        "guillemets-are-words",
+    ],
+)
+def test_parses(text: str, expected: str) -> None:
+    assert type(parse_query(text).root).__name__ == expected
+
+
+def test_tree_shape() -> None:
+    root = parse_query('(treaty OR "security pact") belarus* -ukraine').root
+    assert isinstance(root, And)
+    group, prefix, negated = root.children
+    assert isinstance(group, Or) and isinstance(group.children[1], Phrase)
+    assert isinstance(prefix, Term) and prefix.prefix and prefix.key == "belarus"
+    assert isinstance(negated, Not) and isinstance(negated.child, Term)
+
+
+def test_near_distance_and_default() -> None:
+    near = parse_query("a1 NEAR/7 b2").root
+    assert isinstance(near, Near) and near.distance == 7
+    default = parse_query("a1 NEAR/ b2").root
+    assert isinstance(default, Near) and default.distance == 5
+
+
+def test_lowercase_keywords_are_words() -> None:
+    root = parse_query("war or peace").root
+    assert isinstance(root, And) and len(root.children) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "position"),
+    [
+        ("", "empty", 0),
+        ("   ", "empty", 0),
+        ("(treaty OR pact", "never closed", 0),
+        ("treaty)", "')' without '('", 6),
+        ('"security guarantees', "unclosed quote", 0),
+        ("treaty OR", "OR needs a term after it", 7),
+        ("OR treaty", "OR needs a term before it", 0),
+        ("treaty AND", "AND needs a term after it", 7),
+        ("NOT", "NOT needs a term after it", 0),
+        ("NOT ukraine", "at least one word that must appear", 0),
+        ("-ukraine -war", "at least one word that must appear", 0),
+        ("treaty OR -ukraine", "at least one word that must appear", 0),
+        ("ir*", "at least 3 letters", 0),
+        ("ir*an", "only allowed at the end", 2),
+        ("()", "empty parentheses", 0),
+        ("a1 NEAR/0 b2", "NEAR distance", 3),
+        ("a1 NEAR/99 b2", "NEAR distance", 3),
+        ("(a1 b2) NEAR/3 c3", "NEAR joins", 8),
+        ("!!!", "no letters or digits", 0),
+        ("((((((((((deep))))))))))", "nest deeper", 8),
+    ],
+    ids=[
+        "empty", "blank", "unclosed-paren", "stray-close-paren", "unclosed-quote",
+        "dangling-or", "leading-or", "dangling-and", "bare-not", "only-negative",
+        "only-minus", "or-with-negative-branch", "short-wildcard", "inner-wildcard",
+        "empty-group", "near-zero", "near-too-far", "near-with-and-group", "punctuation-only",
+        "too-deep",
+    ],
+)
+def test_errors_say_what_and_where(text: str, message: str, position: int) -> None:
+    with pytest.raises(QueryError) as err:
+        parse_query(text)
+    assert message in err.value.message
+    assert err.value.position == position
+    assert f"at character {position + 1}" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "message"),
+    [
+        ("x" * 301, {}, "longer than 300"),
+        ("a" * 10, {"max_length": 5}, "longer than 5"),
+        (" ".join(f"w{i}" for i in range(21)), {}, "too many terms (the limit is 20)"),
+        ("one two three", {"max_terms": 2}, "too many terms (the limit is 2)"),
+        ('"a1 b2 c3 d4 e5 f6"', {"max_terms": 5}, "too many terms"),
+    ],
+    ids=["length-default", "length-custom", "terms-default", "terms-custom", "phrase-words-count"],
+)
+def test_limits(text: str, kwargs: dict[str, int], message: str) -> None:
+    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_query(text, **kwargs)
+
+
+def test_hostile_input_is_rejected_quickly() -> None:
+    # Deep nesting or operator soup never recurses without bound or raises anything else.
+    for text in ["(" * 5000, ")" * 5000, "NOT " * 2000 + "x", "a OR " * 60 + "b", '"' * 999]:
+        with pytest.raises(QueryError):
+            parse_query(text, max_length=100_000, max_terms=50)
