@@ -1,0 +1,147 @@
+"""Telegram's flood limits as a pure pacer: how long to wait before the next message to a chat.
+
+Takes `now` as monotonic seconds and never reads a clock, so it is table-tested with fixed times.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The limits to honour; defaults are Telegram's documented ones (bots FAQ)."""
+
+    global_per_second: float = 30.0
+    chat_interval: float = 1.0  # seconds between two messages to one chat
+    group_max: int = 20  # messages per group_window to one group (chat_id < 0)
+    group_window: float = 60.0
+    # Global pacing is even (one slot every 1/global_per_second s); a sender that wakes a
+    # little late may use this much of the next slot early, so wake-up latency does not
+    # accumulate into lost throughput. Keep it below one slot.
+    global_slack: float = 0.5 / 30.0
+
+    def __post_init__(self) -> None:
+        if self.global_per_second <= 0 or self.chat_interval < 0 or self.group_max < 1:
+            raise ValueError("limits must be positive")
+        if self.group_window < 0 or not 0 <= self.global_slack * self.global_per_second < 1:
+            raise ValueError("group_window must be >= 0 and global_slack below one slot")
+
+
+@dataclass(slots=True)
+class _Chat:
+    last: float  # time of the latest send
+    previous: float | None = None  # the send before it: tells a per-chat 429 from a global one
+    recent: deque[float] = field(default_factory=deque)  # groups only: sends in the window
+
+
+class RateLimiter:
+    """Pacing state for one bot token. Not thread-safe: use it from one event loop."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._interval = 1.0 / self.limits.global_per_second
+        self._tat = float("-inf")  # theoretical arrival time of the next global slot (GCRA)
+        # The slack lets a slot be taken early; this window keeps any 1 s strictly within limits.
+        self._last_second: deque[float] = deque(maxlen=max(1, int(self.limits.global_per_second)))
+        self._paused_until = float("-inf")
+        # Least recently active first, so forgetting idle chats pops from the front; private
+        # chats and groups are kept apart because they stay relevant for different spans.
+        self._private: OrderedDict[int, _Chat] = OrderedDict()
+        self._groups: OrderedDict[int, _Chat] = OrderedDict()
+        self._pauses: dict[int, float] = {}  # per-chat flood waits, rare
+
+    def __len__(self) -> int:
+        """Chats currently remembered (bounded by the send rate, not by subscriber count)."""
+        return len(self._private) + len(self._groups) + len(self._pauses)
+
+    def _table(self, chat_id: int) -> OrderedDict[int, _Chat]:
+        return self._groups if chat_id < 0 else self._private
+
+    def delay(self, chat_id: int, now: float) -> float:
+        """Seconds to wait before a message to `chat_id` would respect every limit; 0 if none."""
+        ready = max(self._tat - self.limits.global_slack, self._paused_until)
+        if len(self._last_second) == self._last_second.maxlen:
+            ready = max(ready, self._last_second[0] + 1.0)
+        ready = max(ready, self._pauses.get(chat_id, ready))
+        chat = self._table(chat_id).get(chat_id)
+        if chat is not None:
+            ready = max(ready, chat.last + self.limits.chat_interval)
+            if chat_id < 0:
+                _drop_older(chat.recent, now - self.limits.group_window)
+                if len(chat.recent) >= self.limits.group_max:
+                    ready = max(ready, chat.recent[0] + self.limits.group_window)
+        return max(0.0, ready - now)
+
+    def record(self, chat_id: int, now: float) -> None:
+        """A message to `chat_id` is being sent at `now` (call right after `delay` said 0)."""
+        self._tat = max(self._tat, now) + self._interval
+        self._last_second.append(now)
+        table = self._table(chat_id)
+        chat = table.pop(chat_id, None)
+        if chat is None:
+            chat = _Chat(last=now)
+        else:
+            chat.previous, chat.last = chat.last, now
+        if chat_id < 0:
+            chat.recent.append(now)
+            _drop_older(chat.recent, now - self.limits.group_window)
+        table[chat_id] = chat
+        self.forget_idle(now)
+
+    def acquire(self, chat_id: int, now: float) -> float:
+        """`delay`, and if it is 0 also `record`: the one call a sender loops on."""
+        wait = self.delay(chat_id, now)
+        if wait <= 0.0:
+            self.record(chat_id, now)
+        return wait
+
+    def pause_chat(self, chat_id: int, until: float) -> None:
+        """Hold every message to one chat until `until` (Telegram's retry_after for it)."""
+        self._pauses[chat_id] = max(self._pauses.get(chat_id, until), until)
+
+    def pause_all(self, until: float) -> None:
+        """Hold every message to every chat until `until` (a bot-wide flood wait)."""
+        self._paused_until = max(self._paused_until, until)
+
+    def on_retry_after(self, chat_id: int, retry_after: float, now: float) -> bool:
+        """Apply a 429 for `chat_id`; returns True when it was taken as bot-wide.
+
+        A 429 on a chat our own pacing had left alone cannot be that chat's limit, so it
+        must be the global one and every chat waits.
+        """
+        until = now + retry_after
+        chat = self._table(chat_id).get(chat_id)
+        self.pause_chat(chat_id, until)
+        if chat is None or self._chat_was_within_limits(chat_id, chat):
+            self.pause_all(until)
+            return True
+        return False
+
+    def _chat_was_within_limits(self, chat_id: int, chat: _Chat) -> bool:
+        if chat.previous is not None and chat.last - chat.previous < self.limits.chat_interval:
+            return False
+        return chat_id >= 0 or len(chat.recent) < self.limits.group_max
+
+    def forget_idle(self, now: float) -> None:
+        """Drop chats whose history can no longer delay anything, oldest first."""
+        _forget_before(self._private, now - self.limits.chat_interval)
+        _forget_before(self._groups, now - max(self.limits.chat_interval, self.limits.group_window))
+        if self._pauses:
+            for chat_id in [c for c, until in self._pauses.items() if until <= now]:
+                del self._pauses[chat_id]
+
+
+def _forget_before(table: OrderedDict[int, _Chat], cutoff: float) -> None:
+    while table:
+        chat_id, chat = next(iter(table.items()))
+        if chat.last > cutoff:
+            break
+        del table[chat_id]
+
+
+def _drop_older(times: deque[float], cutoff: float) -> None:
+    while times and times[0] <= cutoff:
+        times.popleft()
+
