@@ -160,9 +160,7 @@ def _check_query(text: str) -> str:
     try:
         parse_query(text, max_length=TOPIC_QUERY_MAX_LENGTH, max_terms=TOPIC_QUERY_MAX_TERMS)
     except QueryError as err:
-        message = getattr(err, "message", None)
-        position = getattr(err, "position", None)
-        raise ValueError(f"{message} at position {position}" if message else str(err)) from None
+        raise ValueError(str(err)) from None  # same wording users see for a bad /watch
     return text
 
 
@@ -461,8 +459,10 @@ class _Loader(yaml.SafeLoader):
 
 
 _INT_TAG = "tag:yaml.org,2002:int"
+# Dates stay strings too: the `date` validator then reports 2024-13-01 with its line.
+_DROPPED_TAGS = (_INT_TAG, "tag:yaml.org,2002:timestamp")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _INT_TAG]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -532,15 +532,40 @@ def _read(path: Path) -> str:
         raise ConfigError(f"cannot read: {err.strerror or err}", file=str(path)) from None
 
 
+def _duplicate_key(node: yaml.Node | None, file: str) -> ConfigError | None:
+    """YAML silently keeps the last of two equal keys; an operator almost never means that."""
+    if isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        first_seen: dict[object, int] = {}
+        for key, _ in node.value:
+            value = getattr(key, "value", None)
+            line = key.start_mark.line + 1
+            if isinstance(value, str) and value in first_seen:
+                return ConfigError(
+                    f"duplicate key {value!r} (first at line {first_seen[value]})",
+                    file=file, line=line,
+                )
+            first_seen.setdefault(value, line)
+        children = [v for _, v in node.value]
+    else:
+        return None
+    return next((e for e in (_duplicate_key(c, file) for c in children) if e), None)
+
+
 def _parse_yaml(text: str, file: str) -> tuple[object, yaml.Node | None]:
     try:
-        return yaml.load(text, Loader=_Loader), yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)
+        if (dup := _duplicate_key(root, file)) is not None:
+            raise dup
+        return yaml.load(text, Loader=_Loader), root
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = " ".join(p for p in (err.context, err.problem) if p) or "invalid YAML"
         line = mark.line + 1 if mark else None
         raise ConfigError(f"YAML syntax error: {problem}", file=file, line=line) from None
-    except yaml.YAMLError as err:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
+        # PyYAML's constructors can raise plain Python errors on odd input.
         raise ConfigError(f"YAML error: {err}", file=file) from None
 
 
