@@ -18,14 +18,14 @@ class Limits:
     group_max: int = 20  # messages per group_window to one group (chat_id < 0)
     group_window: float = 60.0
     # Global pacing is even (one slot every 1/global_per_second s); a sender that wakes a
-    # little late may use this much of the next slot early, so wake-up latency does not
-    # accumulate into lost throughput. Keep it below one slot.
-    global_slack: float = 0.5 / 30.0
+    # little late may take the next slot this fraction of a slot early, so wake-up latency
+    # does not accumulate into lost throughput.
+    global_slack: float = 0.5
 
     def __post_init__(self) -> None:
         if self.global_per_second <= 0 or self.chat_interval < 0 or self.group_max < 1:
             raise ValueError("limits must be positive")
-        if self.group_window < 0 or not 0 <= self.global_slack * self.global_per_second < 1:
+        if self.group_window < 0 or not 0 <= self.global_slack < 1:
             raise ValueError("group_window must be >= 0 and global_slack below one slot")
 
 
@@ -42,6 +42,7 @@ class RateLimiter:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self._interval = 1.0 / self.limits.global_per_second
+        self._tau = self.limits.global_slack * self._interval
         self._tat = float("-inf")  # theoretical arrival time of the next global slot (GCRA)
         # The slack lets a slot be taken early; this window keeps any 1 s strictly within limits.
         self._last_second: deque[float] = deque(maxlen=max(1, int(self.limits.global_per_second)))
@@ -61,7 +62,7 @@ class RateLimiter:
 
     def delay(self, chat_id: int, now: float) -> float:
         """Seconds to wait before a message to `chat_id` would respect every limit; 0 if none."""
-        ready = max(self._tat - self.limits.global_slack, self._paused_until)
+        ready = max(self._tat - self._tau, self._paused_until)
         if len(self._last_second) == self._last_second.maxlen:
             ready = max(ready, self._last_second[0] + 1.0)
         ready = max(ready, self._pauses.get(chat_id, ready))

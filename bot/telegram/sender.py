@@ -1,0 +1,166 @@
+"""Sending and editing Telegram messages through python-telegram-bot's Bot, paced by our own
+flood-limit pacer, with every outcome classified (ok, retry, blocked, failed, migrated).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Self
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.request import HTTPXRequest
+
+from bot.telegram.ratelimit import Limits, RateLimiter
+
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_NOT_MODIFIED = "message is not modified"
+
+
+class OutcomeKind(enum.Enum):
+    OK = "ok"
+    RETRY = "retry"  # try again after `retry_after` seconds
+    BLOCKED = "blocked"  # the user blocked the bot / bot removed: deactivate, never send again
+    FAILED = "failed"  # this message can never be delivered as is: do not retry
+    MIGRATED = "migrated"  # the group became a supergroup: resend to `new_chat_id`
+
+
+@dataclass(frozen=True, slots=True)
+class SendOutcome:
+    kind: OutcomeKind
+    message_id: int | None = None
+    retry_after: float | None = None
+    new_chat_id: int | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind is OutcomeKind.OK
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Exponential backoff for network errors and 5xx answers, which carry no retry_after."""
+
+    first: float = 1.0
+    factor: float = 2.0
+    cap: float = 300.0
+
+    def after(self, failures: int) -> float:
+        return min(self.cap, self.first * self.factor ** max(0, failures - 1))
+
+
+class Sender:
+    """Owns the Bot used for outgoing messages; one instance per bot token and event loop."""
+
+    def __init__(self, bot: Bot, limiter: RateLimiter | None = None, *,
+                 backoff: Backoff | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.bot = bot
+        self.limiter = limiter or RateLimiter()
+        self.backoff = backoff or Backoff()
+        self._clock = clock
+        self._network_failures = 0  # consecutive, across chats: the network is shared
+        self._blocked: set[int] = set()
+
+    @classmethod
+    def build(cls, token: str, *, base_url: str | None = None, limits: Limits | None = None,
+              connections: int = 16, backoff: Backoff | None = None) -> Sender:
+        """A Sender with its own Bot; `connections` bounds concurrent requests."""
+        request = HTTPXRequest(connection_pool_size=connections, pool_timeout=30.0)
+        kwargs: dict[str, Any] = {"request": request}
+        if base_url is not None:
+            kwargs["base_url"] = base_url
+        return cls(Bot(token, **kwargs), RateLimiter(limits), backoff=backoff)
+
+    async def __aenter__(self) -> Self:
+        await self.bot.initialize()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.bot.shutdown()
+
+    def is_blocked(self, chat_id: int) -> bool:
+        return chat_id in self._blocked
+
+    async def send(self, chat_id: int, text: str, *, thread_id: int | None = None,
+                   reply_markup: InlineKeyboardMarkup | None = None) -> SendOutcome:
+        """Send one HTML message with link previews off, once limits allow."""
+        if chat_id in self._blocked:
+            return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
+        await self._wait_turn(chat_id)
+        try:
+            message = await self.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
+                message_thread_id=thread_id, reply_markup=reply_markup)
+        except TelegramError as exc:
+            return self._classify(chat_id, exc, edit=False)
+        self._network_failures = 0
+        return SendOutcome(OutcomeKind.OK, message_id=message.message_id)
+
+    async def edit(self, chat_id: int, message_id: int, text: str, *,
+                   reply_markup: InlineKeyboardMarkup | None = None) -> SendOutcome:
+        """Replace a sent message's text; an unchanged text counts as success."""
+        if chat_id in self._blocked:
+            return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
+        await self._wait_turn(chat_id)
+        try:
+            result = await self.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
+                link_preview_options=_NO_PREVIEW, reply_markup=reply_markup)
+        except TelegramError as exc:
+            return self._classify(chat_id, exc, edit=True, message_id=message_id)
+        self._network_failures = 0
+        edited_id = result.message_id if isinstance(result, Message) else message_id
+        return SendOutcome(OutcomeKind.OK, message_id=edited_id)
+
+    async def _wait_turn(self, chat_id: int) -> None:
+        # Re-check after every sleep: other tasks may have taken the slot meanwhile. The
+        # check and the record happen without an await between them, so no race.
+        while (wait := self.limiter.acquire(chat_id, self._clock())) > 0:
+            await asyncio.sleep(wait)
+
+    def _classify(self, chat_id: int, exc: TelegramError, *, edit: bool,
+                  message_id: int | None = None) -> SendOutcome:
+        error = f"{type(exc).__name__}: {exc.message}"
+        if isinstance(exc, RetryAfter):
+            wait = _seconds(exc)
+            self.limiter.on_retry_after(chat_id, wait, self._clock())
+            return SendOutcome(OutcomeKind.RETRY, retry_after=wait, error=error)
+        if isinstance(exc, ChatMigrated):
+            return SendOutcome(OutcomeKind.MIGRATED, new_chat_id=int(exc.new_chat_id),
+                               error=error)
+        if isinstance(exc, Forbidden):
+            self._blocked.add(chat_id)
+            return SendOutcome(OutcomeKind.BLOCKED, error=error)
+        if isinstance(exc, BadRequest):  # before NetworkError: BadRequest subclasses it
+            if edit and _NOT_MODIFIED in exc.message.lower():
+                return SendOutcome(OutcomeKind.OK, message_id=message_id)
+            return SendOutcome(OutcomeKind.FAILED, error=error)
+        if isinstance(exc, NetworkError):  # includes TimedOut and 5xx answers
+            self._network_failures += 1
+            wait = self.backoff.after(self._network_failures)
+            return SendOutcome(OutcomeKind.RETRY, retry_after=wait, error=error)
+        # InvalidToken, Conflict, EndPointNotFound: retrying the message cannot help.
+        return SendOutcome(OutcomeKind.FAILED, error=error)
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that int time periods are deprecated
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
