@@ -211,6 +211,23 @@ class FeedSpec(BaseModel):
         return data
 
 
+class TopicWindow(BaseModel):
+    """Extra queries that count only between two dates (inclusive, top-level `timezone`):
+    words too vague all year ("summit Minsk") but telling around an event."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    from_: Day = Field(alias="from")
+    until: Day
+    queries: tuple[QueryText, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TopicWindow:
+        if self.until < self.from_:
+            raise ValueError("`until` is before `from`")
+        return self
+
+
 class TopicSpec(BaseModel):
     """A tracked topic: alerts go to its subscribers when any of its queries matches."""
 
@@ -220,11 +237,12 @@ class TopicSpec(BaseModel):
     title: str = Field(min_length=1)
     query: QueryText | None = None
     queries: tuple[QueryText, ...] = ()
+    during: TopicWindow | None = None
 
     @model_validator(mode="after")
     def _has_a_query(self) -> TopicSpec:
-        if not self.all_queries:
-            raise ValueError("a topic needs `query` or a non-empty `queries` list")
+        if not self.all_queries and self.during is None:
+            raise ValueError("a topic needs `query`, a non-empty `queries` list or `during`")
         return self
 
     @property

@@ -263,6 +263,40 @@ def test_direct_construction_still_checks_references() -> None:
         })
 
 
+DURING = FEED + "topics:\n  - id: t\n    title: T\n    during:\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key_path", "problem"),
+    [
+        (DURING + "      from: 2024-12-08\n      until: 2024-12-07\n      queries: [a]\n",
+         6, "topics[0].during", "`until` is before `from`"),
+        (DURING + "      from: 2024-12-05\n      until: 2024-12-07\n      queries: ['a OR']\n",
+         9, "topics[0].during.queries[0]", "OR"),
+        (DURING + "      from_: 2024-12-05\n      until: 2024-12-07\n      queries: [a]\n",
+         6, "topics[0].during.from", "required key 'from' is missing"),
+    ],
+    ids=["until-before-from", "bad-window-query", "python-name-not-accepted"],
+)
+def test_topic_window_errors(
+    tmp_path: Path, text: str, line: int, key_path: str, problem: str
+) -> None:
+    err = load_error(tmp_path, text)
+    assert (err.line, err.key_path) == (line, key_path), str(err)
+    assert problem in err.problem
+
+
+def test_topic_window_loads(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, DURING + "      from: 2024-12-05\n"
+                            "      until: 2024-12-07\n      queries: [summit Minsk]\n"))
+    (topic,) = cfg.topics
+    assert topic.all_queries == ()
+    assert topic.during is not None
+    assert (topic.during.from_.isoformat(), topic.during.until.isoformat()) == (
+        "2024-12-05", "2024-12-07")
+    assert topic.during.queries == ("summit Minsk",)
+
+
 def test_topic_all_queries_combines_both_keys() -> None:
     topic = TopicSpec(id="t", title="T", query="one", queries=("two", "three"))
     assert topic.all_queries == ("one", "two", "three")
