@@ -23,15 +23,25 @@ _EN_BASE = r"(?:sign|ratify|ink|seal|conclude|exchange|enter|adopt|approve)\b"
 # Filler words that may sit between a qualifier and its document, but never a law or bill.
 _EN_GAP = r"(?:(?!law\b|bill\b|draft\b)[\w-]+\s+)"
 _EN_DOC = r"(?:treaty|agreement|pact|deal|accord|concept|signing|document)"
+# A legislature acting on a treaty is its ratification, unless only a first reading passed.
+_EN_CHAMBER = (
+    r"(?:duma|parliament|council\s+of\s+the\s+republic|federation\s+council|house\s+of\s+"
+    r"representatives|senate|senators|lawmakers|legislators|deputies|mps|upper\s+house|lower\s+house)"
+)
+_EN_BACKS = r"(?:approv(?:es|ed)|back(?:s|ed)|endors(?:es|ed)|pass(?:es|ed)|support(?:s|ed))"
+_NOT_FIRST_READING = r"(?![^.;]{0,60}first\s+reading)"
 _EN_RATIF_LAW = (
-    r"(?:(?:a|the)\s+)?(?:federal\s+)?(?:law|bill|legislation)\s+"
-    r"(?:on\s+(?:the\s+)?ratification|ratifying|to\s+ratify|that\s+ratifies)"
+    # A law number may sit in between: "signed law no. 60-z "on the ratification of ...".
+    r"(?:(?:a|the)\s+)?(?:federal\s+)?(?:ratification\s+(?:law|bill)\b|(?:law|bill|legislation)\b"
+    r"[^;]{0,40}?\b(?:on\s+(?:the\s+)?ratification|ratifying|to\s+ratify|that\s+ratifies))"
 )
 
 EN: Final[tuple[Cue, ...]] = (
     # Future or modal framing: starts before the verb, so it wins the overlap.
     ("expected", rf"\b(?:will|would|shall|may|might|could|can|must|should)\s+{_ADV}{_EN_VERB}"),
     ("expected", rf"\bto\s+{_ADV}{_EN_VERB}"),
+    ("expected", r"\bwill\s+(?:\w+\s+)?be\s+(?:\w+\s+)?\w+(?:ed|en)\b"),
+    ("expected", r"\bsigning\b[^.;]{0,80}?\b(?:will|to|is\s+set\s+to)\s+take\s+place\b"),
     # Base verb further on: "to meet and sign", "will go to Minsk and sign", "will Minsk sign?"
     ("expected", rf"\bto\s+[\w-]+\s*(?:,|\s+and)\s+{_ADV}{_EN_BASE}"),
     ("expected", (rf"\b(?:will|would|shall|may|might|could|can)\s+(?:[\w-]+,?\s+){{1,5}}?"
@@ -49,17 +59,23 @@ EN: Final[tuple[Cue, ...]] = (
     ("signed", r"(?<!de)(?<!as)(?<!re)(?<!con)(?<!un)signed\b"),
     ("signed", r"(?<!\ba\s)(?<!\bthe\s)\bsigns?\b(?!\s+(?:of|that|up|off)\b)(?!-)"),
     ("signed", r"\bin(?:ks|ked)\b"),
+    ("signed", r"\bsigning\b[^.;]{0,80}?\btook\s+place\b"),
     # For a concept, adoption by the leaders is its signing.
     ("signed", rf"\b(?:approv|adopt)(?:ed|es)\s+(?:the\s+|a\s+)?{_EN_GAP}{{0,4}}?concept\b"),
     ("signed", rf"\b(?:concluded|seal(?:s|ed)?)\s+(?:an?\s+|the\s+)?(?:\w+\s+){{0,3}}?{_EN_DOC}"),
     ("ratified", r"\bratif(?:ied|ies|y)\b"),
+    ("ratified", (rf"\b{_EN_CHAMBER}\s+(?:[\w-]+\s+){{0,3}}?{_EN_BACKS}\s+"
+                  rf"(?:the\s+|a\s+)?{_EN_GAP}{{0,4}}?(?:treaty|agreement|pact|deal|accord)\b"
+                  rf"{_NOT_FIRST_READING}")),
+    ("ratified", r"\bcomplet(?:es|ed)\s+(?:the\s+|its\s+)?ratification\b"),
     ("ratified", (rf"\b(?:sign(?:s|ed)?|approv(?:es|ed)|adopt(?:s|ed)|pass(?:es|ed))\s+"
-                  rf"{_EN_RATIF_LAW}")),
+                  rf"{_EN_RATIF_LAW}{_NOT_FIRST_READING}")),
     ("ratified", r"\bsign(?:s|ed)?\b[^.;]{0,160}?\binto\s+law\b"),
-    ("ratified", r"\b(?:approv|endors|back)(?:es|ed)\s+(?:the\s+)?ratification\b"),
-    ("ratified", r"\bvoted\s+(?:\w+\s+)?(?:to\s+ratify|for\s+(?:the\s+)?ratification)\b"),
+    ("ratified", rf"\b{_EN_BACKS}\s+(?:the\s+)?ratification\b"),
+    ("ratified", r"\bvot(?:es|ed)\s+(?:\w+\s+)?(?:to\s+ratify|for\s+(?:the\s+)?ratification)\b"),
     ("in_force", r"\b(?:enter(?:s|ed)?|c[ao]mes?|go(?:es)?|went)\s+into\s+(?:force|effect)\b"),
     ("in_force", r"\bt(?:ook|akes)\s+effect\b"),
+    ("in_force", r"\b(?:bring|brings|brought)\s+(?:[\w-]+\s+){0,6}?into\s+(?:force|effect)\b"),
     ("in_force", r"\bbec(?:ame|omes)\s+effective\b"),
     ("in_force", r"\b(?:now|officially)\s+in\s+force\b"),
     ("in_force", (r"\bexchang(?:e|es|ed)\s+(?:(?:the|their|its)\s+)?(?:ratification\s+"
@@ -72,6 +88,10 @@ EN: Final[tuple[Cue, ...]] = (
 )
 
 _RU_DOC = r"(?:договор|соглашени|концепци|пакт|документ)"
+_RU_CHAMBER = (
+    r"(?:госдума|дума|совфед|совет\s+федерации|совет\s+республики|палата\s+представителей"
+    r"|парламент|депутаты|сенаторы)"
+)
 RU: Final[tuple[Cue, ...]] = (
     ("expected", r"\b(?:подпиш(?:ут|ет|ем)|подписать|ратифицировать|заключить)\b"),
     ("expected", r"\bратифицирует\b"),  # bi-aspectual: in news it almost always means "will"
@@ -90,14 +110,20 @@ RU: Final[tuple[Cue, ...]] = (
     ("signed", r"\bподписал[аио]?\b"),
     ("signed", r"\bподписан[аоы]?\b"),
     ("signed", r"\bподписыва(?:ют|ет)\b"),
+    ("signed", r"\bподписани\w*\s+[^.;]{0,80}?\bсостоял\w*"),
+    ("expected", r"\bподписани\w*\s+[^.;]{0,80}?\b(?:состоится|пройдет|намечено|запланировано)"),
     ("signed", rf"\bзаключил[аио]?\s+(?:\w+\s+){{0,3}}?{_RU_DOC}"),
     ("signed", r"\bзаключен[аоы]?\b"),
     ("signed", r"\b(?:утвердил|одобрил|принял)[аио]?\s+(?:(?!проект)\w+\s+){0,2}?концепци"),
     ("ratified", r"\bратифицировал[аио]?\b"),
     ("ratified", r"\bратифицирован[аоы]?\b"),
-    ("ratified", (r"\b(?:одобрил|подписал|принял|утвердил)[аио]?\s+(?:федеральный\s+)?закон\s+"
-                  r"\"?\s*о\s+ратификации")),
-    ("ratified", r"\b(?:одобрил|поддержал)[аио]?\s+ратификацию\b"),
+    ("ratified", (r"\b(?:одобрил|подписал|принял|утвердил)[аио]?\s+(?:федеральный\s+)?закон\b"
+                  r"[^;]{0,40}?\bо\s+ратификации")),
+    ("ratified", r"\b(?:одобрил|поддержал|завершил)[аио]?\s+ратификацию\b"),
+    ("ratified", (r"\b(?:принял|одобрил)[аио]?\s+законопроект\s+\"?\s*о\s+ратификации"
+                  r"(?![^.;]{0,60}перв\w+\s+чтени)")),
+    ("ratified", (rf"\b{_RU_CHAMBER}\w*\s+(?:\w+\s+){{0,3}}?(?:одобрил|поддержал|принял)[аио]?\s+"
+                  rf"(?:(?!законопроект|проект)\w+\s+)?{_RU_DOC}")),
     ("in_force", r"\bвступ(?:ил[аио]?|ает|ают)\s+в\s+(?:законную\s+)?силу\b"),
     ("in_force", r"\bобменял\w*\s+(?:\w+\s+){0,2}?грамотами\b"),
     ("in_force", r"\bпротокол\w*\s+об\s+обмене\b"),
@@ -117,12 +143,13 @@ BE: Final[tuple[Cue, ...]] = (
     ("expected", rf"\b(?:пад)?рыхту(?:юць|е)\s+(?:\w+\s+)?{_BE_DOC}"),
     ("expected", r"\bпадпісаў\s+(?:\w+\s+)?(?:указ|распараджэнне)\s+аб\s+падпісанні\b"),
     ("signed", r"\b(?:падпісал[іа]|падпісаў|падпісан[аы])\b"),
+    ("expected", r"\bпадпісанн\w*\s+[^.;]{0,80}?\bадбудзецца\b"),
     ("signed", r"\b(?:зацвердзі|ухвалі|прыня)(?:ў|ла|лі)\s+(?:(?!праект)\w+\s+){0,2}?канцэпцы"),
     ("signed", rf"\bзаключыл[іа]\s+(?:\w+\s+){{0,3}}?{_BE_DOC}"),
     ("signed", r"\bpadpisa(?:li|ŭ|la)\b"),
     ("ratified", r"\b(?:ратыфікаваў|ратыфікавал[аі]|ратыфікаван[аы])\b"),
-    ("ratified", (r"\b(?:падпісаў|ухваліў|ухваліла|ухвалілі|прыняў|прыняла|прынялі)\s+закон\s+"
-                  r"\"?\s*аб\s+ратыфікацыі")),
+    ("ratified", (r"\b(?:падпісаў|ухвалі|адобры|прыня)(?:ў|ла|лі)?\s+закон\b"
+                  r"[^;]{0,40}?\bаб\s+ратыфікацыі")),
     ("ratified", r"\bratyfikava(?:li|ŭ|la)\b"),
     ("in_force", r"\b[уў]ступ(?:іў|іла|іла|ілі|ае|аюць)\s+[уў]\s+сілу\b"),
     ("in_force", r"\bнабы(?:ў|ла|ло|вае)\s+моц\b"),
@@ -141,7 +168,8 @@ UK: Final[tuple[Cue, ...]] = (
     ("signed", r"\b(?:підписал[иа]|підписав|підписан[оа])\b"),
     ("signed", rf"\bуклал[иа]\s+(?:\w+\s+){{0,3}}?{_UK_DOC}"),
     ("ratified", r"\b(?:ратифікува(?:в|ла|ли)|ратифікован[оа])\b"),
-    ("ratified", r"\b(?:підписав|ухвалила|ухвалив|ухвалили)\s+закон\s+\"?\s*про\s+ратифікацію"),
+    ("ratified", (r"\b(?:підписав|ухвалила|ухвалив|ухвалили)\s+закон\b"
+                  r"[^;]{0,40}?\bпро\s+ратифікацію")),
     ("in_force", r"\bнаб(?:у|ра)(?:в|ла|ло)\s+чинності\b"),
     ("in_force", r"\bнабира(?:є|ють)\s+чинності\b"),
     ("in_force", r"\bвступи(?:в|ла|ло)\s+в\s+силу\b"),
@@ -158,7 +186,9 @@ DE: Final[tuple[Cue, ...]] = (
     ("expected", r"\b(?:vertrags|abkommens)?entwurf\w*\b"),
     ("expected", (r"\b(?:geplant|bevorstehend|künftig)\w*\s+(?:\w+\s+)?(?:unterzeichnung|vertrag"
                   r"|abkommen|pakt)\w*")),
+    ("expected", r"\bunterzeichnung\b[^.;]{0,60}?\bgeplant\b"),
     ("signed", r"\b(?:unterzeichne(?:t|te|ten|n)|unterschrieben|unterschreiben)\b"),
+    ("signed", r"\b(?:abgeschlossen|geschlossen|schlossen)\b"),
     ("ratified", r"\bratifizier(?:t|te|ten|en)\b"),
     ("in_force", r"\bin\s+kraft\s+(?:getreten|trat|tritt)\b"),
     ("in_force", r"\b(?:tritt|trat|traten)\s+(?:\w+\s+){0,4}?in\s+kraft\b"),
