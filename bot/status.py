@@ -14,6 +14,9 @@ from bot.textnorm import normalize
 
 _CUES: tuple[tuple[Status | None, re.Pattern[str]], ...] = compile_cues(ALL_CUES)
 _COMPLETED: frozenset[Status] = frozenset({"signed", "ratified", "in_force"})
+# News reports the milestone in the lede; reading only the start also bounds regex work on
+# a feed that stuffs a whole article into its summary.
+MAX_CHARS = 3000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,7 @@ def detect_status(title: str, summary: str = "") -> Status | None:
 
 def status_of_text(text: str) -> Status | None:
     """The status one text (headline or summary) reports, by rules 2 and 3 above."""
-    return _pick(_resolve(find_cues(normalize(text))))
+    return _pick(_resolve(find_cues(normalize(text[:MAX_CHARS]))))
 
 
 def find_cues(normalized: str) -> list[Cue]:

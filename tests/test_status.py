@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.model import Status
-from bot.status import detect_status, find_cues, status_of_text
+from bot.status import MAX_CHARS, detect_status, find_cues, status_of_text
 from bot.status_cues import ALL_CUES
 from bot.textnorm import normalize
 
@@ -180,6 +180,13 @@ def test_normalisation_applies_before_matching() -> None:
     # Capitals, ё and typographic quotes must not hide a cue.
     assert status_of_text("ПУТИН ПОДПИСАЛ ЗАКОН «О РАТИФИКАЦИИ» ДОГОВОРА") == "ratified"
     assert status_of_text("Договор ВСТУПИЛ в силу") == "in_force"
+
+
+def test_only_the_lede_is_read() -> None:
+    assert MAX_CHARS < 4600
+    filler = "Analysts discuss regional security at length. " * 100
+    assert detect_status("", "The leaders signed the pact. " + filler) == "signed"
+    assert detect_status("", filler + "The leaders signed the pact.") is None
 
 
 def test_future_frame_overrides_the_verb_it_governs() -> None:
