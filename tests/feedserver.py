@@ -294,6 +294,12 @@ class _Handler(BaseHTTPRequestHandler):
     feed_server: FeedServer
     protocol_version = "HTTP/1.1"  # keep-alive, so clients reuse connections like in production
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; with Nagle + delayed ACK each response
+        # would stall ~40 ms on keep-alive connections.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # a line per request on stderr would drown test output
 
