@@ -591,6 +591,7 @@ def _flood_check(api: FakeBotApi, method: str, params: JSON) -> ApiError | None:
 def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects
+        disable_nagle_algorithm = True  # headers and body go out as separate writes
 
         def do_POST(self) -> None:
             url = urllib.parse.urlsplit(self.path)

@@ -40,7 +40,7 @@ class RateLimiter:
     """Pacing state for one bot token. Not thread-safe: use it from one event loop."""
 
     def __init__(self, limits: Limits | None = None) -> None:
-        self.limits = limits or Limits()
+        self.limits = limits if limits is not None else Limits()
         self._interval = 1.0 / self.limits.global_per_second
         self._tau = self.limits.global_slack * self._interval
         self._tat = float("-inf")  # theoretical arrival time of the next global slot (GCRA)

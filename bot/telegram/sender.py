@@ -71,7 +71,7 @@ class Sender:
                  backoff: Backoff | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.bot = bot
-        self.limiter = limiter or RateLimiter()
+        self.limiter = limiter if limiter is not None else RateLimiter()  # it has __len__
         self.backoff = backoff or Backoff()
         self._clock = clock
         self._network_failures = 0  # consecutive, across chats: the network is shared
