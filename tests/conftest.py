@@ -16,3 +16,4 @@ def feed_server() -> Iterator[FeedServer]:
     """A started loopback FeedServer, stopped after the test."""
     with FeedServer() as server:
         yield server
+pytest_plugins = ["conftest_store"]  # the store `db` fixture (tests/conftest_store.py)

@@ -1,0 +1,76 @@
+"""The storage adapter (SQLAlchemy Core): `open_store(url)` returns a migrated, thread-safe
+`Store`; SQLite by default, PostgreSQL through a `postgresql://` URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.store.db import DEFAULT_URL, create_engine_for, normalise_url
+from bot.store.entries import EntriesRepo
+from bot.store.feeds import FeedsRepo
+from bot.store.meta import MetaRepo
+from bot.store.migrate import MIGRATIONS, Migration, migrate
+from bot.store.outbox import OutboxRepo
+from bot.store.subscribers import CONSOLE_CHAT_ID, SubscribersRepo
+from bot.store.types import (
+    CommitResult,
+    DuplicateWatchError,
+    FeedState,
+    Lang,
+    NewAlert,
+    NewEntry,
+    OutboxItem,
+    OutboxState,
+    SchemaTooNewError,
+    StoredEntry,
+    StoreError,
+    StoreStats,
+    Subscriber,
+    SubscriberKind,
+    Watch,
+)
+from bot.store.watches import WatchesRepo
+
+
+class Store(FeedsRepo, EntriesRepo, SubscribersRepo, WatchesRepo, OutboxRepo, MetaRepo):
+    """All repository operations over one engine; each call is one short transaction on
+    its own pooled connection, so a Store may be shared with worker threads."""
+
+
+def open_store(url: str = DEFAULT_URL, *, migrations: Sequence[Migration] = MIGRATIONS) -> Store:
+    """Connect to `url` and apply pending migrations (idempotent); close() when done."""
+    engine = create_engine_for(url)
+    try:
+        migrate(engine, migrations)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine)
+
+
+__all__ = [
+    "CONSOLE_CHAT_ID",
+    "DEFAULT_URL",
+    "MIGRATIONS",
+    "CommitResult",
+    "DuplicateWatchError",
+    "FeedState",
+    "Lang",
+    "Migration",
+    "NewAlert",
+    "NewEntry",
+    "OutboxItem",
+    "OutboxState",
+    "SchemaTooNewError",
+    "Store",
+    "StoreError",
+    "StoreStats",
+    "StoredEntry",
+    "Subscriber",
+    "SubscriberKind",
+    "Watch",
+    "create_engine_for",
+    "normalise_url",
+    "open_store",
+]

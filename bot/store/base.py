@@ -1,0 +1,49 @@
+"""The store's connection discipline: one engine per store, one connection per operation.
+
+Repository mixins build on `StoreBase`, so `Store` is safe to call from worker threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine
+
+from bot.store.db import read_tx, write_tx
+
+T = TypeVar("T")
+
+
+class StoreBase:
+    """Holds the engine; `_read`/`_write` open a short transaction for one operation."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _read(self) -> AbstractContextManager[Connection]:
+        return read_tx(self.engine)
+
+    def _write(self) -> AbstractContextManager[Connection]:
+        return write_tx(self.engine)
+
+    def close(self) -> None:
+        """Close pooled connections; the store must not be used afterwards."""
+        self.engine.dispose()
+
+
+def utcnow(now: datetime | None) -> datetime:
+    """`now` if given: the store reads the clock only when a caller leaves it out."""
+    return now if now is not None else datetime.now(UTC)
+
+
+def chunked(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """Slices small enough for any dialect's bound-parameter limit."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

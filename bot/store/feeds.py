@@ -1,0 +1,97 @@
+"""Feed polling state: validators, schedule, failure streaks, primed flag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, or_, select
+
+from bot.store.base import StoreBase, chunked
+from bot.store.db import upsert
+from bot.store.schema import feeds
+from bot.store.types import FeedState
+
+# entries_total is maintained only by commit_poll, never overwritten from a FeedState.
+_SAVED_COLUMNS = (
+    "etag",
+    "last_modified",
+    "next_poll_at",
+    "last_polled_at",
+    "last_ok_at",
+    "failures",
+    "last_error",
+    "last_status",
+    "primed",
+)
+
+
+def row_to_feed_state(row: Row[Any]) -> FeedState:
+    m = row._mapping
+    return FeedState(
+        url=m["url"],
+        etag=m["etag"],
+        last_modified=m["last_modified"],
+        next_poll_at=m["next_poll_at"],
+        last_polled_at=m["last_polled_at"],
+        last_ok_at=m["last_ok_at"],
+        failures=m["failures"],
+        last_error=m["last_error"],
+        last_status=m["last_status"],
+        primed=bool(m["primed"]),
+        entries_total=m["entries_total"],
+    )
+
+
+def save_feed_state_in(conn: Connection, state: FeedState, added_entries: int = 0) -> FeedState:
+    """Upsert `state` inside the caller's transaction; add to entries_total; return as saved."""
+    values = {col: getattr(state, col) for col in _SAVED_COLUMNS}
+    values["url"] = state.url
+    values["entries_total"] = added_entries
+    stmt = upsert(
+        conn,
+        feeds,
+        values,
+        ["url"],
+        _SAVED_COLUMNS,
+        also_set={"entries_total": feeds.c.entries_total + added_entries},
+    )
+    conn.execute(stmt)
+    row = conn.execute(select(feeds).where(feeds.c.url == state.url)).one()
+    return row_to_feed_state(row)
+
+
+class FeedsRepo(StoreBase):
+    """Reads and writes `feeds` rows as `FeedState`s."""
+
+    def get_feed_states(self, urls: Iterable[str]) -> dict[str, FeedState]:
+        """State of every requested URL; feeds never saved get a fresh `FeedState(url)`."""
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, FeedState] = {}
+        with self._read() as conn:
+            for part in chunked(wanted):
+                for row in conn.execute(select(feeds).where(feeds.c.url.in_(part))):
+                    state = row_to_feed_state(row)
+                    found[state.url] = state
+        return {url: found.get(url, FeedState(url)) for url in wanted}
+
+    def save_feed_state(self, state: FeedState) -> FeedState:
+        """Insert or update the feed's row (entries_total is kept); return it as saved."""
+        with self._write() as conn:
+            return save_feed_state_in(conn, state)
+
+    def due_feeds(self, now: datetime) -> list[FeedState]:
+        """Saved feeds whose next poll is unset or at/before `now`, most overdue first."""
+        stmt = (
+            select(feeds)
+            .where(or_(feeds.c.next_poll_at.is_(None), feeds.c.next_poll_at <= now))
+            .order_by(feeds.c.next_poll_at.is_not(None), feeds.c.next_poll_at, feeds.c.url)
+        )
+        with self._read() as conn:
+            return [row_to_feed_state(row) for row in conn.execute(stmt)]
+
+    def all_feed_states(self) -> list[FeedState]:
+        """Every saved feed, by URL."""
+        with self._read() as conn:
+            return [row_to_feed_state(r) for r in conn.execute(select(feeds).order_by(feeds.c.url))]

@@ -1,0 +1,108 @@
+"""Subscribers' watched queries and their explicit topic follow/unfollow choices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from bot.store.base import StoreBase, chunked, utcnow
+from bot.store.db import insert_ignore, upsert
+from bot.store.schema import subscribers, topic_follows, watches
+from bot.store.types import DuplicateWatchError, Watch
+
+
+def _row_to_watch(m: Mapping[Any, Any]) -> Watch:
+    return Watch(
+        id=m["id"], subscriber_id=m["subscriber_id"], query=m["query"], created_at=m["created_at"]
+    )
+
+
+class WatchesRepo(StoreBase):
+    """Watches and topic follows."""
+
+    def add_watch(self, subscriber_id: int, query: str, *, now: datetime | None = None) -> Watch:
+        """Store a watch; raises DuplicateWatchError if this subscriber has the same query."""
+        values = {"subscriber_id": subscriber_id, "query": query, "created_at": utcnow(now)}
+        with self._write() as conn:
+            ins = insert_ignore(conn, watches, ["subscriber_id", "query"]).values(values)
+            row = conn.execute(ins.returning(*watches.c)).first()
+        if row is None:
+            raise DuplicateWatchError(query)
+        return _row_to_watch(row._mapping)
+
+    def remove_watch(self, subscriber_id: int, query_or_id: str | int) -> bool:
+        """Remove a subscriber's watch by its id or exact query; False if none matched."""
+        if isinstance(query_or_id, int):
+            cond = watches.c.id == query_or_id
+        else:
+            cond = watches.c.query == query_or_id
+        stmt = delete(watches).where(watches.c.subscriber_id == subscriber_id, cond)
+        with self._write() as conn:
+            return conn.execute(stmt).rowcount > 0
+
+    def list_watches(self, subscriber_id: int) -> list[Watch]:
+        stmt = select(watches).where(watches.c.subscriber_id == subscriber_id).order_by(watches.c.id)
+        with self._read() as conn:
+            return [_row_to_watch(row._mapping) for row in conn.execute(stmt)]
+
+    def count_watches(self, subscriber_id: int) -> int:
+        stmt = select(func.count()).select_from(watches).where(
+            watches.c.subscriber_id == subscriber_id
+        )
+        with self._read() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def all_active_watches(self) -> list[Watch]:
+        """Watches of active subscribers (muted ones included: their alerts are held)."""
+        stmt = (
+            select(watches)
+            .join(subscribers, subscribers.c.id == watches.c.subscriber_id)
+            .where(subscribers.c.active.is_(True))
+            .order_by(watches.c.id)
+        )
+        with self._read() as conn:
+            return [_row_to_watch(row._mapping) for row in conn.execute(stmt)]
+
+    def set_following(
+        self, subscriber_id: int, topic_id: str, following: bool, *, now: datetime | None = None
+    ) -> None:
+        """Record an explicit follow/unfollow of one topic."""
+        values = {
+            "subscriber_id": subscriber_id,
+            "topic_id": topic_id,
+            "following": following,
+            "updated_at": utcnow(now),
+        }
+        with self._write() as conn:
+            conn.execute(
+                upsert(
+                    conn, topic_follows, values, ["subscriber_id", "topic_id"],
+                    ["following", "updated_at"],
+                )
+            )
+
+    def followed_topics(self, subscriber_id: int, all_topic_ids: Sequence[str]) -> list[str]:
+        """The topics of `all_topic_ids` (in that order) the subscriber follows; default yes."""
+        stmt = select(topic_follows.c.topic_id).where(
+            topic_follows.c.subscriber_id == subscriber_id, topic_follows.c.following.is_(False)
+        )
+        with self._read() as conn:
+            unfollowed = set(conn.execute(stmt).scalars())
+        return [t for t in all_topic_ids if t not in unfollowed]
+
+    def followers_by_topic(self, topic_ids: Iterable[str]) -> dict[str, tuple[int, ...]]:
+        """For each topic, the ids of active subscribers following it (for fan-out)."""
+        wanted = list(dict.fromkeys(topic_ids))
+        active = select(subscribers.c.id).where(subscribers.c.active.is_(True))
+        with self._read() as conn:
+            sub_ids = tuple(conn.execute(active.order_by(subscribers.c.id)).scalars())
+            unfollowed: set[tuple[str, int]] = set()
+            for part in chunked(wanted):
+                stmt = select(topic_follows.c.topic_id, topic_follows.c.subscriber_id).where(
+                    topic_follows.c.topic_id.in_(part), topic_follows.c.following.is_(False)
+                )
+                unfollowed.update((t, s) for t, s in conn.execute(stmt))
+        return {t: tuple(s for s in sub_ids if (t, s) not in unfollowed) for t in wanted}

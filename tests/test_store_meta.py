@@ -1,0 +1,34 @@
+"""The key/value meta table and the /stats counts."""
+
+from __future__ import annotations
+
+from conftest_store import NOW, later, make_entry
+
+from bot.store import FeedState, NewAlert, Store, StoreStats
+
+
+def test_meta_get_set_overwrite(db: Store) -> None:
+    assert db.get_meta("last_poll") is None
+    db.set_meta("last_poll", NOW.isoformat(), now=NOW)
+    db.set_meta("last_poll", later(5).isoformat(), now=later(5))
+    assert db.get_meta("last_poll") == later(5).isoformat()
+
+
+def test_stats_counts(db: Store) -> None:
+    sub = db.ensure_console_subscriber()
+    off = db.get_or_create_subscriber(5, None, "private", "en", None, now=NOW)
+    db.set_active(off.id, False)
+    db.add_watch(sub.id, "gas", now=NOW)
+    db.commit_poll(FeedState("https://a.example/"), [make_entry(1, keys=("g1",)), make_entry(2)],
+                   [NewAlert("k1", sub.id), NewAlert("k2", sub.id)], now=NOW)
+    first, second = db.claim_due(NOW, 10)
+    db.mark_sent(first.id, NOW, 1)
+    db.mark_failed(second.id, "blocked")
+    db.commit_poll(FeedState("https://a.example/"), [make_entry(3)], [NewAlert("k3", sub.id)],
+                   now=NOW)
+    assert db.stats() == StoreStats(
+        schema_version=db.schema_version(), feeds=1, entries=3, entry_keys=4,
+        subscribers_total=2, subscribers_active=1, watches=1,
+        outbox_pending=1, outbox_sent=1, outbox_failed=1,
+    )
+    assert db.schema_version() >= 1
