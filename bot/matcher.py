@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.model import MatchResult, Status, WatchHit
-from bot.query import And, Near, Node, Not, Or, Phrase, Query, Term
-from bot.textnorm import normalize, stem, strip_html, words
+from bot.query import MIN_PREFIX, And, Near, Node, Not, Or, Phrase, Query, Term
+from bot.textnorm import normalize, stem, strip_html, word_list
 
 Anchor = tuple[bool, str]  # (is_prefix, key)
 StatusFn = Callable[[str, str], Status | None]
@@ -22,15 +22,19 @@ StatusFn = Callable[[str, str], Status | None]
 class Doc:
     """An entry's text prepared once for evaluating many queries."""
 
-    __slots__ = ("_positions", "_prefix_cache", "stems", "words")
+    __slots__ = ("_buckets", "_positions", "_prefix_cache", "stems", "words")
 
     def __init__(self, text: str) -> None:
-        self.words = [w for w, _, _ in words(normalize(text))]
+        self.words = word_list(normalize(text))
         self.stems = [stem(w) for w in self.words]
-        positions: dict[str, list[int]] = defaultdict(list)
+        positions: dict[str, list[int]] = {}
         for i, s in enumerate(self.stems):
-            positions[s].append(i)
+            if s in positions:
+                positions[s].append(i)
+            else:
+                positions[s] = [i]
         self._positions = positions
+        self._buckets: dict[str, list[int]] | None = None
         self._prefix_cache: dict[str, list[int]] = {}
 
     def positions(self, term: Term) -> list[int]:
@@ -38,7 +42,12 @@ class Doc:
             return self._positions.get(term.key, [])
         hit = self._prefix_cache.get(term.key)
         if hit is None:
-            hit = [i for i, w in enumerate(self.words) if w.startswith(term.key)]
+            if self._buckets is None:  # built on the first prefix term only
+                self._buckets = {}
+                for i, w in enumerate(self.words):
+                    self._buckets.setdefault(w[:MIN_PREFIX], []).append(i)
+            bucket = self._buckets.get(term.key[:MIN_PREFIX], ())
+            hit = [i for i in bucket if self.words[i].startswith(term.key)]
             self._prefix_cache[term.key] = hit
         return hit
 
@@ -60,7 +69,11 @@ def _spans(node: Node, doc: Doc) -> list[tuple[int, int]]:
 
 def evaluate(node: Node, doc: Doc, hits: set[int]) -> bool:
     """Does the node match the doc? Positions of matched positive terms go into `hits`."""
-    if isinstance(node, (Term, Phrase)):
+    if isinstance(node, Term):  # the common case, without building spans
+        found = doc.positions(node)
+        hits.update(found)
+        return bool(found)
+    if isinstance(node, Phrase):
         spans = _spans(node, doc)
         for a, b in spans:
             hits.update(range(a, b + 1))
@@ -155,7 +168,11 @@ class Matcher:
             self._add(_Compiled(("topic", rule.topic_id), rule.query, rule.window))
         for key, q in watches:
             self._add(_Compiled(("watch", key), q))
-        self._prefix_lengths = sorted({len(k) for k in self._prefix})
+        # Prefix rules are bucketed by their first MIN_PREFIX letters, so each entry word
+        # costs one lookup however many prefixes are indexed.
+        self._prefix_buckets: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
+        for key, ids in self._prefix.items():
+            self._prefix_buckets[key[:MIN_PREFIX]].append((key, ids))
 
     def _add(self, compiled: _Compiled) -> None:
         idx = len(self._compiled)
@@ -174,12 +191,11 @@ class Matcher:
         found: set[int] = set(self._exact.get("", ()))
         for s in set(doc.stems):
             found.update(self._exact.get(s, ()))
-        if self._prefix_lengths:
+        if self._prefix_buckets:
             for w in set(doc.words):
-                for n in self._prefix_lengths:
-                    if n > len(w):
-                        break
-                    found.update(self._prefix.get(w[:n], ()))
+                for key, ids in self._prefix_buckets.get(w[:MIN_PREFIX], ()):
+                    if w.startswith(key):
+                        found.update(ids)
         return sorted(found)
 
     def match(self, title: str, summary: str = "", at: datetime | None = None) -> MatchResult:

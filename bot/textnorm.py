@@ -50,9 +50,17 @@ _ru = snowballstemmer.stemmer("russian")
 _de = snowballstemmer.stemmer("german")
 
 
+_SPECIAL_RE = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATE)) + "]")
+
+
 def normalize(text: str) -> str:
     """NFKC, casefold, ё→е, unified quotes and dashes, collapsed whitespace."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLATE)
+    if text.isascii():
+        text = text.lower()  # NFKC and casefold are identities on ASCII except for case
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        if _SPECIAL_RE.search(text):  # translate() is per-character; skip it when idle
+            text = text.translate(_TRANSLATE)
     return _SPACE_RE.sub(" ", text).strip()
 
 
@@ -74,6 +82,13 @@ def words(normalized: str) -> list[tuple[str, int, int]]:
             word = word.replace("'", "")
         out.append((word, m.start(), m.end()))
     return out
+
+
+def word_list(normalized: str) -> list[str]:
+    """Just the words of already-normalised text (the hot path of matching)."""
+    if "'" in normalized:
+        return [w for w, _, _ in words(normalized)]
+    return _WORD_RE.findall(normalized)
 
 
 @lru_cache(maxsize=200_000)
