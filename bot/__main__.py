@@ -1,0 +1,139 @@
+"""The command line: `run`, `check`, `replay` and `evaluate`.
+
+Parses arguments, loads config, maps errors to exit codes (2 for config or query errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.config import Config, ConfigError, load_config, settings_from_env
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Summit Watch: alerts on Belarus-Russia agreements and summits from news feeds.",
+    )
+    parser.add_argument("--version", action="version", version=f"summit-watch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", help="config file (default: $BOT_CONFIG or ./feeds.yaml)")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+
+    run = sub.add_parser("run", parents=[common], help="poll feeds and deliver alerts (long-running)")
+    run.add_argument("--json", action="store_true", help="console mode: one JSON object per alert")
+
+    check = sub.add_parser("check", parents=[common], help="validate the config (exit 0 valid, 2 not)")
+    check.add_argument("--fetch", action="store_true", help="also fetch every feed once and report")
+
+    replay = sub.add_parser("replay", parents=[common], help="match saved RSS/Atom files")
+    replay.add_argument("--watch", action="append", default=[], metavar="QUERY", help="extra watched query")
+    replay.add_argument("--json", action="store_true", help="one JSON object per matching entry")
+    replay.add_argument("files", nargs="+", metavar="FILE")
+
+    evaluate = sub.add_parser("evaluate", parents=[common], help="score topics on labelled JSONL")
+    evaluate.add_argument("file", metavar="FILE", help="labelled items (see shared eval README)")
+    evaluate.add_argument("--misses", action="store_true", help="list misses and false alerts")
+    return parser
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs full request URLs, and Telegram URLs carry the bot token.
+    for name in ("httpx", "httpcore", "telegram.request", "apscheduler"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _load(args: argparse.Namespace) -> Config:
+    settings = settings_from_env(os.environ, config=args.config)
+    return load_config(settings.config_path)
+
+
+def _cmd_replay(args: argparse.Namespace, config: Config) -> int:
+    from bot.query import QueryError, parse_query
+    from bot.render import alert_json, console_line
+    from bot.replay import replay
+    from bot.topics import build_matcher
+
+    for i, text in enumerate(args.watch):
+        try:
+            parse_query(text, max_length=config.limits.max_query_length, max_terms=config.limits.max_query_terms)
+        except QueryError as err:
+            print(f"error: --watch {text!r}: {err}", file=sys.stderr)
+            return EXIT_CONFIG
+    matcher = build_matcher(config, [(i, text) for i, text in enumerate(args.watch)])
+
+    def warn(message: str) -> None:
+        print(f"warning: {message}", file=sys.stderr)
+
+    for entry, result in replay([Path(f) for f in args.files], matcher, warn):
+        if args.json:
+            print(json.dumps(alert_json(entry, result), ensure_ascii=False))
+        else:
+            print(console_line(entry, result, config.tz))
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace, config: Config) -> int:
+    from bot.evaluation import evaluate_file, format_report
+
+    try:
+        report = evaluate_file(Path(args.file), config)
+    except (OSError, ValueError) as err:
+        print(f"error: {args.file}: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    print(format_report(report, misses=args.misses))
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, config: Config) -> int:
+    if not args.fetch:
+        topics = len(config.topics)
+        print(f"{args.config or 'config'} is valid: {len(config.feeds)} feeds, {topics} topics, {len(config.events)} events")
+        return EXIT_OK
+    from bot.app import check_feeds
+
+    return check_feeds(config)
+
+
+def _cmd_run(args: argparse.Namespace, config: Config) -> int:
+    from bot.app import run
+
+    return run(config, settings_from_env(os.environ, config=args.config), json_lines=args.json)
+
+
+COMMANDS = {"run": _cmd_run, "check": _cmd_check, "replay": _cmd_replay, "evaluate": _cmd_evaluate}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        config = _load(args)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return COMMANDS[args.command](args, config)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
