@@ -65,7 +65,11 @@ class Backoff:
 
 
 class Sender:
-    """Owns the Bot used for outgoing messages; one instance per bot token and event loop."""
+    """Owns the Bot used for outgoing messages; one instance per bot token and event loop.
+
+    It never retries by itself: a RETRY outcome says how long to wait, and the caller (the
+    outbox drain) decides when to try again.
+    """
 
     def __init__(self, bot: Bot, limiter: RateLimiter | None = None, *,
                  backoff: Backoff | None = None,
