@@ -1,0 +1,34 @@
+"""The long-lived objects one running bot shares between jobs and chat handlers.
+
+Built once by `bot.app`; handlers find it in `context.bot_data["services"]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.config import Config, Settings
+from bot.store import Store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Config, storage and the clock, plus a hook that tells the poller watches changed."""
+
+    config: Config
+    settings: Settings
+    store: Store
+    clock: Callable[[], datetime] = utc_now
+    # Called after a chat adds or removes a watch, so the next poll rebuilds the matcher.
+    watches_changed: Callable[[], None] = field(default=lambda: None)
+    # Called when new outbox rows may be waiting (after a poll or /start on summit day).
+    outbox_changed: Callable[[], None] = field(default=lambda: None)
+
+    def now(self) -> datetime:
+        return self.clock()
