@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 
 from bot.model import Entry, Status
 from bot.store import NewEntry, Store, open_store
-from bot.store.db import create_engine_for, normalise_url
+from bot.store.db import create_engine_for
 
 PG_URL_ENV = "BOT_TEST_DATABASE_URL"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -41,7 +41,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     schema = f"t_{uuid.uuid4().hex[:16]}"
     with admin.connect() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = normalise_url(os.environ[PG_URL_ENV])
+    # Left as given (e.g. plain postgresql://): open_store must pick the driver itself.
+    url = make_url(os.environ[PG_URL_ENV])
     url = url.update_query_dict({"options": f"-csearch_path={schema}"})
     try:
         yield url.render_as_string(hide_password=False)

@@ -60,6 +60,18 @@ def test_sqlite_file_gets_parent_dir_and_pragmas(tmp_path: Path) -> None:
         store.close()
 
 
+def test_default_url_is_a_sqlite_file_under_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = open_store()
+    try:
+        assert store.dialect == "sqlite"
+        assert (tmp_path / "data" / "summit-watch.db").exists()
+    finally:
+        store.close()
+
+
 def test_in_memory_sqlite_is_one_database() -> None:
     store = open_store("sqlite://")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -104,3 +105,21 @@ def test_inactive_subscribers_items_are_not_claimed(db: Store, reactivate: bool)
     if reactivate:
         db.set_active(sub.id, True, now=NOW)
     assert len(db.claim_due(NOW + timedelta(minutes=1), 10)) == (1 if reactivate else 0)
+
+
+def test_concurrent_claims_never_share_an_item(db: Store) -> None:
+    sub = db.ensure_console_subscriber()
+    ids = _enqueue(db, sub, *range(60))
+    claimed: list[list[int]] = [[], [], []]
+
+    def drain(slot: int) -> None:
+        while batch := db.claim_due(NOW, 7):
+            claimed[slot].extend(i.id for i in batch)
+
+    threads = [threading.Thread(target=drain, args=(n,)) for n in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    every = [i for part in claimed for i in part]
+    assert sorted(every) == sorted(ids)  # each item claimed exactly once
