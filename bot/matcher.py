@@ -203,7 +203,7 @@ class Matcher:
         title, summary = strip_html(title), strip_html(summary)
         doc = Doc(f"{title}\n{summary}")
         topics: dict[str, set[int]] = {}
-        watches: list[WatchHit] = []
+        watches: dict[Hashable, tuple[str, set[int]]] = {}
         all_hits: set[int] = set()
         for idx in self.candidates(doc):
             compiled = self._compiled[idx]
@@ -214,13 +214,15 @@ class Matcher:
             kind, key = compiled.owner
             if kind == "topic":
                 topics.setdefault(str(key), set()).update(hits)
-            elif all(w.key != key for w in watches):
-                watches.append(WatchHit(key, compiled.query.text))
+            else:
+                watches.setdefault(key, (compiled.query.text, set()))[1].update(hits)
         ordered = [t for t in self._topic_order if t in topics]
         status = self._status_fn(title, summary) if ordered and self._status_fn else None
         return MatchResult(
             topics=tuple(ordered),
-            watches=tuple(watches),
+            watches=tuple(
+                WatchHit(key, text, _surface(doc, hits)) for key, (text, hits) in watches.items()
+            ),
             terms=_surface(doc, all_hits),
             status=status,
             topic_terms={t: _surface(doc, topics[t]) for t in ordered},

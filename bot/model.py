@@ -39,6 +39,7 @@ class WatchHit:
 
     key: object
     query: str
+    terms: tuple[str, ...] = ()  # the entry's words this watch matched
 
 
 @dataclass(frozen=True, slots=True)
