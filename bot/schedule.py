@@ -83,9 +83,16 @@ def is_due(config: Config, feed: FeedSpec, state: FeedState | None, now: datetim
     return False
 
 
-def due_feeds(config: Config, states: Mapping[str, FeedState], now: datetime) -> list[FeedSpec]:
-    """Feeds to poll at `now`, most overdue first (never-polled feeds lead)."""
-    due = [f for f in config.feeds if is_due(config, f, states.get(f.url), now)]
+def due_feeds(
+    config: Config, states: Mapping[str, FeedState], now: datetime, slack: timedelta = timedelta(0)
+) -> list[FeedSpec]:
+    """Feeds due by `now + slack`, most overdue first (never-polled feeds lead).
+
+    The poll job passes half its tick as slack: a feed due a millisecond after this tick
+    would otherwise wait a whole extra tick.
+    """
+    horizon = now + slack
+    due = [f for f in config.feeds if is_due(config, f, states.get(f.url), horizon)]
 
     def overdue_since(feed: FeedSpec) -> datetime:
         state = states.get(feed.url)

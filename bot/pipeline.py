@@ -1,0 +1,221 @@
+"""One poll tick, straight down: due feeds, fetch, parse, dedupe, match, outbox.
+
+Each feed is committed in its own transaction (entries marked seen together with their
+alerts), so one bad feed never stops the others and a crash never half-records a feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.config import FeedSpec
+from bot.feedparse import FeedError, parse_feed_async
+from bot.fetch import Fetcher, FetchResult, Outcome
+from bot.identity import entry_keys, primary_key
+from bot.matcher import Matcher
+from bot.model import Entry, MatchResult
+from bot.schedule import (
+    backlog_cutoff,
+    due_feeds,
+    next_poll_after_failure,
+    next_poll_after_success,
+    tick_interval,
+)
+from bot.services import Services
+from bot.store import FeedState, NewAlert, NewEntry
+from bot.topics import build_matcher
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedReport:
+    """What polling one feed did, for logs, `check --fetch` and tests."""
+
+    feed: FeedSpec
+    outcome: str  # "ok", "not_modified", "failed" or "cancelled"
+    entries: int = 0  # entries in the fetched document
+    new: int = 0  # entries recorded for the first time
+    alerts: int = 0  # outbox rows written
+    error: str | None = None
+    status: str | None = None
+    elapsed: float = 0.0
+
+
+class Poller:
+    """Runs poll ticks for one Services; the matcher is rebuilt when watches change."""
+
+    def __init__(self, services: Services, fetcher: Fetcher) -> None:
+        self.services = services
+        self.fetcher = fetcher
+        self._matcher: Matcher | None = None
+        self._stopping = asyncio.Event()
+
+    def invalidate_matcher(self) -> None:
+        self._matcher = None
+
+    def stop(self) -> None:
+        """Abandon in-flight fetches: nothing is committed for them, so nothing is lost."""
+        self._stopping.set()
+
+    async def matcher(self) -> Matcher:
+        if self._matcher is None:
+            watches = await asyncio.to_thread(self.services.store.all_active_watches)
+            self._matcher = build_matcher(
+                self.services.config, [((w.subscriber_id, w.id), w.query) for w in watches]
+            )
+        return self._matcher
+
+    async def tick(self, now: datetime | None = None) -> list[FeedReport]:
+        """Poll every feed that is due at `now`, concurrently within the fetcher's bounds."""
+        now = now or self.services.now()
+        store, config = self.services.store, self.services.config
+        states = await asyncio.to_thread(store.get_feed_states, [f.url for f in config.feeds])
+        due = due_feeds(config, states, now, tick_interval(config) / 2)
+        if not due:
+            return []
+        matcher = await self.matcher()
+        reports = await asyncio.gather(
+            *(self.poll_feed(f, states.get(f.url) or FeedState(f.url), now, matcher) for f in due)
+        )
+        await asyncio.to_thread(store.set_meta, "last_poll_at", now.isoformat(), now=now)
+        if any(r.alerts for r in reports):
+            self.services.outbox_changed()
+        return list(reports)
+
+    async def poll_feed(self, feed: FeedSpec, state: FeedState, now: datetime, matcher: Matcher) -> FeedReport:
+        started = time.monotonic()
+        result = await self._fetch(feed, state, now)
+        if result is None:
+            return FeedReport(feed, "cancelled")
+        if result.outcome is Outcome.NOT_MODIFIED:
+            report = FeedReport(feed, "not_modified", status="304")
+            await self._save(self._ok_state(feed, state, result, now))
+        elif result.failed:
+            report = await self._fail(feed, state, now, result.error or result.outcome.value,
+                                      result.retry_after, _status(result))
+        else:
+            report = await self._ingest(feed, state, result, now, matcher)
+        return dataclasses.replace(report, elapsed=time.monotonic() - started)
+
+    async def _fetch(self, feed: FeedSpec, state: FeedState, now: datetime) -> FetchResult | None:
+        fetch = asyncio.ensure_future(
+            self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified, now=now)
+        )
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not fetch.done():
+            fetch.cancel()
+            return None
+        return fetch.result()
+
+    async def _ingest(
+        self, feed: FeedSpec, state: FeedState, result: FetchResult, now: datetime, matcher: Matcher
+    ) -> FeedReport:
+        try:
+            parsed = await parse_feed_async(
+                result.body or b"", content_type=result.content_type,
+                feed_name=feed.name, feed_url=feed.url, lang=feed.lang,
+            )
+        except FeedError as err:
+            return await self._fail(feed, state, now, f"not a usable feed: {err}", None, _status(result))
+        if parsed.warning:
+            log.warning("%s: feed parsed with a warning: %s", feed.name, parsed.warning)
+        if self._stopping.is_set():
+            return FeedReport(feed, "cancelled")
+        new_state = self._ok_state(feed, state, result, now)
+        commit = await asyncio.to_thread(self._record, new_state, parsed.entries, now, matcher)
+        if commit[0]:
+            log.info("%s: %d new entries, %d alerts", feed.name, commit[0], commit[1])
+        return FeedReport(feed, "ok", len(parsed.entries), commit[0], commit[1], status=_status(result))
+
+    def _record(self, state: FeedState, entries: Sequence[Entry], now: datetime, matcher: Matcher) -> tuple[int, int]:
+        """Dedupe, match and commit one feed's entries (runs in a worker thread)."""
+        store = self.services.store
+        keyed = [(e, entry_keys(e)) for e in entries]
+        known = store.known_keys(k for _, keys in keyed for k in keys)
+        fresh = [(e, keys) for e, keys in keyed if not known.intersection(keys)]
+        new_entries: list[NewEntry] = []
+        alerts: list[NewAlert] = []
+        matches: list[tuple[str, MatchResult]] = []
+        for entry, keys in fresh:
+            result = matcher.match(entry.title, entry.summary, at=entry.published or now)
+            key = primary_key(entry)
+            new_entries.append(NewEntry(key, keys, entry, result.status, result.topics))
+            if result.any and self._may_alert(entry, state, now):
+                matches.append((key, result))
+        if matches:
+            alerts = self._route(matches)
+        saved = store.commit_poll(dataclasses.replace(state, primed=True), new_entries, alerts, now=now)
+        return saved.inserted, len(saved.outbox_ids)
+
+    def _may_alert(self, entry: Entry, state: FeedState, now: datetime) -> bool:
+        """A new feed's backlog is recorded silently (unless `backfill` lets recent entries
+        through), and so is anything older than retention, whose keys may be pruned."""
+        config = self.services.config
+        if not state.primed:
+            cutoff = backlog_cutoff(config, now)
+            return cutoff is not None and entry.published is not None and entry.published >= cutoff
+        return entry.published is None or entry.published >= now - config.retention
+
+    def _route(self, matches: Sequence[tuple[str, MatchResult]]) -> list[NewAlert]:
+        """One alert per (subscriber, entry), merging every topic and watch that matched."""
+        topic_ids = {t for _, r in matches for t in r.topics}
+        followers = self.services.store.followers_by_topic(topic_ids) if topic_ids else {}
+        alerts: list[NewAlert] = []
+        for key, result in matches:
+            why: dict[int, dict[str, list[str]]] = {}
+            for topic in result.topics:
+                for sub in followers.get(topic, ()):
+                    reasons = why.setdefault(sub, {"topics": [], "watches": [], "terms": []})
+                    reasons["topics"].append(topic)
+                    _add_terms(reasons, result.topic_terms.get(topic, ()))
+            for hit in result.watches:
+                owner = hit.key[0] if isinstance(hit.key, tuple) else None  # (subscriber, watch)
+                if isinstance(owner, int):
+                    reasons = why.setdefault(owner, {"topics": [], "watches": [], "terms": []})
+                    reasons["watches"].append(hit.query)
+                    _add_terms(reasons, hit.terms)
+            for sub, reasons in why.items():
+                status = result.status if reasons["topics"] else None  # status speaks of topics
+                alerts.append(NewAlert(key, sub, {**reasons, "status": status}))
+        return alerts
+
+    def _ok_state(self, feed: FeedSpec, state: FeedState, result: FetchResult, now: datetime) -> FeedState:
+        return dataclasses.replace(
+            state, etag=result.etag, last_modified=result.last_modified,
+            next_poll_at=next_poll_after_success(self.services.config, feed, now),
+            last_polled_at=now, last_ok_at=now, failures=0, last_error=None, last_status=_status(result),
+        )
+
+    async def _fail(self, feed: FeedSpec, state: FeedState, now: datetime, error: str,
+                    retry_after: timedelta | None, status: str | None) -> FeedReport:
+        failures = state.failures + 1
+        new_state = dataclasses.replace(
+            state, failures=failures, last_error=error, last_status=status, last_polled_at=now,
+            next_poll_at=next_poll_after_failure(self.services.config, feed, failures, retry_after, now),
+        )
+        log.warning("%s: %s (failure %d in a row, next try %s)", feed.name, error, failures,
+                    new_state.next_poll_at.isoformat() if new_state.next_poll_at else "?")
+        await self._save(new_state)
+        return FeedReport(feed, "failed", error=error, status=status)
+
+    async def _save(self, state: FeedState) -> None:
+        await asyncio.to_thread(self.services.store.save_feed_state, state)
+
+
+def _status(result: FetchResult) -> str:
+    return str(result.status_code) if result.status_code else result.outcome.value
+
+
+def _add_terms(reasons: dict[str, list[str]], terms: Sequence[str]) -> None:
+    for term in terms:
+        if term not in reasons["terms"]:
+            reasons["terms"].append(term)
