@@ -1,0 +1,116 @@
+"""Wires the chat side into a python-telegram-bot Application: command, button, membership
+and migration handlers, the per-user flood gate, the error handler, and the command menus.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.telegram import commands, watchcmds
+from bot.telegram.buttons import on_button
+from bot.telegram.chats import on_migrate, on_my_chat_member, reply, services_of, where
+from bot.telegram.guard import FloodGuard, Verdict
+from bot.telegram.i18n import LANGS, t
+
+log = logging.getLogger(__name__)
+
+# Descriptions shown in Telegram's command menu; admin-only commands stay out of it.
+_MENU: dict[str, dict[str, str]] = {
+    "start": {"en": "Subscribe to alerts", "ru": "Подписаться на уведомления"},
+    "stop": {"en": "Stop all alerts", "ru": "Остановить уведомления"},
+    "watch": {"en": "Watch a keyword query", "ru": "Следить за запросом"},
+    "unwatch": {"en": "Remove a watched query", "ru": "Удалить запрос"},
+    "list": {"en": "Your watches and topics", "ru": "Ваши запросы и темы"},
+    "topics": {"en": "Tracked topics and events", "ru": "Темы и события"},
+    "mute": {"en": "Hold alerts for a while", "ru": "Временно без уведомлений"},
+    "unmute": {"en": "Deliver alerts again", "ru": "Снова присылать уведомления"},
+    "lang": {"en": "Language: en or ru", "ru": "Язык: en или ru"},
+    "status": {"en": "Feed health, next event", "ru": "Состояние лент, ближайшее событие"},
+    "help": {"en": "Help and query syntax", "ru": "Справка и синтаксис запросов"},
+}
+BOT_COMMANDS: dict[str, list[BotCommand]] = {
+    lang: [BotCommand(name, texts[lang]) for name, texts in _MENU.items()] for lang in LANGS
+}
+_COMMANDS = {
+    "start": commands.start, "stop": commands.stop, "watch": watchcmds.watch,
+    "unwatch": watchcmds.unwatch, "list": commands.list_, "topics": commands.topics,
+    "mute": commands.mute, "unmute": commands.unmute, "lang": commands.lang,
+    "status": commands.status, "help": commands.help_, "stats": commands.stats,
+    "feeds": commands.feeds,
+}
+
+
+async def set_commands(bot: Bot) -> None:
+    """Publish the command menus: English by default, Russian for Russian-language clients."""
+    await bot.set_my_commands(BOT_COMMANDS["en"])
+    await bot.set_my_commands(BOT_COMMANDS["ru"], language_code="ru")
+
+
+class FloodGate:
+    """Runs before every handler: over a user's command budget, say "slow down" once, then
+    swallow their commands until the bucket refills."""
+
+    def __init__(self, guard: FloodGuard) -> None:
+        self.guard = guard
+
+    async def __call__(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.message, update.effective_user
+        if message is None or user is None or not (message.text or "").startswith("/"):
+            return
+        services = services_of(context)
+        verdict = self.guard.check(user.id, services.now().timestamp())
+        if verdict is Verdict.ALLOW:
+            return
+        if verdict is Verdict.WARN:
+            place = where(update, services)
+            await reply(update, t(place.lang if place else "en", "slow_down"))
+        raise ApplicationHandlerStop
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every handler failure with its traceback and tell the user something went wrong."""
+    log.error("handler failed for update %r", update, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_message is None:
+        return
+    try:
+        place = where(update, services_of(context))
+        await reply(update, t(place.lang if place else "en", "error"))
+    except Exception:  # reporting must never raise from the error handler
+        log.debug("could not report the error to the chat", exc_info=True)
+
+
+def register_handlers(application: Application,  # type: ignore[type-arg]
+                      *, flood_guard: FloodGuard | None = None) -> None:
+    """Add every chat handler and the error handler. Handlers read `bot_data["services"]`."""
+    gate = FloodGate(flood_guard or FloodGuard())
+    application.add_handler(TypeHandler(Update, gate), group=-1)
+    handlers: list[BaseHandler] = [  # type: ignore[type-arg]
+        CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE)
+        for name, callback in _COMMANDS.items()
+    ]
+    handlers += [
+        MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate),
+        ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        CallbackQueryHandler(on_button),
+        # Last in the group: only commands no handler above took get here.
+        MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, commands.unknown),
+    ]
+    application.add_handlers(handlers)
+    application.add_error_handler(on_error)
+
+
+__all__ = ["BOT_COMMANDS", "FloodGate", "register_handlers", "set_commands"]

@@ -1,0 +1,159 @@
+"""Pure Telegram-HTML bodies of command replies: watch previews, query errors, /list,
+/topics, /status, and the operators' /stats and /feeds. No I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import Config, EventSpec
+from bot.query import QueryError
+from bot.store import FeedState, StoredEntry, StoreStats, Subscriber, Watch
+from bot.telegram.i18n import t
+from bot.telegram.messages import countdown, cut, esc, link, local_time
+
+PREVIEW_SAMPLES = 3
+_LIST_QUERY_SHOWN = 200
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRow:
+    """One tracked topic as a chat sees it."""
+
+    id: str
+    title: str
+    following: bool
+
+
+def query_error(lang: str, query: str, err: QueryError) -> str:
+    """The parser's message and a caret under the offending character, monospaced."""
+    pos = max(0, min(err.position, len(query)))
+    shown = cut(query, 120) if pos < 119 else query[pos - 60: pos + 60]
+    caret_at = pos if pos < 119 else 60
+    return t(lang, "query_error", error=esc(str(err)), query=esc(shown), caret=" " * caret_at + "^")
+
+
+def watch_added(lang: str, query: str, count: int, samples: Sequence[StoredEntry],
+                inactive: bool) -> str:
+    lines = [t(lang, "watch_added", query=esc(query), count=count)]
+    lines += [f"• {link(s.entry.title or '…', s.entry.link)}" for s in samples[:PREVIEW_SAMPLES]]
+    if inactive:
+        lines.append(t(lang, "watch_inactive_note"))
+    return "\n".join(lines)
+
+
+def subscriber_state(lang: str, sub: Subscriber | None, now: datetime, tz: ZoneInfo) -> str | None:
+    if sub is None:
+        return t(lang, "need_start")
+    if not sub.active:
+        return t(lang, "list_state_stopped")
+    if sub.muted(now) and sub.muted_until is not None:
+        return t(lang, "list_state_muted", until=local_time(sub.muted_until, tz, lang))
+    return None
+
+
+def list_text(lang: str, watches: Sequence[Watch], topics: Sequence[TopicRow],
+              state: str | None) -> str:
+    """Numbered watches (numbers are what /unwatch takes) and followed topics."""
+    lines = [t(lang, "list_header")]
+    if watches:
+        lines += [f"{i}. <code>{esc(cut(w.query, _LIST_QUERY_SHOWN))}</code>"
+                  for i, w in enumerate(watches, 1)]
+    else:
+        lines.append(t(lang, "list_empty"))
+    lines += ["", t(lang, "list_topics")]
+    followed = [tp for tp in topics if tp.following]
+    lines += [f"• {esc(tp.title)}" for tp in followed] or [t(lang, "list_no_topics")]
+    if state:
+        lines += ["", state]
+    return "\n".join(lines)
+
+
+def event_line(lang: str, event: EventSpec, now: datetime) -> str:
+    today = now.astimezone(event.tz).date()
+    where = f", {esc(event.location)}" if event.location else ""
+    return (f"📅 <b>{esc(event.title)}</b>{where} — {event.date.isoformat()} "
+            f"({countdown(lang, event.date, today)})")
+
+
+def topics_text(lang: str, topics: Sequence[TopicRow], events: Sequence[EventSpec],
+                now: datetime) -> str:
+    lines = [t(lang, "topics_header")]
+    for tp in topics:
+        mark = "✅" if tp.following else "➖"
+        state = t(lang, "following" if tp.following else "not_following")
+        lines.append(f"{mark} {esc(tp.title)} — <i>{state}</i>")
+    if not topics:
+        lines.append(t(lang, "topics_none"))
+    if events:
+        lines += ["", t(lang, "events_header")]
+        lines += [event_line(lang, ev, now) for ev in events]
+    return "\n".join(lines)
+
+
+def next_event(config: Config, now: datetime) -> EventSpec | None:
+    """The earliest event whose day (in its own zone) is today or later."""
+    upcoming = [ev for ev in config.events if ev.date >= now.astimezone(ev.tz).date()]
+    return min(upcoming, key=lambda ev: ev.date, default=None)
+
+
+def status_text(lang: str, config: Config, states: Sequence[FeedState],
+                last_poll: datetime | None, now: datetime) -> str:
+    by_url = {s.url: s for s in states}
+    feeds = [by_url.get(f.url) for f in config.feeds]
+    never = sum(1 for s in feeds if s is None or s.last_polled_at is None)
+    failing = sum(1 for s in feeds if s is not None and s.failures > 0)
+    ok = len(feeds) - never - failing
+    lines = [t(lang, "status_feeds", total=len(feeds), ok=max(0, ok), failing=failing,
+               never=never)]
+    if last_poll is not None:
+        lines.append(t(lang, "status_last_poll", when=local_time(last_poll, config.tz, lang)))
+    else:
+        lines.append(t(lang, "status_never_polled"))
+    ev = next_event(config, now)
+    if ev is None:
+        lines.append(t(lang, "status_no_event"))
+    else:
+        today = now.astimezone(ev.tz).date()
+        lines.append(t(lang, "status_next_event", title=esc(ev.title), date=ev.date.isoformat(),
+                       countdown=countdown(lang, ev.date, today)))
+    return "\n".join(lines)
+
+
+def stats_text(stats: StoreStats) -> str:
+    rows = [
+        ("schema", stats.schema_version), ("feeds", stats.feeds), ("entries", stats.entries),
+        ("entry keys", stats.entry_keys),
+        ("subscribers", f"{stats.subscribers_active} active / {stats.subscribers_total}"),
+        ("watches", stats.watches),
+        ("outbox", (f"{stats.outbox_pending} pending, {stats.outbox_sent} sent, "
+                    f"{stats.outbox_failed} failed")),
+    ]
+    return "<b>Stats</b>\n<pre>" + "\n".join(f"{k:<12} {esc(str(v))}" for k, v in rows) + "</pre>"
+
+
+def feeds_text(config: Config, states: Sequence[FeedState], tz: ZoneInfo,
+               max_chars: int = 3800) -> str:
+    """One block per configured feed: name, last status, failures, last error, last OK."""
+    by_url: Mapping[str, FeedState] = {s.url: s for s in states}
+    blocks: list[str] = []
+    for spec in config.feeds:
+        s = by_url.get(spec.url)
+        status = (s.last_status if s else None) or "-"
+        fails = s.failures if s else 0
+        last_ok = local_time(s.last_ok_at, tz, "en") if s and s.last_ok_at else "never"
+        err = f"\n  error: {cut(s.last_error, 120)}" if s and s.last_error else ""
+        mark = "✅" if s and s.last_ok_at and not fails else ("⚠️" if fails else "·")
+        blocks.append(f"{mark} {cut(spec.name, 40)}  status {status}  failures {fails}"
+                      f"  last ok {last_ok}{err}")
+    body, shown = "", 0
+    for block in blocks:
+        if len(body) + len(block) > max_chars:
+            break
+        body += block + "\n"
+        shown += 1
+    more = f"\n… {len(blocks) - shown} more" if shown < len(blocks) else ""
+    return f"<b>Feeds</b> ({len(blocks)})\n<pre>{esc(body.rstrip())}</pre>{esc(more)}"

@@ -1,0 +1,98 @@
+"""/watch and /unwatch: validate a query against the configured limits, store or remove it,
+tell the poller, and preview what a new watch would have matched in the last week.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.matcher import Matcher
+from bot.query import Query, QueryError, parse_query
+from bot.services import Services
+from bot.store import DuplicateWatchError, StoredEntry
+from bot.telegram.chats import Where, command, command_arg, reply
+from bot.telegram.i18n import t
+from bot.telegram.messages import esc
+from bot.telegram.replies import PREVIEW_SAMPLES, query_error, watch_added
+
+PREVIEW_WINDOW = timedelta(days=7)
+PREVIEW_SCAN = 500
+
+
+def preview(services: Services, query: Query, now: datetime) -> tuple[int, list[StoredEntry]]:
+    """How many entries seen in the last week the query matches, and the newest few.
+    Blocking (a store scan plus matching): run it in a thread."""
+    matcher = Matcher((), [("preview", query)])
+    recent = services.store.recent_entries(since=now - PREVIEW_WINDOW, limit=PREVIEW_SCAN)
+    hits = [s for s in recent
+            if matcher.match(s.entry.title, s.entry.summary, s.entry.published).watches]
+    return len(hits), hits[:PREVIEW_SAMPLES]
+
+
+def _validate(services: Services, lang: str, text: str) -> Query | str:
+    """The parsed query, or the reply explaining why it cannot be used."""
+    limits = services.config.limits
+    if len(text) > limits.max_query_length:
+        return t(lang, "query_too_long", length=len(text), limit=limits.max_query_length)
+    try:
+        return parse_query(text, max_length=limits.max_query_length,
+                           max_terms=limits.max_query_terms)
+    except QueryError as err:
+        return query_error(lang, text, err)
+
+
+@command(manage=True)
+async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services,
+                place: Where) -> None:
+    lang, sub = place.lang, place.subscriber
+    text = command_arg(update.effective_message)
+    if not text:
+        await reply(update, t(lang, "usage_watch"))
+        return
+    if sub is None:
+        await reply(update, t(lang, "need_start"))
+        return
+    query = _validate(services, lang, text)
+    if isinstance(query, str):
+        await reply(update, query)
+        return
+    limit = services.config.limits.max_watches_per_chat
+    if services.store.count_watches(sub.id) >= limit:
+        await reply(update, t(lang, "watch_limit", limit=limit))
+        return
+    now = services.now()
+    try:
+        services.store.add_watch(sub.id, query.text, now=now)
+    except DuplicateWatchError:
+        await reply(update, t(lang, "watch_duplicate", query=esc(query.text)))
+        return
+    services.watches_changed()
+    count, samples = await asyncio.to_thread(preview, services, query, now)
+    await reply(update, watch_added(lang, query.text, count, samples, inactive=not sub.active))
+
+
+@command(manage=True)
+async def unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services,
+                  place: Where) -> None:
+    """Remove by position in /list, else by exact query text."""
+    lang, sub = place.lang, place.subscriber
+    text = command_arg(update.effective_message)
+    if not text:
+        await reply(update, t(lang, "usage_unwatch"))
+        return
+    if sub is None:
+        await reply(update, t(lang, "need_start"))
+        return
+    watches = services.store.list_watches(sub.id)
+    target = next((w for w in watches if w.query == text), None)
+    if target is None and text.isdigit() and 1 <= int(text) <= len(watches):
+        target = watches[int(text) - 1]
+    if target is None or not services.store.remove_watch(sub.id, target.id):
+        await reply(update, t(lang, "unwatch_missing"))
+        return
+    services.watches_changed()
+    await reply(update, t(lang, "unwatched", query=esc(target.query)))
