@@ -65,7 +65,8 @@ def by_link(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="module")
 def shipped_replay(tmp_path_factory: pytest.TempPathFactory) -> Run:
     cwd = tmp_path_factory.mktemp("replay")
-    return run_bot("replay", "--config", SHIPPED, "--json", "--watch", "snowfall", WIRE, LENTA, cwd=cwd)
+    args = ("replay", "--config", SHIPPED, "--json", "--watch", "snowfall", WIRE, LENTA)
+    return run_bot(*args, cwd=cwd)
 
 
 def test_replay_json_prints_one_object_per_matching_entry(shipped_replay: Run) -> None:
@@ -89,7 +90,8 @@ def test_replay_json_prints_one_object_per_matching_entry(shipped_replay: Run) -
     [
         (
             "https://wire.example.test/2024/12/06/putin-minsk?ref=rss&id=42",
-            {"title": "Putin lands in Minsk", "feed": "Wire Desk", "published": "2024-12-06T06:15:00Z",
+            {"title": "Putin lands in Minsk", "feed": "Wire Desk",
+             "published": "2024-12-06T06:15:00Z",
              "topics": ["minsk-summit-2024"], "watches": [], "status": None,
              "matched": ["putin", "minsk"]},
         ),
@@ -105,7 +107,8 @@ def test_replay_json_prints_one_object_per_matching_entry(shipped_replay: Run) -
         ),
         (
             "https://lenta.example.test/news/101",
-            {"feed": "Лента агентства", "topics": ["security-guarantees-treaty"], "status": "signed",
+            {"feed": "Лента агентства", "topics": ["security-guarantees-treaty"],
+             "status": "signed",
              "title": "Лукашенко и Путин подписали договор о гарантиях безопасности",
              "published": "2024-12-06T09:00:00Z"},
         ),
@@ -178,14 +181,15 @@ def test_summit_window_is_judged_at_publication_time(tmp_path: Path) -> None:
     run = run_bot("replay", "--config", SHIPPED, "--json", feed, cwd=tmp_path)
     assert run.code == 0, run.err
     matched = {row["link"].rsplit("/", 1)[1]: row["topics"] for row in run.json_lines()}
-    assert matched == {name: ["minsk-summit-2024"] for name in ("inside", "first-minute", "last-day")}
+    inside = ("inside", "first-minute", "last-day")
+    assert matched == {name: ["minsk-summit-2024"] for name in inside}
 
 
 # ---------------------------------------------------------------- malformed queries
 
 
 MALFORMED = {
-    "open-paren": ("(Minsk OR Moscow", "unbalanced parenthesis: '(' is never closed (at character 1)"),
+    "open-paren": ("(Minsk Moscow", "unbalanced parenthesis: '(' is never closed (at character 1)"),
     "close-paren": ("Minsk) summit", "unbalanced parenthesis: ')' without '(' (at character 6)"),
     "open-quote": ('"union state', "unclosed quote (at character 1)"),
     "empty": ("   ", "the query is empty"),
@@ -310,7 +314,8 @@ LABELLED = [
 
 def test_evaluate_prints_recall_precision_and_status_accuracy(tmp_path: Path) -> None:
     data = tmp_path / "labelled.jsonl"
-    data.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in LABELLED) + "\n\n", "utf-8")
+    lines = [json.dumps(item, ensure_ascii=False) for item in LABELLED]
+    data.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
     run = run_bot("evaluate", "--config", SHIPPED, "--misses", data, cwd=tmp_path)
     assert run.code == 0, run.err
     lines = run.out.splitlines()
