@@ -1,0 +1,368 @@
+"""Scenario tests of the chat side: a real python-telegram-bot Application, long-polling the
+fake Bot API server (tests/fakebotapi.py), over a real SQLite store and a YAML config.
+
+The Application runs in a background thread with its own event loop (started with
+`asyncio.run`); tests talk to it only through the fake server. PTB handles updates one at a
+time, so a reply to a later update proves every earlier one was fully handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakebotapi import DEFAULT_TOKEN, FakeBotApi, SentMessage
+from telegram.ext import ApplicationBuilder
+
+from bot.config import Settings, load_config
+from bot.model import Entry
+from bot.services import Services
+from bot.store import FeedState, NewEntry, Store, open_store
+from bot.telegram.guard import FloodGuard
+from bot.telegram.handlers import BOT_COMMANDS, register_handlers, set_commands
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+FEED_URL = "https://news.example/rss"
+ADMIN = 4242  # bot operator (BOT_ADMIN_IDS)
+GROUP_ADMIN = 7001
+MEMBER = 7002
+SUPERGROUP = -1001000000555
+BASIC_GROUP = -555
+FORUM = -1001000000777
+BARRIER_CHAT = 999_999
+
+CONFIG_YAML = """
+timezone: Europe/Minsk
+limits:
+  max_watches_per_chat: 3
+  max_query_length: 60
+  max_query_terms: 5
+feeds:
+  - url: https://news.example/rss
+    name: Example News
+topics:
+  - id: union-treaty
+    title: Union State treaty
+    query: '"union state" treaty'
+  - id: security
+    title: Security guarantees
+    query: security guarantees
+events:
+  - id: minsk-summit
+    title: Minsk summit
+    date: 2025-03-04
+    timezone: Europe/Minsk
+    location: Minsk
+"""
+
+
+@dataclass
+class Clock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Hooks:
+    watches_changed: int = 0
+    outbox_changed: int = 0
+
+    def on_watches(self) -> None:
+        self.watches_changed += 1
+
+    def on_outbox(self) -> None:
+        self.outbox_changed += 1
+
+
+@dataclass
+class Harness:
+    """The fake server, the store and a running Application; synchronous helpers."""
+
+    api: FakeBotApi
+    store: Store
+    services: Services
+    clock: Clock
+    hooks: Hooks
+    guard: FloodGuard
+    _thread: threading.Thread | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+    _stop: asyncio.Event | None = None
+    _ready: threading.Event = field(default_factory=threading.Event)
+    _failure: list[BaseException] = field(default_factory=list)
+
+    async def _main(self) -> None:
+        app = (ApplicationBuilder().token(DEFAULT_TOKEN).base_url(self.api.base_url)
+               .base_file_url(self.api.base_file_url).build())
+        app.bot_data["services"] = self.services
+        register_handlers(app, flood_guard=self.guard)
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        async with app:
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0, timeout=1)
+            self._ready.set()
+            await self._stop.wait()
+            await app.updater.stop()
+            await app.stop()
+
+    def start(self) -> None:
+        def run() -> None:
+            try:
+                asyncio.run(self._main())
+            except BaseException as exc:  # surfaced by the test through start()/stop()
+                self._failure.append(exc)
+                self._ready.set()
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+        assert self._ready.wait(10), "application did not start"
+        assert not self._failure, self._failure
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(10)
+        assert not self._failure, self._failure
+
+    # -- driving ---------------------------------------------------------------------------
+    def say(self, chat_id: int, text: str, **kw: Any) -> SentMessage:
+        """Send `text` into a chat and return the bot's next message there."""
+        sent = self.api.send_text(chat_id, text, **kw)
+        return self.next_in(chat_id, sent["message"]["message_id"])
+
+    def next_in(self, chat_id: int, after_id: int) -> SentMessage:
+        return self.api.wait_for(lambda m: m.chat_id == chat_id and m.message_id > after_id, 5.0)
+
+    def sync(self) -> None:
+        """Wait until every update injected so far has been handled."""
+        self.say(BARRIER_CHAT, "/help")
+
+    def press(self, chat_id: int, message_id: int, data: str, user_id: int) -> None:
+        self.api.press_button(chat_id, message_id, data, user_id)
+        self.sync()
+
+    def button_data(self, msg: SentMessage) -> list[str]:
+        rows = (msg.reply_markup or {}).get("inline_keyboard", [])
+        return [b["callback_data"] for row in rows for b in row]
+
+    def sub(self, chat_id: int, thread_id: int | None = None) -> Any:
+        return self.store.find_subscriber(chat_id, thread_id)
+
+
+@pytest.fixture
+def h(tmp_path: Path) -> Iterator[Harness]:
+    cfg_path = tmp_path / "feeds.yaml"
+    cfg_path.write_text(CONFIG_YAML, encoding="utf-8")
+    store = open_store(f"sqlite:///{tmp_path}/t.db")
+    clock, hooks = Clock(), Hooks()
+    services = Services(
+        config=load_config(cfg_path), settings=Settings(admin_ids=frozenset({ADMIN})),
+        store=store, clock=clock, watches_changed=hooks.on_watches,
+        outbox_changed=hooks.on_outbox,
+    )
+    with FakeBotApi() as api:
+        harness = Harness(api, store, services, clock, hooks, FloodGuard(capacity=10_000))
+        harness.start()
+        try:
+            yield harness
+        finally:
+            harness.stop()
+            store.close()
+
+
+def store_entries(store: Store, titles: list[str], seen: datetime) -> None:
+    new = [
+        NewEntry(key=f"k{i}", keys=(), entry=Entry(
+            feed="Example News", feed_url=FEED_URL, title=title,
+            link=f"https://news.example/{i}", summary="", published=seen))
+        for i, title in enumerate(titles)
+    ]
+    store.commit_poll(FeedState(FEED_URL), new, [], now=seen)
+
+
+def has(*parts: str) -> Callable[[SentMessage], bool]:
+    return lambda m: all(p in m.text for p in parts)
+
+
+# ---------------------------------------------------------------- subscription
+
+
+def test_start_subscribes_private_chat_with_welcome(h: Harness) -> None:
+    reply = h.say(101, "/start")
+    sub = h.sub(101)
+    assert sub is not None and sub.active and sub.kind == "private" and sub.lang == "en"
+    assert "/watch" in reply.text and "/help" in reply.text
+    assert reply.parse_mode == "HTML"
+    assert h.hooks.outbox_changed == 1
+
+
+def test_stop_then_start_resumes_with_settings_kept(h: Harness) -> None:
+    h.say(102, "/start")
+    h.say(102, "/watch treaty")
+    assert "stopped" in h.say(102, "/stop").text
+    assert not h.sub(102).active
+    assert "already stopped" in h.say(102, "/stop").text
+    assert "resumed" in h.say(102, "/start").text
+    assert h.sub(102).active
+    assert [w.query for w in h.store.list_watches(h.sub(102).id)] == ["treaty"]
+
+
+def test_commands_before_start_ask_for_start(h: Harness) -> None:
+    for cmd in ("/stop", "/watch treaty", "/unwatch 1", "/mute 1h", "/unmute", "/lang ru"):
+        assert "/start" in h.say(103, cmd).text, cmd
+    assert h.sub(103) is None
+
+
+def test_russian_client_gets_russian_and_lang_switches(h: Harness) -> None:
+    reply = h.say(104, "/start", language_code="uk")
+    assert "Команды" in reply.text and h.sub(104).lang == "ru"
+    assert "Language: English" in h.say(104, "/lang en").text
+    assert h.sub(104).lang == "en"
+    assert "Язык: русский" in h.say(104, "/lang ru").text
+    assert "Неизвестная команда" in h.say(104, "/nonsense").text
+    assert "Использование" in h.say(104, "/lang xx").text
+    assert h.sub(104).lang == "ru"
+
+
+def test_set_commands_publishes_both_menus(h: Harness) -> None:
+    async def go() -> None:
+        from telegram import Bot
+        async with Bot(DEFAULT_TOKEN, base_url=h.api.base_url) as bot:
+            await set_commands(bot)
+
+    asyncio.run(go())
+    assert len(h.api.commands) == 2
+    menus = sorted(h.api.commands.values(), key=lambda cmds: cmds[0]["description"])
+    assert [c["command"] for c in menus[0]] == [c.command for c in BOT_COMMANDS["en"]]
+    assert any("Подписаться" in c["description"] for menu in menus for c in menu)
+
+
+# ---------------------------------------------------------------- watches
+
+
+def test_watch_stores_query_and_previews_recent_matches(h: Harness) -> None:
+    store_entries(h.store, ["Union State treaty ratified", "Weather in Minsk",
+                            "New treaty on <borders>", "Old treaty story"], NOW - timedelta(days=1))
+    store_entries(h.store, ["Ancient treaty"], NOW - timedelta(days=9))  # outside the week
+    h.say(110, "/start")
+    reply = h.say(110, "/watch   treaty  ")
+    assert [w.query for w in h.store.list_watches(h.sub(110).id)] == ["treaty"]
+    assert "3" in reply.text.split("\n")[1]
+    assert reply.text.count('<a href="https://news.example/') == 3
+    assert "&lt;borders&gt;" in reply.text and "Ancient" not in reply.text
+    assert h.hooks.watches_changed == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"union state', "unclosed quote (at character 1)"),
+        ("(treaty OR", "at character"),
+        ("NOT treaty", "at least one word"),
+    ],
+    ids=["unclosed-quote", "unbalanced-paren", "only-negative"],
+)
+def test_watch_malformed_query_reports_position_and_stores_nothing(
+        h: Harness, query: str, expected: str) -> None:
+    h.say(111, "/start")
+    reply = h.say(111, f"/watch {query}")
+    assert expected in reply.text
+    assert "<pre>" in reply.text and "^" in reply.text
+    assert h.store.list_watches(h.sub(111).id) == []
+    assert h.hooks.watches_changed == 0
+
+
+def test_watch_caret_points_at_error(h: Harness) -> None:
+    h.say(112, "/start")
+    reply = h.say(112, '/watch treaty "union')
+    pre = reply.text.split("<pre>")[1].split("</pre>")[0]
+    query_line, caret_line = pre.split("\n")
+    assert query_line == "treaty &quot;union"
+    assert caret_line.index("^") == len("treaty ")
+
+
+def test_watch_without_argument_too_long_over_limit_and_duplicate(h: Harness) -> None:
+    h.say(113, "/start")
+    assert "Usage" in h.say(113, "/watch").text
+    assert "too long" in h.say(113, "/watch " + "word " * 20).text
+    assert "You already watch" not in h.say(113, "/watch alpha").text
+    assert "already watch" in h.say(113, "/watch alpha").text
+    h.say(113, "/watch beta")
+    h.say(113, "/watch gamma")
+    assert "maximum" in h.say(113, "/watch delta").text
+    assert [w.query for w in h.store.list_watches(h.sub(113).id)] == ["alpha", "beta", "gamma"]
+
+
+def test_watch_escapes_user_query_in_reply(h: Harness) -> None:
+    h.say(114, "/start")
+    reply = h.say(114, "/watch <b>bold</b>")
+    assert "&lt;b&gt;bold&lt;/b&gt;" in reply.text and "<b>bold" not in reply.text
+
+
+def test_unwatch_by_number_and_by_text(h: Harness) -> None:
+    h.say(115, "/start")
+    for q in ("alpha", "beta", "gamma"):
+        h.say(115, f"/watch {q}")
+    assert "beta" in h.say(115, "/unwatch 2").text
+    assert "alpha" in h.say(115, "/unwatch alpha").text
+    assert "No such watch" in h.say(115, "/unwatch 7").text
+    assert "Usage" in h.say(115, "/unwatch").text
+    assert [w.query for w in h.store.list_watches(h.sub(115).id)] == ["gamma"]
+    assert h.hooks.watches_changed == 3 + 2
+
+
+# ---------------------------------------------------------------- list, topics, buttons
+
+
+def test_list_buttons_remove_watch_and_unfollow_topic_in_place(h: Harness) -> None:
+    h.say(120, "/start")
+    h.say(120, "/watch alpha")
+    h.say(120, "/watch beta")
+    listing = h.say(120, "/list")
+    assert "1. <code>alpha</code>" in listing.text and "Union State treaty" in listing.text
+    data = h.button_data(listing)
+    alpha = h.store.list_watches(h.sub(120).id)[0]
+    assert data == [f"uw:{alpha.id}", f"uw:{alpha.id + 1}", "lu:union-treaty", "lu:security"]
+    assert all(len(d.encode()) <= 64 for d in data)
+    h.press(120, listing.message_id, f"uw:{alpha.id}", 120)
+    assert [w.query for w in h.store.list_watches(h.sub(120).id)] == ["beta"]
+    assert "alpha" not in listing.text and "1. <code>beta</code>" in listing.text
+    h.press(120, listing.message_id, "lu:security", 120)
+    assert h.store.followed_topics(h.sub(120).id, ["union-treaty", "security"]) == ["union-treaty"]
+    assert "lu:security" not in h.button_data(listing)
+    answers = h.api.calls_to("answerCallbackQuery")
+    assert len(answers) == 2
+
+
+def test_topics_shows_countdown_and_toggles_follow(h: Harness) -> None:
+    h.say(121, "/start")
+    topics = h.say(121, "/topics")
+    assert "Minsk summit" in topics.text and "2025-03-04" in topics.text
+    assert "in 3 day(s)" in topics.text
+    assert h.button_data(topics) == ["tu:union-treaty", "tu:security"]
+    h.press(121, topics.message_id, "tu:union-treaty", 121)
+    assert h.store.followed_topics(h.sub(121).id, ["union-treaty", "security"]) == ["security"]
+    assert h.button_data(topics) == ["tf:union-treaty", "tu:security"]
+    h.press(121, topics.message_id, "tf:union-treaty", 121)
+    assert h.button_data(topics) == ["tu:union-treaty", "tu:security"]
+    h.clock.now = NOW + timedelta(days=5)
+    assert "2 day(s) ago" in h.say(121, "/topics").text
+
+
+def test_unknown_button_data_is_answered_and_changes_nothing(h: Harness) -> None:
+    h.say(122, "/start")
+    listing = h.say(122, "/list")
+    h.press(122, listing.message_id, "tf:no-such-topic", 122)
+    h.press(122, listing.message_id, "zz:1", 122)
+    assert len(h.api.calls_to("answerCallbackQuery")) == 2
+    assert h.api.edits(122) == []
