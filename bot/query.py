@@ -94,7 +94,13 @@ class _Tok:
     pos: int
 
 
+# Phones and word processors type typographic quotes; all of them open or close a phrase.
+# One character for one keeps every error position true to what the user typed.
+_QUOTES = str.maketrans({q: '"' for q in "«»“”„‟″"})
+
+
 def _lex(text: str) -> list[_Tok]:
+    text = text.translate(_QUOTES)
     toks: list[_Tok] = []
     i = 0
     while i < len(text):

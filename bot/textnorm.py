@@ -104,8 +104,20 @@ def stem(word: str) -> str:
     if "\u0400" <= first <= "\u04ff":
         if any(ch in _BE_UK_LETTERS for ch in word):
             return _strip_be_uk(word)
-        return str(_ru.stemWord(word))
+        return _belarusian_leftovers(word, str(_ru.stemWord(word)))
     return word
+
+
+# Belarusian endings with only Russian letters (Саюзнай, саюзнаму) that the Russian
+# stemmer leaves half-stripped; finishing them makes саюзная/саюзнай/саюзнаму meet.
+_BE_TAILS = (("ай", "а"), ("аму", "ам"))
+
+
+def _belarusian_leftovers(word: str, stemmed: str) -> str:
+    for ending, leftover in _BE_TAILS:
+        if word.endswith(ending) and stemmed.endswith(leftover) and len(stemmed) - len(leftover) >= 4:
+            return stemmed[: -len(leftover)]
+    return stemmed
 
 
 def _strip_be_uk(word: str) -> str:

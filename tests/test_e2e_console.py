@@ -112,7 +112,7 @@ def test_alerts_once_across_restart_and_stops_cleanly(setup: tuple[FeedServer, P
 def test_broken_config_exits_2_with_a_clear_message(tmp_path: Path) -> None:
     config = tmp_path / "feeds.yaml"
     config.write_text("interval: 2s\nfeeds:\n  - {url: 'http://127.0.0.1:9/x', nmae: X}\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
+    result = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)], check=False,
                             cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert "feeds.yaml:3" in result.stderr and "nmae" in result.stderr

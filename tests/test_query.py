@@ -22,12 +22,13 @@ from bot.query import And, Near, Not, Or, Phrase, QueryError, Term, parse_query
         ("concept NEAR/3 union", "Near"),
         ("(putin OR путин) NEAR/5 (minsk OR минск)", "Near"),
         ("Russia-Belarus", "Phrase"),
-        ("«гарантии безопасности»", "And"),  # guillemets are not query quotes: two words
+        ("«гарантии безопасности»", "Phrase"),
+        ("“security guarantees”", "Phrase"),
     ],
     ids=[
         "word", "prefix", "phrase", "implicit-and", "explicit-and", "or", "minus-not",
         "not-keyword", "group", "near", "near-or-groups", "hyphenated-word-is-phrase",
-        "guillemets-are-words",
+        "guillemets-are-phrase-quotes", "curly-quotes",
     ],
 )
 def test_parses(text: str, expected: str) -> None:

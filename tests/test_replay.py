@@ -135,7 +135,6 @@ def test_query_language(
     assert set(surface.split()) <= set(row["matched"])
 
 
-@pytest.mark.xfail(strict=True, reason="bot/query.py: typographic quotes are not phrase quotes")
 @pytest.mark.parametrize("query", ["«union state»", "“union state”", "„union state“"],
                          ids=["guillemets", "curly", "low-high"])
 def test_typographic_quotes_make_a_phrase(query: str) -> None:
@@ -144,8 +143,6 @@ def test_typographic_quotes_make_a_phrase(query: str) -> None:
     assert not matcher.match("A state of the union address").watches
 
 
-@pytest.mark.xfail(strict=True, reason="bot/textnorm.py: Belarusian words without і/ў/ʼ are "
-                   "stemmed as Russian, so -ая/-ай adjective endings do not meet")
 def test_belarusian_adjective_inflection_without_distinctive_letters() -> None:
     matcher = build_matcher(load_config(ROOT / "feeds.yaml"), [(0, "саюзная дзяржава")])
     assert matcher.match("Бюджэт Саюзнай дзяржавы").watches
