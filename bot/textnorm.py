@@ -28,7 +28,8 @@ _TRANSLATE = str.maketrans(
 # A word is a run of letters/digits; an apostrophe inside a word (Belarusian сям'я,
 # Ukrainian м'ясо, English Belarus's) is dropped rather than splitting it.
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_TAG_RE = re.compile(r"<[^>]{0,2000}>")
+# A tag starts with a letter, '/', '!' or '?': a bare "<" in "growth < 5%" is text.
+_TAG_RE = re.compile(r"<[a-zA-Z/!?][^<>]{0,2000}>")
 _SPACE_RE = re.compile(r"\s+")
 
 _BE_UK_LETTERS = frozenset("іїєґў")
@@ -104,9 +105,15 @@ def stem(word: str) -> str:
     if "\u0400" <= first <= "\u04ff":
         if any(ch in _BE_UK_LETTERS for ch in word):
             return _strip_be_uk(word)
+        if word in _RU_EXCEPTIONS:
+            return _RU_EXCEPTIONS[word]
         return _belarusian_leftovers(word, str(_ru.stemWord(word)))
     return word
 
+
+# Snowball reads the -сь of these names as a reflexive verb ending (беларусь -> белар),
+# which would split them from every other case form (беларуси -> беларус).
+_RU_EXCEPTIONS = {"беларусь": "беларус", "русь": "рус", "белоруссь": "белорусс"}
 
 # Belarusian endings with only Russian letters (Саюзнай, саюзнаму) that the Russian
 # stemmer leaves half-stripped; finishing them makes саюзная/саюзнай/саюзнаму meet.

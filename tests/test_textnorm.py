@@ -51,8 +51,6 @@ def test_strip_html(raw: str, expected: str) -> None:
     assert strip_html(raw) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="bot/textnorm.py: `<[^>]*>` eats text between a bare "
-                   "'<' and a later '>', e.g. in a decoded headline about numbers")
 def test_strip_html_keeps_comparison_signs() -> None:
     assert strip_html("Inflation < 5% while rates > 3%") == "Inflation < 5% while rates > 3%"
 
@@ -128,8 +126,6 @@ def test_stems_normalises_then_stems_every_word() -> None:
     assert stems("Гарантии БЕЗОПАСНОСТИ, guarantees!") == ["гарант", "безопасн", "guarante"]
 
 
-@pytest.mark.xfail(strict=True, reason="bot/textnorm.py: the Russian Snowball stemmer reads "
-                   "-сь in Беларусь as a reflexive verb ending (белар vs беларус)")
 def test_russian_belarus_nominative_and_genitive_share_a_stem() -> None:
     assert stem("беларусь") == stem("беларуси")
 
