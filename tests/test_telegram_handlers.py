@@ -366,3 +366,156 @@ def test_unknown_button_data_is_answered_and_changes_nothing(h: Harness) -> None
     h.press(122, listing.message_id, "zz:1", 122)
     assert len(h.api.calls_to("answerCallbackQuery")) == 2
     assert h.api.edits(122) == []
+
+
+# ---------------------------------------------------------------- mute, status, admin
+
+
+def test_mute_then_unmute(h: Harness) -> None:
+    h.say(130, "/start")
+    reply = h.say(130, "/mute 2h")
+    assert h.sub(130).muted_until == NOW + timedelta(hours=2)
+    assert "2025-03-01 17:00 (Europe/Minsk)" in reply.text  # Minsk is UTC+3
+    assert "Muted until" in h.say(130, "/list").text
+    outbox_before = h.hooks.outbox_changed
+    assert "Unmuted" in h.say(130, "/unmute").text
+    assert h.sub(130).muted_until is None
+    assert h.hooks.outbox_changed == outbox_before + 1
+    assert "not muted" in h.say(130, "/unmute").text
+
+
+@pytest.mark.parametrize("arg", ["", "soon", "0", "-1h"], ids=["missing", "words", "zero", "negative"])
+def test_mute_bad_duration_shows_usage(h: Harness, arg: str) -> None:
+    h.say(131, "/start")
+    assert "Usage" in h.say(131, f"/mute {arg}").text
+    assert h.sub(131).muted_until is None
+
+
+def test_mute_is_capped_at_30_days(h: Harness) -> None:
+    h.say(132, "/start")
+    assert "capped" in h.say(132, "/mute 90d").text
+    assert h.sub(132).muted_until == NOW + timedelta(days=30)
+
+
+def test_status_reports_feeds_and_next_event(h: Harness) -> None:
+    before = h.say(133, "/status").text
+    assert "1 configured" in before and "1 not polled yet" in before
+    assert "No poll has run yet" in before and "Minsk summit" in before and "in 3 day(s)" in before
+    h.store.save_feed_state(FeedState(FEED_URL, last_polled_at=NOW, failures=2,
+                                      last_error="timeout <slow>", last_status="timeout"))
+    h.store.set_meta("last_poll_at", NOW.isoformat())
+    after = h.say(133, "/status").text
+    assert "1 failing" in after and "Last poll: 2025-03-01 15:00" in after
+
+
+def test_admin_commands_refused_to_others_and_shown_to_operators(h: Harness) -> None:
+    assert "operators only" in h.say(134, "/stats").text
+    assert "operators only" in h.say(134, "/feeds").text
+    h.store.save_feed_state(FeedState(FEED_URL, last_polled_at=NOW, failures=1,
+                                      last_error="HTTP 503 <oops>", last_status="503"))
+    stats = h.say(ADMIN, "/stats").text
+    assert "subscribers" in stats and "<pre>" in stats
+    feeds = h.say(ADMIN, "/feeds").text
+    assert "Example News" in feeds and "503" in feeds and "&lt;oops&gt;" in feeds
+
+
+def test_unknown_command_and_flood_limit(tmp_path: Path, h: Harness) -> None:
+    assert "Unknown command" in h.say(135, "/frobnicate").text
+    h.guard.capacity = 20  # the default budget: 20 commands per minute per user
+    h.guard.period = 60.0
+    replies = [h.say(136, "/help").text for _ in range(20)]
+    assert all("Commands" in r for r in replies)
+    assert "slow down" in h.say(136, "/help").text
+    sent = h.api.send_text(136, "/help")  # over the limit again: silence
+    h.sync()
+    assert not [m for m in h.api.sent_messages(136) if m.message_id > sent["message"]["message_id"]]
+    h.say(137, "/help")  # other users are not affected
+    h.clock.now = NOW + timedelta(seconds=10)  # a few tokens back
+    assert "Commands" in h.say(136, "/help").text
+
+
+# ---------------------------------------------------------------- groups and membership
+
+
+def test_group_non_admin_refused_admin_allowed(h: Harness) -> None:
+    h.api.set_admins(SUPERGROUP, [GROUP_ADMIN])
+    refused = h.say(SUPERGROUP, "/start", user_id=MEMBER, chat_type="supergroup")
+    assert "only chat admins" in refused.text and h.sub(SUPERGROUP) is None
+    assert "Commands" in h.say(SUPERGROUP, "/help", user_id=MEMBER).text  # read-only is fine
+    h.say(SUPERGROUP, "/start", user_id=GROUP_ADMIN)
+    sub = h.sub(SUPERGROUP)
+    assert sub is not None and sub.kind == "supergroup" and sub.active
+    assert "only chat admins" in h.say(SUPERGROUP, "/watch treaty", user_id=MEMBER).text
+    listing = h.say(SUPERGROUP, "/list", user_id=MEMBER)
+    h.press(SUPERGROUP, listing.message_id, "lu:security", MEMBER)
+    assert h.store.followed_topics(sub.id, ["security"]) == ["security"]
+    assert h.api.calls_to("answerCallbackQuery")[-1].params.get("show_alert") is True
+    h.press(SUPERGROUP, listing.message_id, "lu:security", GROUP_ADMIN)
+    assert h.store.followed_topics(sub.id, ["security"]) == []
+    h.api.send_text(SUPERGROUP, "/frobnicate", user_id=MEMBER)  # maybe another bot's
+    h.sync()
+    assert "Unknown" not in h.api.sent_messages(SUPERGROUP)[-1].text
+    assert "Unknown" in h.say(SUPERGROUP, "/frobnicate@summit_watch_bot", user_id=MEMBER).text
+
+
+def test_group_creator_and_anonymous_admin_allowed(h: Harness) -> None:
+    h.api.set_admins(BASIC_GROUP, [], creator=GROUP_ADMIN)
+    h.say(BASIC_GROUP, "/start", user_id=GROUP_ADMIN)
+    assert h.sub(BASIC_GROUP).kind == "group"
+    chat = {"id": SUPERGROUP, "type": "supergroup", "title": "Anon"}
+    update = h.api.inject({"message": {
+        "message_id": 900_001, "date": int(time.time()), "chat": chat, "sender_chat": chat,
+        "from": {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                 "username": "GroupAnonymousBot"},
+        "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}})
+    h.sync()
+    assert update["message"]["sender_chat"] == chat
+    assert h.sub(SUPERGROUP) is not None
+    assert "Summit Watch" in h.api.sent_messages(SUPERGROUP)[-1].text
+
+
+def test_forum_topic_thread_id_is_stored_and_replied_into(h: Harness) -> None:
+    h.api.set_admins(FORUM, [GROUP_ADMIN])
+    reply = h.say(FORUM, "/start", user_id=GROUP_ADMIN, chat_type="supergroup",
+                  message_thread_id=77, is_topic_message=True)
+    assert reply.message_thread_id == 77
+    assert h.sub(FORUM, 77) is not None and h.sub(FORUM, 77).thread_id == 77
+    assert h.sub(FORUM) is None
+
+
+def test_bot_added_greets_and_removed_deactivates(h: Harness) -> None:
+    h.api.set_admins(SUPERGROUP, [GROUP_ADMIN])
+    h.api.my_chat_member(SUPERGROUP, "left", "member", chat_type="supergroup")
+    hello = h.api.wait_for(lambda m: m.chat_id == SUPERGROUP, 5.0)
+    assert "/start" in hello.text
+    h.say(SUPERGROUP, "/start", user_id=GROUP_ADMIN)
+    h.api.my_chat_member(SUPERGROUP, "member", "kicked", chat_type="supergroup")
+    h.sync()
+    assert not h.sub(SUPERGROUP).active
+    h.say(138, "/start")
+    h.api.my_chat_member(138, "member", "kicked", user_id=138)  # a user blocks the bot
+    h.sync()
+    assert not h.sub(138).active
+
+
+def test_group_migration_moves_subscriber(h: Harness) -> None:
+    h.api.set_admins(BASIC_GROUP, [GROUP_ADMIN])
+    h.say(BASIC_GROUP, "/start", user_id=GROUP_ADMIN)
+    h.say(BASIC_GROUP, "/watch treaty", user_id=GROUP_ADMIN)
+    h.api.migrate(BASIC_GROUP, SUPERGROUP)
+    h.sync()
+    assert h.sub(BASIC_GROUP) is None
+    moved = h.sub(SUPERGROUP)
+    assert moved is not None and moved.kind == "supergroup" and moved.active
+    assert [w.query for w in h.store.list_watches(moved.id)] == ["treaty"]
+
+
+def test_handler_error_is_reported_politely(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    h.say(139, "/start")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database is gone")
+
+    monkeypatch.setattr(h.store, "list_watches", broken)
+    assert "Something went wrong" in h.say(139, "/list").text
+    assert "Commands" in h.say(139, "/help").text  # the bot keeps serving
