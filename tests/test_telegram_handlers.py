@@ -118,7 +118,7 @@ class Harness:
         def run() -> None:
             try:
                 asyncio.run(self._main())
-            except BaseException as exc:  # surfaced by the test through start()/stop()
+            except BaseException as exc:  # noqa: BLE001 - surfaced through start()/stop()
                 self._failure.append(exc)
                 self._ready.set()
 
