@@ -76,6 +76,21 @@ def countdown(lang: str, day: date, today: date) -> str:
     return t(lang, "days_ago", n=-days)
 
 
+def fit_lines(lines: Sequence[str], limit: int = MAX_MESSAGE) -> str:
+    """Join lines (each balanced HTML on its own), dropping trailing ones that would push
+    the escaped text past `limit` UTF-16 units; a final '…' says some were left out."""
+    out: list[str] = []
+    used = 0
+    for line in lines:
+        cost = utf16_len(line) + 1
+        if used + cost > limit - 2:
+            out.append(ELLIPSIS)
+            break
+        out.append(line)
+        used += cost
+    return "\n".join(out)
+
+
 def status_badge(lang: str, status: object) -> str | None:
     return t(lang, f"status_{status}") if status in STATUSES else None
 

@@ -13,10 +13,11 @@ from bot.config import Config, EventSpec
 from bot.query import QueryError
 from bot.store import FeedState, StoredEntry, StoreStats, Subscriber, Watch
 from bot.telegram.i18n import t
-from bot.telegram.messages import countdown, cut, esc, link, local_time
+from bot.telegram.messages import countdown, cut, esc, fit_lines, link, local_time, utf16_len
 
 PREVIEW_SAMPLES = 3
 _LIST_QUERY_SHOWN = 200
+_SAMPLE_TITLE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,8 @@ def query_error(lang: str, query: str, err: QueryError) -> str:
 def watch_added(lang: str, query: str, count: int, samples: Sequence[StoredEntry],
                 inactive: bool) -> str:
     lines = [t(lang, "watch_added", query=esc(query), count=count)]
-    lines += [f"• {link(s.entry.title or '…', s.entry.link)}" for s in samples[:PREVIEW_SAMPLES]]
+    lines += [f"• {link(cut(s.entry.title, _SAMPLE_TITLE) or '…', s.entry.link)}"
+              for s in samples[:PREVIEW_SAMPLES]]
     if inactive:
         lines.append(t(lang, "watch_inactive_note"))
     return "\n".join(lines)
@@ -68,8 +70,8 @@ def list_text(lang: str, watches: Sequence[Watch], topics: Sequence[TopicRow],
     followed = [tp for tp in topics if tp.following]
     lines += [f"• {esc(tp.title)}" for tp in followed] or [t(lang, "list_no_topics")]
     if state:
-        lines += ["", state]
-    return "\n".join(lines)
+        lines = [state, "", *lines]  # first, so a very long list cannot push it out
+    return fit_lines(lines)
 
 
 def event_line(lang: str, event: EventSpec, now: datetime) -> str:
@@ -91,7 +93,7 @@ def topics_text(lang: str, topics: Sequence[TopicRow], events: Sequence[EventSpe
     if events:
         lines += ["", t(lang, "events_header")]
         lines += [event_line(lang, ev, now) for ev in events]
-    return "\n".join(lines)
+    return fit_lines(lines)
 
 
 def next_event(config: Config, now: datetime) -> EventSpec | None:
@@ -149,11 +151,13 @@ def feeds_text(config: Config, states: Sequence[FeedState], tz: ZoneInfo,
         mark = "✅" if s and s.last_ok_at and not fails else ("⚠️" if fails else "·")
         blocks.append(f"{mark} {cut(spec.name, 40)}  status {status}  failures {fails}"
                       f"  last ok {last_ok}{err}")
+    # Measured escaped, like render_alert: over-counts what Telegram counts, so it is safe.
     body, shown = "", 0
     for block in blocks:
-        if len(body) + len(block) > max_chars:
+        piece = esc(block) + "\n"
+        if utf16_len(body) + utf16_len(piece) > max_chars:
             break
-        body += block + "\n"
+        body += piece
         shown += 1
     more = f"\n… {len(blocks) - shown} more" if shown < len(blocks) else ""
-    return f"<b>Feeds</b> ({len(blocks)})\n<pre>{esc(body.rstrip())}</pre>{esc(more)}"
+    return f"<b>Feeds</b> ({len(blocks)})\n<pre>{body.rstrip()}</pre>{more}"

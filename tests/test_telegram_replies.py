@@ -1,0 +1,93 @@
+"""Pure command-reply bodies: query error carets, /list, /status and /feeds tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config, load_config
+from bot.query import QueryError, parse_query
+from bot.store import FeedState, Watch
+from bot.telegram.replies import (
+    TopicRow,
+    feeds_text,
+    list_text,
+    next_event,
+    query_error,
+    status_text,
+)
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    feeds = "\n".join(f"  - url: https://f{i}.example/rss\n    name: Feed <{i}>" for i in range(60))
+    (tmp_path / "feeds.yaml").write_text(
+        f"feeds:\n{feeds}\n"
+        "events:\n"
+        "  - {id: past, title: Past, date: 2025-02-01, timezone: Europe/Minsk}\n"
+        "  - {id: later, title: Later, date: 2025-05-01, timezone: Europe/Minsk}\n"
+        "  - {id: soon, title: Soon & Co, date: 2025-03-02, timezone: Europe/Minsk}\n",
+        encoding="utf-8")
+    return load_config(tmp_path / "feeds.yaml")
+
+
+def error_for(query: str) -> QueryError:
+    with pytest.raises(QueryError) as info:
+        parse_query(query)
+    return info.value
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['a "b', "x " * 70 + '"unclosed', "(a OR"],
+    ids=["short", "long-window", "end-of-input"],
+)
+def test_query_error_caret_sits_under_the_position(query: str) -> None:
+    err = error_for(query)
+    text = query_error("en", query, err)
+    shown, caret = text.split("<pre>")[1].split("</pre>")[0].split("\n")
+    at = caret.index("^")
+    window = query if err.position < 119 else query[err.position - 60: err.position + 60]
+    assert shown == window.replace('"', "&quot;")
+    assert window[at: at + 1] == query[err.position: err.position + 1]
+    assert str(err).replace('"', "&quot;").replace("'", "&#x27;") in text
+
+
+def test_list_text_numbers_watches_and_escapes() -> None:
+    watches = [Watch(1, 1, "<b>x</b>", NOW), Watch(2, 1, "treaty", NOW)]
+    topics = [TopicRow("a", "A & B", True), TopicRow("b", "Hidden", False)]
+    text = list_text("en", watches, topics, None)
+    assert "1. <code>&lt;b&gt;x&lt;/b&gt;</code>" in text and "2. <code>treaty</code>" in text
+    assert "A &amp; B" in text and "Hidden" not in text
+
+
+def test_next_event_and_status_counts(config: Config) -> None:
+    ev = next_event(config, NOW)
+    assert ev is not None and ev.id == "soon"
+    assert next_event(config, NOW + timedelta(days=90)) is None
+    states = [FeedState("https://f0.example/rss", last_polled_at=NOW, last_ok_at=NOW),
+              FeedState("https://f1.example/rss", last_polled_at=NOW, failures=3)]
+    text = status_text("en", config, states, NOW, NOW)
+    assert "60 configured, 1 OK, 1 failing, 58 not polled yet" in text
+    assert "Soon &amp; Co" in text and "in 1 day(s)" in text
+
+
+def test_feeds_table_is_escaped_and_bounded(config: Config) -> None:
+    states = [FeedState(f"https://f{i}.example/rss", last_polled_at=NOW, failures=i % 2,
+                        last_error="HTTP 503 <b>" * 20, last_status="503") for i in range(60)]
+    text = feeds_text(config, states, config.tz)
+    assert len(text) < 4096
+    assert "Feed &lt;0&gt;" in text and "<b>HTTP" not in text
+    assert "more" in text
+
+
+def test_list_text_stays_within_limit_with_many_escape_heavy_watches() -> None:
+    watches = [Watch(i, 1, "&<>" * 100, NOW) for i in range(40)]
+    text = list_text("en", watches, [TopicRow("a", "A", True)], "🔇 Muted until x.")
+    assert len(text.encode("utf-16-le")) // 2 <= 4096
+    assert text.startswith("🔇 Muted") and text.endswith("…")
+    assert "&amp;" in text and "<code>&" in text
