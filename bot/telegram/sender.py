@@ -101,6 +101,10 @@ class Sender:
     def is_blocked(self, chat_id: int) -> bool:
         return chat_id in self._blocked
 
+    def unblock(self, chat_id: int) -> None:
+        """The chat came back (/start after a block): sending is allowed again."""
+        self._blocked.discard(chat_id)
+
     async def send(self, chat_id: int, text: str, *, thread_id: int | None = None,
                    reply_markup: InlineKeyboardMarkup | None = None) -> SendOutcome:
         """Send one HTML message with link previews off, once limits allow."""
