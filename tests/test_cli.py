@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,7 +49,7 @@ def run_bot(*args: str | Path, cwd: Path) -> Run:
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
-def run_many(calls: dict[str, tuple[str | Path, ...]], cwd: Path) -> dict[str, Run]:
+def run_many(calls: Mapping[str, tuple[str | Path, ...]], cwd: Path) -> dict[str, Run]:
     """Several independent runs side by side: each start-up costs ~0.5 s of imports."""
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {key: pool.submit(run_bot, *args, cwd=cwd) for key, args in calls.items()}
