@@ -84,15 +84,13 @@ class Hooks:
 
 
 @dataclass
-class Harness:
-    """The fake server, the store and a running Application; synchronous helpers."""
+class App:
+    """The fake server and one Application running in a background thread for a whole
+    module (starting PTB costs more than most tests); each test swaps in its Services."""
 
     api: FakeBotApi
-    store: Store
-    services: Services
-    clock: Clock
-    hooks: Hooks
-    guard: FloodGuard
+    guard: FloodGuard = field(default_factory=lambda: FloodGuard(capacity=10_000))
+    bot_data: dict[Any, Any] = field(default_factory=dict)
     _thread: threading.Thread | None = None
     _loop: asyncio.AbstractEventLoop | None = None
     _stop: asyncio.Event | None = None
@@ -102,7 +100,7 @@ class Harness:
     async def _main(self) -> None:
         app = (ApplicationBuilder().token(DEFAULT_TOKEN).base_url(self.api.base_url)
                .base_file_url(self.api.base_file_url).build())
-        app.bot_data["services"] = self.services
+        self.bot_data = app.bot_data
         register_handlers(app, flood_guard=self.guard)
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
         async with app:
@@ -134,7 +132,20 @@ class Harness:
             self._thread.join(10)
         assert not self._failure, self._failure
 
-    # -- driving ---------------------------------------------------------------------------
+
+@dataclass
+class Harness:
+    """One test's view: its own store, clock and hooks; synchronous driving helpers."""
+
+    api: FakeBotApi
+    store: Store
+    services: Services
+    clock: Clock
+    hooks: Hooks
+    guard: FloodGuard
+    first_call: int  # index into api.calls where this test began
+    first_id: int  # message ids above this were sent during this test
+
     def say(self, chat_id: int, text: str, **kw: Any) -> SentMessage:
         """Send `text` into a chat and return the bot's next message there."""
         sent = self.api.send_text(chat_id, text, **kw)
@@ -151,6 +162,12 @@ class Harness:
         self.api.press_button(chat_id, message_id, data, user_id)
         self.sync()
 
+    def calls(self, method: str) -> list[Any]:
+        return [c for c in self.api.calls[self.first_call:] if c.method == method]
+
+    def sent(self, chat_id: int) -> list[SentMessage]:
+        return [m for m in self.api.sent_messages(chat_id) if m.message_id > self.first_id]
+
     def button_data(self, msg: SentMessage) -> list[str]:
         rows = (msg.reply_markup or {}).get("inline_keyboard", [])
         return [b["callback_data"] for row in rows for b in row]
@@ -159,8 +176,19 @@ class Harness:
         return self.store.find_subscriber(chat_id, thread_id)
 
 
+@pytest.fixture(scope="module")
+def app() -> Iterator[App]:
+    with FakeBotApi() as api:
+        running = App(api)
+        running.start()
+        try:
+            yield running
+        finally:
+            running.stop()
+
+
 @pytest.fixture
-def h(tmp_path: Path) -> Iterator[Harness]:
+def h(app: App, tmp_path: Path) -> Iterator[Harness]:
     cfg_path = tmp_path / "feeds.yaml"
     cfg_path.write_text(CONFIG_YAML, encoding="utf-8")
     store = open_store(f"sqlite:///{tmp_path}/t.db")
@@ -170,14 +198,18 @@ def h(tmp_path: Path) -> Iterator[Harness]:
         store=store, clock=clock, watches_changed=hooks.on_watches,
         outbox_changed=hooks.on_outbox,
     )
-    with FakeBotApi() as api:
-        harness = Harness(api, store, services, clock, hooks, FloodGuard(capacity=10_000))
-        harness.start()
-        try:
-            yield harness
-        finally:
-            harness.stop()
-            store.close()
+    app.guard.capacity, app.guard.period = 10_000, 60.0
+    app.guard._buckets.clear()
+    app.bot_data["services"] = services
+    first_id = max((m.message_id for m in app.api.sent_messages()), default=0)
+    first_id = max(first_id, app.api.send_text(BARRIER_CHAT - 1, "x")["message"]["message_id"])
+    harness = Harness(app.api, store, services, clock, hooks, app.guard,
+                      len(app.api.calls), first_id)
+    try:
+        yield harness
+    finally:
+        harness.sync()  # nothing of this test may reach the next test's store
+        store.close()
 
 
 def store_entries(store: Store, titles: list[str], seen: datetime) -> None:
@@ -340,7 +372,7 @@ def test_list_buttons_remove_watch_and_unfollow_topic_in_place(h: Harness) -> No
     h.press(120, listing.message_id, "lu:security", 120)
     assert h.store.followed_topics(h.sub(120).id, ["union-treaty", "security"]) == ["union-treaty"]
     assert "lu:security" not in h.button_data(listing)
-    answers = h.api.calls_to("answerCallbackQuery")
+    answers = h.calls("answerCallbackQuery")
     assert len(answers) == 2
 
 
@@ -364,7 +396,7 @@ def test_unknown_button_data_is_answered_and_changes_nothing(h: Harness) -> None
     listing = h.say(122, "/list")
     h.press(122, listing.message_id, "tf:no-such-topic", 122)
     h.press(122, listing.message_id, "zz:1", 122)
-    assert len(h.api.calls_to("answerCallbackQuery")) == 2
+    assert len(h.calls("answerCallbackQuery")) == 2
     assert h.api.edits(122) == []
 
 
@@ -428,7 +460,7 @@ def test_unknown_command_and_flood_limit(tmp_path: Path, h: Harness) -> None:
     assert "slow down" in h.say(136, "/help").text
     sent = h.api.send_text(136, "/help")  # over the limit again: silence
     h.sync()
-    assert not [m for m in h.api.sent_messages(136) if m.message_id > sent["message"]["message_id"]]
+    assert not [m for m in h.sent(136) if m.message_id > sent["message"]["message_id"]]
     h.say(137, "/help")  # other users are not affected
     h.clock.now = NOW + timedelta(seconds=10)  # a few tokens back
     assert "Commands" in h.say(136, "/help").text
@@ -449,12 +481,12 @@ def test_group_non_admin_refused_admin_allowed(h: Harness) -> None:
     listing = h.say(SUPERGROUP, "/list", user_id=MEMBER)
     h.press(SUPERGROUP, listing.message_id, "lu:security", MEMBER)
     assert h.store.followed_topics(sub.id, ["security"]) == ["security"]
-    assert h.api.calls_to("answerCallbackQuery")[-1].params.get("show_alert") is True
+    assert h.calls("answerCallbackQuery")[-1].params.get("show_alert") is True
     h.press(SUPERGROUP, listing.message_id, "lu:security", GROUP_ADMIN)
     assert h.store.followed_topics(sub.id, ["security"]) == []
     h.api.send_text(SUPERGROUP, "/frobnicate", user_id=MEMBER)  # maybe another bot's
     h.sync()
-    assert "Unknown" not in h.api.sent_messages(SUPERGROUP)[-1].text
+    assert "Unknown" not in h.sent(SUPERGROUP)[-1].text
     assert "Unknown" in h.say(SUPERGROUP, "/frobnicate@summit_watch_bot", user_id=MEMBER).text
 
 
@@ -471,7 +503,7 @@ def test_group_creator_and_anonymous_admin_allowed(h: Harness) -> None:
     h.sync()
     assert update["message"]["sender_chat"] == chat
     assert h.sub(SUPERGROUP) is not None
-    assert "Summit Watch" in h.api.sent_messages(SUPERGROUP)[-1].text
+    assert "Summit Watch" in h.sent(SUPERGROUP)[-1].text
 
 
 def test_forum_topic_thread_id_is_stored_and_replied_into(h: Harness) -> None:
@@ -486,7 +518,7 @@ def test_forum_topic_thread_id_is_stored_and_replied_into(h: Harness) -> None:
 def test_bot_added_greets_and_removed_deactivates(h: Harness) -> None:
     h.api.set_admins(SUPERGROUP, [GROUP_ADMIN])
     h.api.my_chat_member(SUPERGROUP, "left", "member", chat_type="supergroup")
-    hello = h.api.wait_for(lambda m: m.chat_id == SUPERGROUP, 5.0)
+    hello = h.next_in(SUPERGROUP, h.first_id)
     assert "/start" in hello.text
     h.say(SUPERGROUP, "/start", user_id=GROUP_ADMIN)
     h.api.my_chat_member(SUPERGROUP, "member", "kicked", chat_type="supergroup")

@@ -84,11 +84,19 @@ class FloodGate:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log every handler failure with its traceback and tell the user something went wrong."""
     log.error("handler failed for update %r", update, exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_message is None:
+    if not isinstance(update, Update):
         return
+    lang = "en"
     try:
         place = where(update, services_of(context))
-        await reply(update, t(place.lang if place else "en", "error"))
+        lang = place.lang if place else lang
+    except Exception:  # the store may be what failed; English will do
+        log.debug("no language for the error reply", exc_info=True)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t(lang, "error"), show_alert=True)
+        elif update.effective_message is not None:
+            await reply(update, t(lang, "error"))
     except Exception:  # reporting must never raise from the error handler
         log.debug("could not report the error to the chat", exc_info=True)
 
@@ -96,7 +104,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 def register_handlers(application: Application,  # type: ignore[type-arg]
                       *, flood_guard: FloodGuard | None = None) -> None:
     """Add every chat handler and the error handler. Handlers read `bot_data["services"]`."""
-    gate = FloodGate(flood_guard or FloodGuard())
+    # `is None`, not `or`: a FloodGuard has __len__, so a fresh (empty) one is falsy.
+    gate = FloodGate(flood_guard if flood_guard is not None else FloodGuard())
     application.add_handler(TypeHandler(Update, gate), group=-1)
     handlers: list[BaseHandler] = [  # type: ignore[type-arg]
         CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE)
