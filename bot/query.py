@@ -94,6 +94,8 @@ class _Tok:
     pos: int
 
 
+_WORDISH_RE = re.compile(r"[^\W_]|\*")
+
 # Phones and word processors type typographic quotes; all of them open or close a phrase.
 # One character for one keeps every error position true to what the user typed.
 _QUOTES = str.maketrans({q: '"' for q in "«»“”„‟″"})
@@ -116,6 +118,8 @@ def _lex(text: str) -> list[_Tok]:
             continue
         if kind == "word" and m.group() in ("AND", "OR", "NOT"):
             kind = "op"
+        if kind == "word" and not _WORDISH_RE.search(m.group()):
+            kind = "space"  # a free-standing dash or comma ("Russia — Belarus") is not a term
         if kind != "space":
             toks.append(_Tok(kind, m.group(), i))
         i = m.end()

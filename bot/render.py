@@ -44,7 +44,7 @@ def console_line(entry: Entry, result: MatchResult, tz: ZoneInfo) -> str:
     parts.append(local_time(entry.published, tz))
     parts.append(f"{entry.feed}:")
     parts.append(entry.title or "(untitled)")
-    why = [f"topic {t}" for t in result.topics] + [f'watch "{w.query}"' for w in result.watches]
+    why = [f"topic {t}" for t in result.topics] + [f"watch [{w.query}]" for w in result.watches]
     line = " ".join(parts) + f"  — {', '.join(why)}"
     if result.terms:
         line += f" (matched: {', '.join(result.terms)})"

@@ -22,12 +22,13 @@ from bot.query import And, Near, Not, Or, Phrase, QueryError, Term, parse_query
         ("concept NEAR/3 union", "Near"),
         ("(putin OR путин) NEAR/5 (minsk OR минск)", "Near"),
         ("Russia-Belarus", "Phrase"),
+        ("Russia — Belarus", "And"),
         ("«гарантии безопасности»", "Phrase"),
         ("“security guarantees”", "Phrase"),
     ],
     ids=[
         "word", "prefix", "phrase", "implicit-and", "explicit-and", "or", "minus-not",
-        "not-keyword", "group", "near", "near-or-groups", "hyphenated-word-is-phrase",
+        "not-keyword", "group", "near", "near-or-groups", "hyphenated-word-is-phrase", "free-standing-dash-ignored",
         "guillemets-are-phrase-quotes", "curly-quotes",
     ],
 )
@@ -77,7 +78,7 @@ def test_lowercase_keywords_are_words() -> None:
         ("a1 NEAR/0 b2", "NEAR distance", 3),
         ("a1 NEAR/99 b2", "NEAR distance", 3),
         ("(a1 b2) NEAR/3 c3", "NEAR joins", 8),
-        ("!!!", "no letters or digits", 0),
+        ("!!! —", "empty", 0),
         ("((((((((((deep))))))))))", "nest deeper", 8),
     ],
     ids=[

@@ -92,7 +92,7 @@ def test_local_time(ts: datetime | None, expected: str) -> None:
         (
             SIGNED, {},
             ("[SIGNED] 2024-12-06 12:05 Wire Desk: Belarus and Russia sign treaty on security "
-            'guarantees  — topic security-guarantees-treaty, watch ""security guarantee""'
+            'guarantees  — topic security-guarantees-treaty, watch ["security guarantee"]'
             " (matched: security, guarantees)  https://wire.example.test/a?id=1&utm_source=rss"),
         ),
         (
@@ -104,7 +104,7 @@ def test_local_time(ts: datetime | None, expected: str) -> None:
         (
             MatchResult(watches=(WatchHit(1, "snowfall"),)),
             {"title": "", "published": None, "link": "https://x.test/1"},
-            'undated Wire Desk: (untitled)  — watch "snowfall"  https://x.test/1',
+            'undated Wire Desk: (untitled)  — watch [snowfall]  https://x.test/1',
         ),
         (
             MatchResult(topics=("a", "b"), status="in_force"),
