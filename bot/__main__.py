@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--json", action="store_true", help="one JSON object per matching entry")
     replay.add_argument("files", nargs="+", metavar="FILE")
 
+    sub.add_parser("health", parents=[common],
+                   help="exit 0 if a running bot's poll loop is alive (for HEALTHCHECK)")
+
     evaluate = sub.add_parser("evaluate", parents=[common], help="score topics on labelled JSONL")
     evaluate.add_argument("file", metavar="FILE", help="labelled items (see shared eval README)")
     evaluate.add_argument("--misses", action="store_true", help="list misses and false alerts")
@@ -116,7 +119,13 @@ def _cmd_run(args: argparse.Namespace, config: Config) -> int:
     return run(config, settings_from_env(os.environ, config=args.config), json_lines=args.json)
 
 
-COMMANDS = {"run": _cmd_run, "check": _cmd_check, "replay": _cmd_replay, "evaluate": _cmd_evaluate}
+def _cmd_health(args: argparse.Namespace, config: Config) -> int:
+    from bot.app import health
+
+    return health(config, settings_from_env(os.environ, config=args.config))
+
+
+COMMANDS = {"health": _cmd_health, "run": _cmd_run, "check": _cmd_check, "replay": _cmd_replay, "evaluate": _cmd_evaluate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -147,7 +147,7 @@ def run(config: Config, settings: Settings, *, json_lines: bool = False) -> int:
     quiet_http_loggers()
     try:
         store = open_store(settings.database_url)
-    except Exception as err:  # any driver error becomes one clear line
+    except Exception as err:  # noqa: BLE001 - any driver error becomes one clear line
         log.error("cannot open the database %s: %s", redact_url(settings.database_url), err)
         return 1
     if settings.telegram_bot_token:
@@ -187,3 +187,28 @@ def check_feeds(config: Config) -> int:
 
     quiet_http_loggers()
     return asyncio.run(go())
+
+
+def health(config: Config, settings: Settings) -> int:
+    """`health`: is the poll loop of the bot using this database alive?"""
+    from datetime import UTC, datetime
+
+    try:
+        store = open_store(settings.database_url)
+        try:
+            beat = store.get_meta("heartbeat_at")
+        finally:
+            store.close()
+    except Exception as err:  # noqa: BLE001 - report any database problem, never a traceback
+        print(f"unhealthy: cannot read the database {redact_url(settings.database_url)}: {err}")
+        return 1
+    if beat is None:
+        print("unhealthy: the poll loop has never run against this database")
+        return 1
+    age = datetime.now(UTC) - datetime.fromisoformat(beat)
+    limit = max(timedelta(minutes=1), 4 * tick_interval(config))
+    if age > limit:
+        print(f"unhealthy: last poll-loop heartbeat {age.total_seconds():.0f}s ago (limit {limit.total_seconds():.0f}s)")
+        return 1
+    print(f"ok: poll loop alive, heartbeat {age.total_seconds():.0f}s ago")
+    return 0

@@ -32,6 +32,7 @@ from bot.store import FeedState, NewAlert, NewEntry
 from bot.topics import build_matcher
 
 log = logging.getLogger(__name__)
+HEARTBEAT_EVERY = timedelta(seconds=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class Poller:
         self.fetcher = fetcher
         self._matcher: Matcher | None = None
         self._stopping = asyncio.Event()
+        self._beat: datetime | None = None
 
     def invalidate_matcher(self) -> None:
         self._matcher = None
@@ -78,6 +80,7 @@ class Poller:
         store, config = self.services.store, self.services.config
         states = await asyncio.to_thread(store.get_feed_states, [f.url for f in config.feeds])
         due = due_feeds(config, states, now, tick_interval(config) / 2)
+        await self._heartbeat(now)
         if not due:
             return []
         matcher = await self.matcher()
@@ -88,6 +91,12 @@ class Poller:
         if any(r.alerts for r in reports):
             self.services.outbox_changed()
         return list(reports)
+
+    async def _heartbeat(self, now: datetime) -> None:
+        """`health` reads this: the poll loop is alive even when no feed is due."""
+        if self._beat is None or now - self._beat >= HEARTBEAT_EVERY or now < self._beat:
+            await asyncio.to_thread(self.services.store.set_meta, "heartbeat_at", now.isoformat(), now=now)
+            self._beat = now
 
     async def poll_feed(self, feed: FeedSpec, state: FeedState, now: datetime, matcher: Matcher) -> FeedReport:
         started = time.monotonic()

@@ -97,6 +97,8 @@ def test_alerts_once_across_restart_and_stops_cleanly(setup: tuple[FeedServer, P
     assert "Broken: HTTP 500" in err and "Bomb: not a usable feed" in err
     assert any("if-none-match" in h for h in server.headers("/wire.xml")[1:])  # 304 path used
 
+    assert health(config, db).returncode == 0  # the heartbeat is recent
+
     restarted = BotProcess(config, db)
     try:
         polls = server.count("/wire.xml")
@@ -107,6 +109,18 @@ def test_alerts_once_across_restart_and_stops_cleanly(setup: tuple[FeedServer, P
     finally:
         code, _, err = restarted.stop()
     assert code == 0, err
+
+
+def health(config: Path, db: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BOT_DATABASE_URL": f"sqlite:///{db}"}
+    return subprocess.run([sys.executable, "-m", "bot", "health", "--config", str(config)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=30, check=False)
+
+
+def test_health_fails_without_a_running_loop(setup: tuple[FeedServer, Path, Path]) -> None:
+    _, config, db = setup
+    result = health(config, db)
+    assert result.returncode == 1 and "never run" in result.stdout
 
 
 def test_broken_config_exits_2_with_a_clear_message(tmp_path: Path) -> None:

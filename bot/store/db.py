@@ -169,5 +169,5 @@ def redact_url(url: str) -> str:
     """The database URL with its password hidden, for logs and error messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # a URL too broken to parse is still worth naming in the error
+    except Exception:  # noqa: BLE001 - a URL too broken to parse still gets named
         return "(unparseable database URL)"
