@@ -55,7 +55,7 @@ _DOMAIN_WORDS = (
 _DOMAIN = frozenset(stem(w) for w in _set(normalize(_DOMAIN_WORDS)))
 DOMAIN_WEIGHT = 0.5
 
-# Milestones and kinds of news, by word prefix. Two titles naming different kinds (a signing
+# Milestones and kinds of news: English by whole word, the other languages by prefix. Two titles naming different kinds (a signing
 # and a ratification; talks and a signing; "to sign" and "signed") report different stories
 # even when every other word is shared.
 _ACTIONS: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...] = (
@@ -131,6 +131,7 @@ def _actions(words: Sequence[str]) -> frozenset[str]:
 def signature(title: str, summary: str) -> Signature:
     """The signature of one entry; the summary counts only for its first SUMMARY_WORDS."""
     title_words = word_list(normalize(title))
+    # Cut before normalising: some feeds put a whole article in the summary.
     summary_words = word_list(normalize(summary[: SUMMARY_WORDS * 15]))[:SUMMARY_WORDS]
     return Signature(
         title=_content_stems(title_words),
