@@ -69,7 +69,9 @@ def strip_html(text: str) -> str:
     """Tags removed, entities decoded, whitespace collapsed. Not a sanitiser: text only."""
     if "<" in text:
         text = _TAG_RE.sub(" ", text)
-    return _SPACE_RE.sub(" ", html.unescape(text)).strip()
+    if "&" in text:  # most feed text arrives already plain: skip the entity pass
+        text = html.unescape(text)
+    return _SPACE_RE.sub(" ", text).strip()
 
 
 def words(normalized: str) -> list[tuple[str, int, int]]:
