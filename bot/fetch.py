@@ -261,7 +261,11 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         async with self._client.stream("GET", url, headers=headers) as resp:
-            body = await self._read_body(resp) if resp.is_success else None
+            if resp.is_success:
+                body: bytes | None = await self._read_body(resp)
+            else:
+                body = None
+                await _drain(resp)
             return resp.status_code, resp.headers, body, str(resp.url)
 
     async def _read_body(self, resp: httpx.Response) -> bytes:
@@ -278,3 +282,16 @@ class Fetcher:
                 raise BodyTooLarge
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+DRAIN_MAX = 64 * 1024
+
+
+async def _drain(resp: httpx.Response) -> None:
+    """Read a small non-success body (a 304 has none) to its end, so the keep-alive
+    connection goes back to the pool instead of being closed; give up on big ones."""
+    seen = 0
+    async for chunk in resp.aiter_raw():
+        seen += len(chunk)
+        if seen > DRAIN_MAX:
+            return

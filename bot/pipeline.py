@@ -58,6 +58,7 @@ class Poller:
         self._matcher: Matcher | None = None
         self._stopping = asyncio.Event()
         self._beat: datetime | None = None
+        self._batch: list[FeedState] = []
 
     def invalidate_matcher(self) -> None:
         self._matcher = None
@@ -87,6 +88,8 @@ class Poller:
         reports = await asyncio.gather(
             *(self.poll_feed(f, states.get(f.url) or FeedState(f.url), now, matcher) for f in due)
         )
+        batch, self._batch = self._batch, []
+        await asyncio.to_thread(store.save_feed_states, batch)
         await asyncio.to_thread(store.set_meta, "last_poll_at", now.isoformat(), now=now)
         if any(r.alerts for r in reports):
             self.services.outbox_changed()
@@ -217,7 +220,9 @@ class Poller:
         return FeedReport(feed, "failed", error=error, status=status)
 
     async def _save(self, state: FeedState) -> None:
-        await asyncio.to_thread(self.services.store.save_feed_state, state)
+        # 304s and failures only change scheduling fields: saved in one batch per tick.
+        # Losing them in a crash only means an early re-poll.
+        self._batch.append(state)
 
 
 def _status(result: FetchResult) -> str:

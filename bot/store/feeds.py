@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, or_, select
+from sqlalchemy import Connection, Row, bindparam, or_, select, update
 
 from bot.store.base import StoreBase, chunked
 from bot.store.db import upsert
@@ -80,6 +80,27 @@ class FeedsRepo(StoreBase):
         """Insert or update the feed's row (entries_total is kept); return it as saved."""
         with self._write() as conn:
             return save_feed_state_in(conn, state)
+
+    def save_feed_states(self, states: Sequence[FeedState]) -> None:
+        """Save many states in one transaction, with one batched UPDATE for the feeds that
+        already have a row: a poll cycle of mostly-304 feeds must not cost a round trip
+        (and a re-read) per feed."""
+        if not states:
+            return
+        with self._write() as conn:
+            urls = [s.url for s in states]
+            existing: set[str] = set()
+            for part in chunked(urls):
+                existing.update(conn.execute(select(feeds.c.url).where(feeds.c.url.in_(part))).scalars())
+            rows = [{"b_url": s.url, **{c: getattr(s, c) for c in _SAVED_COLUMNS}}
+                    for s in states if s.url in existing]
+            if rows:
+                stmt = (update(feeds).where(feeds.c.url == bindparam("b_url"))
+                        .values({c: bindparam(c) for c in _SAVED_COLUMNS}))
+                conn.execute(stmt, rows)
+            for state in states:
+                if state.url not in existing:
+                    save_feed_state_in(conn, state)
 
     def due_feeds(self, now: datetime) -> list[FeedState]:
         """Saved feeds whose next poll is unset or at/before `now`, most overdue first."""
