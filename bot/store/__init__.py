@@ -8,18 +8,27 @@ from collections.abc import Sequence
 
 from bot.store.db import DEFAULT_URL, create_engine_for, normalise_url
 from bot.store.entries import EntriesRepo
+from bot.store.events import EventsRepo
 from bot.store.feeds import FeedsRepo
 from bot.store.meta import MetaRepo
 from bot.store.migrate import MIGRATIONS, Migration, migrate
+from bot.store.notices import NoticesRepo
 from bot.store.outbox import OutboxRepo
+from bot.store.stories import StoriesRepo
 from bot.store.subscribers import CONSOLE_CHAT_ID, SubscribersRepo
+from bot.store.topics import TopicsRepo
 from bot.store.types import (
+    ClusterRow,
     CommitResult,
     DuplicateWatchError,
+    EventOverride,
     FeedState,
     Lang,
     NewAlert,
     NewEntry,
+    NewNotice,
+    NoticeItem,
+    NoticeState,
     OutboxItem,
     OutboxState,
     SchemaTooNewError,
@@ -28,12 +37,25 @@ from bot.store.types import (
     StoreStats,
     Subscriber,
     SubscriberKind,
+    TimelineRow,
+    TopicStatusRow,
     Watch,
 )
 from bot.store.watches import WatchesRepo
 
 
-class Store(FeedsRepo, EntriesRepo, SubscribersRepo, WatchesRepo, OutboxRepo, MetaRepo):
+class Store(
+    FeedsRepo,
+    EntriesRepo,
+    SubscribersRepo,
+    WatchesRepo,
+    OutboxRepo,
+    MetaRepo,
+    NoticesRepo,
+    TopicsRepo,
+    EventsRepo,
+    StoriesRepo,
+):
     """All repository operations over one engine; each call is one short transaction on
     its own pooled connection, so a Store may be shared with worker threads."""
 
@@ -53,13 +75,18 @@ __all__ = [
     "CONSOLE_CHAT_ID",
     "DEFAULT_URL",
     "MIGRATIONS",
+    "ClusterRow",
     "CommitResult",
     "DuplicateWatchError",
+    "EventOverride",
     "FeedState",
     "Lang",
     "Migration",
     "NewAlert",
     "NewEntry",
+    "NewNotice",
+    "NoticeItem",
+    "NoticeState",
     "OutboxItem",
     "OutboxState",
     "SchemaTooNewError",
@@ -69,6 +96,8 @@ __all__ = [
     "StoredEntry",
     "Subscriber",
     "SubscriberKind",
+    "TimelineRow",
+    "TopicStatusRow",
     "Watch",
     "create_engine_for",
     "normalise_url",

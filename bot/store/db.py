@@ -103,6 +103,16 @@ def lock_for_migration(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(7411020315)"))
 
 
+def lock_keys(conn: Connection, namespace: int, keys: Sequence[int]) -> None:
+    """Transaction-scoped locks on (namespace, key) pairs, taken in key order so two
+    writers never deadlock; SQLite already serialises writers (BEGIN IMMEDIATE)."""
+    if conn.dialect.name != "postgresql":
+        return
+    lock = text("SELECT pg_advisory_xact_lock(:namespace, :key)")
+    for key in sorted(set(keys)):
+        conn.execute(lock, {"namespace": namespace, "key": key})
+
+
 def _insert(table: Table, conn: Connection) -> Any:
     name = conn.dialect.name
     if name == "sqlite":

@@ -1,9 +1,10 @@
 """Seen entries and their identity keys, and `commit_poll`: the atomic write of one poll.
 
 Exactly-once hinges on `commit_poll`: an entry is marked seen (its keys stored) in the SAME
-transaction that enqueues its alerts and saves the feed state. A crash before the commit
-leaves the entry unseen, so the next poll processes it again; a crash after the commit finds
-its alerts in the outbox, and the entry is never alerted on again.
+transaction that enqueues its alerts, saves the feed state, and writes what the entries
+caused (topic statuses, timeline steps, notices). A crash before the commit leaves the
+entry unseen, so the next poll processes it again; a crash after the commit finds its
+alerts in the outbox, and the entry is never alerted on again.
 """
 
 from __future__ import annotations
@@ -12,18 +13,28 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, and_, delete, exists, select
+from sqlalchemy import Connection, and_, delete, exists, select, update
 
 from bot.model import Entry, Status
+from bot.store.alerts import ROWS_PER_INSERT, Inserted, enqueue_alerts
 from bot.store.base import StoreBase, chunked, utcnow
 from bot.store.db import insert_ignore
 from bot.store.feeds import save_feed_state_in
+from bot.store.notices import enqueue_notices_in, update_notices_in
 from bot.store.schema import entries, entry_keys, outbox
-from bot.store.types import CommitResult, FeedState, NewAlert, NewEntry, StoredEntry
+from bot.store.topics import add_timeline_in, save_topic_statuses_in
+from bot.store.types import (
+    CommitResult,
+    FeedState,
+    NewAlert,
+    NewEntry,
+    NewNotice,
+    StoredEntry,
+    TimelineRow,
+    TopicStatusRow,
+)
 
 SUMMARY_MAX_CHARS = 1000
-# Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
-_ROWS_PER_INSERT = 200
 
 
 def row_to_stored_entry(m: Mapping[Any, Any], prefix: str = "") -> StoredEntry:
@@ -45,6 +56,7 @@ def row_to_stored_entry(m: Mapping[Any, Any], prefix: str = "") -> StoredEntry:
         seen_at=m[prefix + "seen_at"],
         status=cast("Status | None", m[prefix + "status"]),
         topics=tuple(m[prefix + "topics"] or ()),
+        cluster_id=m[prefix + "cluster_id"],
     )
 
 
@@ -75,6 +87,7 @@ def _entry_values(new: NewEntry, seen_at: datetime) -> dict[str, Any]:
         "seen_at": seen_at,
         "status": new.status,
         "topics": list(new.topics),
+        "cluster_id": new.cluster_id,
     }
 
 
@@ -96,11 +109,12 @@ def _fresh(conn: Connection, new_entries: Sequence[NewEntry]) -> tuple[list[NewE
 
 def _insert_entries(
     conn: Connection, new_entries: Sequence[NewEntry], seen_at: datetime
-) -> tuple[dict[str, int], list[str]]:
-    """Insert the fresh entries and all their keys; return {primary key: id} and skipped."""
+) -> tuple[dict[str, Inserted], list[str]]:
+    """Insert the fresh entries and all their keys; return them by primary key, and the
+    primary keys skipped. An entry starting a story gets its own id as cluster id."""
     fresh, skipped = _fresh(conn, new_entries)
     ids: dict[str, int] = {}
-    for part in chunked(fresh, _ROWS_PER_INSERT):
+    for part in chunked(fresh, ROWS_PER_INSERT):
         stmt = insert_ignore(conn, entries, ["key"]).values(
             [_entry_values(new, seen_at) for new in part]
         )
@@ -108,42 +122,20 @@ def _insert_entries(
             stmt.returning(entries.c.id, entries.c.key))})
     # A primary key missing from `ids` was stored by a concurrent writer first.
     skipped += [new.key for new in fresh if new.key not in ids]
-    key_rows = [
-        {"key": k, "entry_id": ids[new.key]}
-        for new in fresh if new.key in ids
-        for k in _keys_of(new)
-    ]
+    stored = [new for new in fresh if new.key in ids]
+    key_rows = [{"key": k, "entry_id": ids[new.key]} for new in stored for k in _keys_of(new)]
     if key_rows:
         conn.execute(insert_ignore(conn, entry_keys, ["key"]), key_rows)
-    return {new.key: ids[new.key] for new in fresh if new.key in ids}, skipped
-
-
-def _enqueue(
-    conn: Connection, alerts: Sequence[NewAlert], entry_ids: Mapping[str, int], now: datetime
-) -> tuple[list[int], int]:
-    """Outbox rows for alerts on entries inserted now; a pair already queued is skipped."""
-    rows = [
-        {
-            "subscriber_id": alert.subscriber_id,
-            "entry_id": entry_ids[alert.entry_key],
-            "why": alert.why,
-            "created_at": now,
-            "state": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-        }
-        for alert in alerts
-        if alert.entry_key in entry_ids
-    ]
-    new_ids: dict[tuple[int, int], int] = {}
-    for part in chunked(rows, _ROWS_PER_INSERT):
-        stmt = insert_ignore(conn, outbox, ["subscriber_id", "entry_id"]).values(list(part))
-        returned = stmt.returning(outbox.c.id, outbox.c.subscriber_id, outbox.c.entry_id)
-        new_ids.update({(sub, entry): id_ for id_, sub, entry in conn.execute(returned)})
-    # Report ids in alert order, each pair once, whatever order RETURNING used.
-    pairs = dict.fromkeys((r["subscriber_id"], r["entry_id"]) for r in rows)
-    ids = [new_ids[p] for p in pairs if p in new_ids]
-    return ids, len(alerts) - len(ids)
+    starts = [ids[new.key] for new in stored if new.cluster_id is None]
+    for id_part in chunked(starts):
+        conn.execute(
+            update(entries).where(entries.c.id.in_(id_part)).values(cluster_id=entries.c.id)
+        )
+    inserted = {
+        new.key: Inserted(ids[new.key], new.cluster_id or ids[new.key], new.entry)
+        for new in stored
+    }
+    return inserted, skipped
 
 
 class EntriesRepo(StoreBase):
@@ -161,9 +153,16 @@ class EntriesRepo(StoreBase):
         alerts: Sequence[NewAlert],
         *,
         now: datetime | None = None,
+        topic_updates: Sequence[TopicStatusRow] = (),
+        timeline: Sequence[TimelineRow] = (),
+        notices: Sequence[NewNotice] = (),
+        notice_updates: Sequence[tuple[str, dict[str, Any]]] = (),
     ) -> CommitResult:
         """Record one poll atomically: new entries + all their keys, the alerts on the
-        entries inserted by THIS call (others are skipped), and the feed state.
+        entries inserted by THIS call (others are skipped; a story a subscriber already has
+        a row for gains a source instead of a row), the feed state, and what the entries
+        caused: topic statuses (upserted), timeline steps (an `entry_key` not inserted now
+        drops its step), notices (insert-or-ignore) and notice payload updates.
 
         Entries with any already-known key are skipped, including duplicates within the
         batch (first wins). Any error rolls everything back. `now` stamps seen_at and the
@@ -171,15 +170,27 @@ class EntriesRepo(StoreBase):
         """
         stamp = utcnow(now)
         with self._write() as conn:
-            entry_ids, skipped = _insert_entries(conn, new_entries, stamp)
-            outbox_ids, alerts_skipped = _enqueue(conn, alerts, entry_ids, stamp)
-            saved = save_feed_state_in(conn, feed_state, len(entry_ids))
+            inserted, skipped = _insert_entries(conn, new_entries, stamp)
+            outbox_ids, updated, alerts_skipped = enqueue_alerts(conn, alerts, inserted, stamp)
+            saved = save_feed_state_in(conn, feed_state, len(inserted))
+            topics_saved = save_topic_statuses_in(conn, topic_updates, stamp)
+            entry_ids = {key: ins.id for key, ins in inserted.items()}
+            timeline_added = add_timeline_in(conn, timeline, entry_ids)
+            notice_ids = enqueue_notices_in(conn, notices, stamp)
+            notices_updated = sum(
+                update_notices_in(conn, key, payload, stamp) for key, payload in notice_updates
+            )
         return CommitResult(
             entry_ids=entry_ids,
             skipped_keys=tuple(skipped),
             outbox_ids=tuple(outbox_ids),
             alerts_skipped=alerts_skipped,
             feed_state=saved,
+            outbox_updated=tuple(updated),
+            topics_saved=topics_saved,
+            timeline_added=timeline_added,
+            notice_ids=tuple(notice_ids),
+            notices_updated=notices_updated,
         )
 
     def recent_entries(self, since: datetime, limit: int = 200) -> list[StoredEntry]:

@@ -9,7 +9,16 @@ from sqlalchemy import Connection, Table, func, select
 from bot.store.base import StoreBase, utcnow
 from bot.store.db import upsert
 from bot.store.migrate import current_version
-from bot.store.schema import entries, entry_keys, feeds, meta, outbox, subscribers, watches
+from bot.store.schema import (
+    entries,
+    entry_keys,
+    feeds,
+    meta,
+    notices,
+    outbox,
+    subscribers,
+    watches,
+)
 from bot.store.types import StoreStats
 
 
@@ -39,7 +48,7 @@ class MetaRepo(StoreBase):
 
     def stats(self) -> StoreStats:
         with self._read() as conn:
-            state = outbox.c.state
+            state, notice = outbox.c.state, notices.c.state
             return StoreStats(
                 schema_version=current_version(conn),
                 feeds=_count(conn, feeds),
@@ -51,4 +60,7 @@ class MetaRepo(StoreBase):
                 outbox_pending=_count(conn, outbox, state == "pending"),
                 outbox_sent=_count(conn, outbox, state == "sent"),
                 outbox_failed=_count(conn, outbox, state == "failed"),
+                notices_pending=_count(conn, notices, notice == "pending"),
+                notices_sent=_count(conn, notices, notice == "sent"),
+                notices_failed=_count(conn, notices, notice == "failed"),
             )

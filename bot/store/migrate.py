@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, Table, inspect, select
+from sqlalchemy import Connection, Engine, Index, Table, inspect, select
 from sqlalchemy.schema import CreateColumn
 
-from bot.store import schema
+from bot.store import schema, schema_v1
 from bot.store.db import lock_for_migration, write_tx
 from bot.store.types import SchemaTooNewError
 
@@ -46,12 +46,37 @@ def add_column(conn: Connection, table: Table, column_name: str) -> None:
     conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {spec}")
 
 
+def create_indexes(conn: Connection, *indexes: Index) -> None:
+    """Create each index unless it already exists (indexes added to existing tables)."""
+    for index in indexes:
+        index.create(conn, checkfirst=True)
+
+
+def _index(table: Table, name: str) -> Index:
+    return next(ix for ix in table.indexes if ix.name == name)
+
+
 def _v1_initial(conn: Connection) -> None:
-    create_tables(conn, *schema.V1_TABLES)
+    create_tables(conn, *schema_v1.V1_TABLES)
 
 
-# Room is left for later steps: reminders_sent, topic_status, story clusters.
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial tables", _v1_initial),)
+def _v2_summit_day(conn: Connection) -> None:
+    add_column(conn, schema.entries, "cluster_id")
+    for column in ("cluster_id", "revision", "claimed_revision"):
+        add_column(conn, schema.outbox, column)
+    create_indexes(
+        conn,
+        _index(schema.entries, "ix_entries_cluster_id"),
+        _index(schema.outbox, "ix_outbox_subscriber_cluster"),
+    )
+    create_tables(conn, *schema.V2_TABLES)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial tables", _v1_initial),
+    Migration(2, "summit-day mode: story clusters, notices, topic status, event overrides",
+              _v2_summit_day),
+)
 
 
 def current_version(conn: Connection) -> int:

@@ -1,6 +1,7 @@
 """The current table definitions of the store (SQLAlchemy Core).
 
-Tables are created and altered only by the versioned steps in `migrate.py`.
+Tables are created and altered only by the versioned steps in `migrate.py` (migration 1
+builds the frozen copy in `schema_v1.py`; later steps bring it up to these definitions).
 """
 
 from __future__ import annotations
@@ -86,8 +87,12 @@ entries = Table(
     Column("seen_at", UTCDateTime, nullable=False),
     Column("status", Text),
     Column("topics", JsonText, nullable=False, server_default="[]"),
+    # v2: the story's first entry id (its own id for a story's first report). No foreign
+    # key: the first entry may be pruned while later reports of the story remain.
+    Column("cluster_id", Integer),
     Index("ix_entries_seen_at", "seen_at"),
     Index("ix_entries_feed_url", "feed_url"),
+    Index("ix_entries_cluster_id", "cluster_id"),
 )
 
 # Every identity key of every entry: an entry is "seen" if ANY of its keys is here.
@@ -169,9 +174,16 @@ outbox = Table(
     Column("sent_at", UTCDateTime),
     Column("message_id", BigInteger),
     Column("last_error", Text),
+    # v2: one row per (subscriber, story); later reports of the story edit its message.
+    Column("cluster_id", Integer),
+    # v2: bumped by every change to a row; a claim remembers it, so a change made while
+    # the row was being sent makes `mark_sent` leave it pending (an edit follows).
+    Column("revision", Integer, nullable=False, server_default=text("0")),
+    Column("claimed_revision", Integer),
     UniqueConstraint("subscriber_id", "entry_id", name="uq_outbox_subscriber_entry"),
     Index("ix_outbox_state_next", "state", "next_attempt_at"),
     Index("ix_outbox_entry_id", "entry_id"),
+    Index("ix_outbox_subscriber_cluster", "subscriber_id", "cluster_id"),
 )
 
 meta = Table(
@@ -182,14 +194,74 @@ meta = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# Tables created by migration 1, in dependency order.
-V1_TABLES: tuple[Table, ...] = (
-    feeds,
-    entries,
-    entry_keys,
-    subscribers,
-    watches,
-    topic_follows,
-    outbox,
-    meta,
+# v2 (summit-day mode). Messages that are not about one entry: reminders, the summit-day
+# alert, breaking status alerts, "event moved", the digest. A key reaches a subscriber once.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "subscriber_id",
+        Integer,
+        ForeignKey("subscribers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("key", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("payload", JsonText, nullable=False, server_default="{}"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("state", Text, nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("message_id", BigInteger),
+    Column("last_error", Text),
+    Column("revision", Integer, nullable=False, server_default=text("0")),
+    Column("claimed_revision", Integer),
+    UniqueConstraint("subscriber_id", "key", name="uq_notices_subscriber_key"),
+    Index("ix_notices_state_next", "state", "next_attempt_at"),
+    Index("ix_notices_key", "key"),
 )
+
+topic_status = Table(
+    "topic_status",
+    metadata,
+    Column("topic_id", Text, primary_key=True),
+    Column("status", Text),
+    Column("since", UTCDateTime),
+    Column("sources", JsonText, nullable=False, server_default="[]"),
+    Column("confirmed", Boolean, nullable=False, server_default=false()),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+topic_timeline = Table(
+    "topic_timeline",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topic_id", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("source", Text, nullable=False),
+    # The reporting entry while it is kept; pruning it leaves the step in the timeline.
+    Column("entry_id", Integer, ForeignKey("entries.id", ondelete="SET NULL")),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("link", Text),
+    Index("ix_topic_timeline_topic_at", "topic_id", "at"),
+)
+
+# An admin's in-chat changes to a configured event; NULL columns keep the config's value.
+event_overrides = Table(
+    "event_overrides",
+    metadata,
+    Column("event_id", Text, primary_key=True),
+    Column("title", Text),
+    Column("date", Text),  # YYYY-MM-DD: a calendar day, no time zone to get wrong
+    Column("timezone", Text),
+    Column("location", Text),
+    Column("topics", JsonText),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", BigInteger),
+)
+
+# Tables created by migration 2, in dependency order.
+V2_TABLES: tuple[Table, ...] = (notices, topic_status, topic_timeline, event_overrides)

@@ -1,11 +1,12 @@
 """Plain frozen data that crosses the store boundary: feed states, entries, alerts,
-subscribers, watches, outbox items, and the store's specific errors.
+subscribers, watches, outbox items, notices, topic statuses, event overrides, and the
+store's specific errors.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from bot.model import Entry, Status
@@ -13,6 +14,7 @@ from bot.model import Entry, Status
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
 Lang = Literal["en", "ru"]
 OutboxState = Literal["pending", "sent", "failed"]
+NoticeState = OutboxState
 
 
 class StoreError(Exception):
@@ -53,6 +55,9 @@ class NewEntry:
     entry: Entry
     status: Status | None = None
     topics: tuple[str, ...] = ()
+    # An existing story's cluster id chosen by the pipeline; None starts a new story
+    # (the entry's cluster id becomes its own id).
+    cluster_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,7 @@ class StoredEntry:
     seen_at: datetime
     status: Status | None
     topics: tuple[str, ...]
+    cluster_id: int | None = None  # None only for entries stored before schema v2
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +89,14 @@ class CommitResult:
     entry_ids: dict[str, int]  # primary key -> new row id, for entries inserted now
     skipped_keys: tuple[str, ...]  # primary keys of entries already seen (not inserted)
     outbox_ids: tuple[int, ...]  # new outbox rows, in alert order
-    alerts_skipped: int  # alerts for skipped entries or already enqueued pairs
+    alerts_skipped: int  # alerts that changed nothing: skipped entry, pair or source known
     feed_state: FeedState  # as saved, with the updated entries_total
+    # Existing rows of the same (subscriber, story) that gained a source (sent ones: to edit).
+    outbox_updated: tuple[int, ...] = ()
+    topics_saved: int = 0
+    timeline_added: int = 0  # rows whose entry_key was not inserted now are dropped
+    notice_ids: tuple[int, ...] = ()  # notices inserted now
+    notices_updated: int = 0  # rows touched by notice_updates
 
     @property
     def inserted(self) -> int:
@@ -127,9 +139,11 @@ class OutboxItem:
     id: int
     subscriber: Subscriber
     entry: StoredEntry
-    why: dict[str, Any]
+    why: dict[str, Any]  # why["also"]: further sources of the story, {"feed","title","link"}
     attempts: int  # including the current claim
     created_at: datetime
+    message_id: int | None = None  # set once sent: the sender edits it instead of sending
+    cluster_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +160,84 @@ class StoreStats:
     outbox_pending: int
     outbox_sent: int
     outbox_failed: int
+    notices_pending: int = 0
+    notices_sent: int = 0
+    notices_failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterRow:
+    """A recent entry as the story-clustering index needs it after a restart."""
+
+    entry_id: int
+    cluster_id: int | None
+    feed: str
+    title: str
+    summary: str
+    published: datetime | None
+    seen_at: datetime
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewNotice:
+    """A message for one subscriber that is not about one entry; `key` is sent at most once."""
+
+    subscriber_id: int
+    key: str
+    kind: str  # e.g. "reminder", "summit_day", "breaking", "event_moved", "digest"
+    payload: dict[str, Any] = field(default_factory=dict)  # JSON-serialisable
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeItem:
+    """A claimed notice with everything the sender needs."""
+
+    id: int
+    subscriber: Subscriber
+    key: str
+    kind: str
+    payload: dict[str, Any]
+    message_id: int | None  # set once sent: an updated notice is an edit of it
+    attempts: int  # including the current claim
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStatusRow:
+    """A topic's current signing status as stored."""
+
+    topic_id: str
+    status: Status | None
+    since: datetime | None
+    sources: tuple[str, ...] = ()
+    confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """One status step of a topic. Written with `entry_key` (an entry of the same
+    commit_poll); read back with `entry_id`, and `entry_key` while the entry is kept."""
+
+    topic_id: str
+    status: Status
+    at: datetime
+    source: str  # the reporting feed's name
+    entry_key: str | None = None
+    title: str = ""
+    link: str | None = None
+    entry_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventOverride:
+    """An admin's change to a configured event; None fields keep the configured value."""
+
+    event_id: str
+    title: str | None = None
+    date: date | None = None
+    timezone: str | None = None
+    location: str | None = None
+    topics: tuple[str, ...] | None = None
+    updated_at: datetime | None = None  # set by the store on save
+    updated_by: int | None = None  # Telegram user id of the admin

@@ -1,0 +1,73 @@
+"""Events changed in chat by an admin: overrides of a configured event's title, date,
+time zone, location and topics, saved with their "event moved" notices in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from bot.store.base import StoreBase, utcnow
+from bot.store.db import upsert
+from bot.store.notices import enqueue_notices_in
+from bot.store.schema import event_overrides
+from bot.store.types import EventOverride, NewNotice
+
+_COLUMNS = ("title", "date", "timezone", "location", "topics", "updated_at", "updated_by")
+
+
+def _row_to_override(m: Mapping[Any, Any]) -> EventOverride:
+    topics = m["topics"]
+    return EventOverride(
+        event_id=m["event_id"],
+        title=m["title"],
+        date=None if m["date"] is None else date.fromisoformat(m["date"]),
+        timezone=m["timezone"],
+        location=m["location"],
+        topics=None if topics is None else tuple(topics),
+        updated_at=m["updated_at"],
+        updated_by=m["updated_by"],
+    )
+
+
+class EventsRepo(StoreBase):
+    """Stores and lists event overrides."""
+
+    def event_overrides(self) -> list[EventOverride]:
+        """Every override, by event id."""
+        stmt = select(event_overrides).order_by(event_overrides.c.event_id)
+        with self._read() as conn:
+            return [_row_to_override(row._mapping) for row in conn.execute(stmt)]
+
+    def save_event_override(
+        self,
+        override: EventOverride,
+        *,
+        now: datetime | None = None,
+        notices: Sequence[NewNotice] = (),
+    ) -> list[int]:
+        """Insert or replace the event's override (every field, None included) and enqueue
+        `notices` (insert-or-ignore) in the same transaction; returns the new notice ids."""
+        stamp = utcnow(now)
+        values = {
+            "event_id": override.event_id,
+            "title": override.title,
+            "date": None if override.date is None else override.date.isoformat(),
+            "timezone": override.timezone,
+            "location": override.location,
+            "topics": None if override.topics is None else list(override.topics),
+            "updated_at": stamp,
+            "updated_by": override.updated_by,
+        }
+        with self._write() as conn:
+            conn.execute(upsert(conn, event_overrides, values, ["event_id"], _COLUMNS))
+            return enqueue_notices_in(conn, notices, stamp) if notices else []
+
+    def delete_event_override(self, event_id: str) -> bool:
+        """Back to the configured event; False if it had no override."""
+        stmt = delete(event_overrides).where(event_overrides.c.event_id == event_id)
+        with self._write() as conn:
+            return conn.execute(stmt).rowcount > 0
