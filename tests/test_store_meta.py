@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest_store import NOW, later, make_entry
 
-from bot.store import FeedState, NewAlert, Store, StoreStats
+from bot.store import FeedState, NewAlert, NewNotice, Store, StoreStats
 
 
 def test_meta_get_set_overwrite(db: Store) -> None:
@@ -26,9 +26,15 @@ def test_stats_counts(db: Store) -> None:
     db.mark_failed(second.id, "blocked")
     db.commit_poll(FeedState("https://a.example/"), [make_entry(3)], [NewAlert("k3", sub.id)],
                    now=NOW)
+    db.enqueue_notices([NewNotice(sub.id, k, "reminder") for k in "abcd"], now=NOW)
+    a, b, c, _ = db.claim_notices(NOW, 10)
+    db.mark_notice_sent(a.id, NOW, 1)
+    db.mark_notice_sent(b.id, NOW, 2)
+    db.mark_notice_failed(c.id, "blocked")
     assert db.stats() == StoreStats(
         schema_version=db.schema_version(), feeds=1, entries=3, entry_keys=4,
         subscribers_total=2, subscribers_active=1, watches=1,
         outbox_pending=1, outbox_sent=1, outbox_failed=1,
+        notices_pending=1, notices_sent=2, notices_failed=1,
     )
     assert db.schema_version() >= 1
