@@ -115,6 +115,7 @@ def test_sent_row_goes_back_to_pending_keeping_message_id(db: Store) -> None:
     assert db.pending_count() == 1
     (edit,) = db.claim_due(later(5), 10)
     assert edit.id == item.id and edit.message_id == 555  # an edit, not a new message
+    assert edit.sent_at == later(1) and item.sent_at is None
     assert edit.attempts == 1 and [a["feed"] for a in edit.why["also"]] == ["Beta"]
     assert db.mark_sent(edit.id, later(6), None)  # an edit keeps the message id
     (row,) = rows(db)

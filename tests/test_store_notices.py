@@ -126,6 +126,7 @@ def test_update_notices_reopens_sent_as_edit(db: Store) -> None:
     assert {i for i, it in claimed.items() if it.key == key} == {ids[0], ids[2]}
     edit = claimed[ids[0]]
     assert edit.message_id == 501 and edit.attempts == 1 and edit.payload["sources"][1] == "Beta"
+    assert edit.sent_at == later(1) and claimed[ids[2]].sent_at is None
     db.mark_notice_sent(edit.id, later(11), None)
     assert state_of(db, ids[0])[:2] == ("sent", 501)
     assert db.update_notices("no-such-key", {}, now=NOW) == 0

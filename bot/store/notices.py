@@ -90,6 +90,7 @@ def _load(conn: Connection, ids: Sequence[int]) -> list[NoticeItem]:
             message_id=m["n_message_id"],
             attempts=m["n_attempts"],
             created_at=m["n_created_at"],
+            sent_at=m["n_sent_at"],
         )
         for m in (row._mapping for row in conn.execute(stmt))
     ]

@@ -56,6 +56,7 @@ def _row_to_item(m: Any) -> OutboxItem:
         created_at=m["o_created_at"],
         message_id=m["o_message_id"],
         cluster_id=m["o_cluster_id"],
+        sent_at=m["o_sent_at"],
     )
 
 

@@ -144,6 +144,8 @@ class OutboxItem:
     created_at: datetime
     message_id: int | None = None  # set once sent: the sender edits it instead of sending
     cluster_id: int | None = None
+    # Set once delivered: with no message_id (console) a re-opened item is an update.
+    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +203,7 @@ class NoticeItem:
     message_id: int | None  # set once sent: an updated notice is an edit of it
     attempts: int  # including the current claim
     created_at: datetime
+    sent_at: datetime | None = None  # set once delivered (see OutboxItem.sent_at)
 
 
 @dataclass(frozen=True, slots=True)
