@@ -23,7 +23,7 @@ from bot.store.types import NewAlert
 ROWS_PER_INSERT = 200
 # pg_advisory_xact_lock namespace of story clusters: writers adding to one story's rows
 # take turns, so two feeds reporting it at once never give a chat two messages.
-CLUSTER_LOCK = 7411020316
+CLUSTER_LOCK = 741102
 
 
 @dataclass(frozen=True, slots=True)

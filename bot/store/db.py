@@ -108,7 +108,8 @@ def lock_keys(conn: Connection, namespace: int, keys: Sequence[int]) -> None:
     writers never deadlock; SQLite already serialises writers (BEGIN IMMEDIATE)."""
     if conn.dialect.name != "postgresql":
         return
-    lock = text("SELECT pg_advisory_xact_lock(:namespace, :key)")
+    # The two-key form takes int4s (the one-key form above is int8, a separate key space).
+    lock = text("SELECT pg_advisory_xact_lock(CAST(:namespace AS integer), CAST(:key AS integer))")
     for key in sorted(set(keys)):
         conn.execute(lock, {"namespace": namespace, "key": key})
 
