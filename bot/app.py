@@ -22,6 +22,7 @@ from bot.schedule import tick_interval
 from bot.services import Services
 from bot.store import Store, open_store
 from bot.store.db import redact_url
+from bot.summitjobs import SummitJobs, effective_config
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 DELIVERY_EVERY = timedelta(seconds=1)
 PRUNE_EVERY = timedelta(hours=1)
+SUMMIT_EVERY = timedelta(seconds=30)  # reminders are due to the minute; 30 s is close enough
 STOP_GRACE = 8.0  # seconds a running job gets to finish its step on shutdown
 
 
@@ -53,6 +55,7 @@ class Runtime:
     poller: Poller
     drainer: Drainer
     fetcher: Fetcher
+    summit: SummitJobs
 
 
 JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -77,6 +80,8 @@ def schedule_jobs(rt: Runtime) -> None:
                      name="poll", job_kwargs=JOB_KWARGS)
     jq.run_repeating(_job(rt.drainer.drain, "outbox delivery"), interval=DELIVERY_EVERY, first=0,
                      name="deliver", job_kwargs=JOB_KWARGS)
+    jq.run_repeating(_job(rt.summit.run, "summit calendar"), interval=SUMMIT_EVERY, first=0,
+                     name="summit", job_kwargs=JOB_KWARGS)
 
     async def prune() -> None:
         cutoff = rt.services.now() - config.retention
@@ -100,20 +105,28 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 
 def open_runtime(config: Config, settings: Settings, store: Store) -> Runtime:
     application = build_application(settings)
-    services = Services(config, settings, store)
+    # Events moved or added in chat (/event) survive restarts: apply them before anything reads them.
+    services = Services(effective_config(config, store.event_overrides()), settings, store)
     fetcher = Fetcher(fetch_limits(config.fetch))
     poller = Poller(services, fetcher)
     drainer = Drainer(store, ConsoleSink(config.tz), services.now)
     services.watches_changed = poller.invalidate_matcher
     application.bot_data["services"] = services
-    return Runtime(services, application, poller, drainer, fetcher)
+    return Runtime(services, application, poller, drainer, fetcher, SummitJobs(services))
 
 
 def nudge_delivery(rt: Runtime) -> None:
-    """Deliver soon after a poll found alerts, instead of waiting for the next tick."""
+    """Deliver soon after a poll found alerts or a chat subscribed, instead of waiting for
+    the next tick; the calendar runs first, so `/start` on summit day gets that day's alert."""
     jq = rt.application.job_queue
-    if jq is not None and jq.scheduler.running:
-        jq.run_once(_job(rt.drainer.drain, "outbox delivery"), when=0, job_kwargs=JOB_KWARGS)
+    if jq is None or not jq.scheduler.running:
+        return
+
+    async def calendar_then_deliver() -> None:
+        await rt.summit.run()
+        await rt.drainer.drain()
+
+    jq.run_once(_job(calendar_then_deliver, "delivery"), when=0, job_kwargs=JOB_KWARGS)
 
 
 async def wait_for_stop_signal() -> None:

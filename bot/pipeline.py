@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.clusters import Signature, signature
 from bot.config import FeedSpec
 from bot.feedparse import FeedError, parse_feed_async
 from bot.fetch import Fetcher, FetchResult, Outcome
@@ -29,6 +31,7 @@ from bot.schedule import (
 )
 from bot.services import Services
 from bot.store import FeedState, NewAlert, NewEntry
+from bot.stories import StoryTracker
 from bot.topics import build_matcher
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,8 @@ class Poller:
         self._stopping = asyncio.Event()
         self._beat: datetime | None = None
         self._batch: list[FeedState] = []
+        self._record_lock = threading.Lock()
+        self.stories = StoryTracker(services.config, services.store)
 
     def invalidate_matcher(self) -> None:
         self._matcher = None
@@ -149,24 +154,46 @@ class Poller:
         return FeedReport(feed, "ok", len(parsed.entries), commit[0], commit[1], status=_status(result))
 
     def _record(self, state: FeedState, entries: Sequence[Entry], now: datetime, matcher: Matcher) -> tuple[int, int]:
-        """Dedupe, match and commit one feed's entries (runs in a worker thread)."""
+        """Dedupe, cluster, match and commit one feed's entries (runs in a worker thread).
+
+        One feed at a time: story clusters and topic statuses are shared across feeds, and
+        each decision must see the previous feed's commit.
+        """
+        with self._record_lock:
+            return self._record_locked(state, entries, now, matcher)
+
+    def _record_locked(self, state: FeedState, entries: Sequence[Entry], now: datetime,
+                       matcher: Matcher) -> tuple[int, int]:
         store = self.services.store
         keyed = [(e, entry_keys(e)) for e in entries]
         known = store.known_keys(k for _, keys in keyed for k in keys)
         fresh = [(e, keys) for e, keys in keyed if not known.intersection(keys)]
         new_entries: list[NewEntry] = []
-        alerts: list[NewAlert] = []
         matches: list[tuple[str, MatchResult]] = []
+        reports: list[tuple[str, Entry, MatchResult]] = []
+        signatures: dict[str, tuple[Signature, Entry, int | None]] = {}
         for entry, keys in fresh:
             result = matcher.match(entry.title, entry.summary, at=entry.published or now)
             key = primary_key(entry)
-            new_entries.append(NewEntry(key, keys, entry, result.status, result.topics))
-            if result.any and self._may_alert(entry, state, now):
-                matches.append((key, result))
-        if matches:
-            alerts = self._route(matches)
-        saved = store.commit_poll(dataclasses.replace(state, primed=True), new_entries, alerts, now=now)
-        return saved.inserted, len(saved.outbox_ids)
+            cluster = None
+            if self._may_alert(entry, state, now):  # a new feed's backlog is not news
+                sig = signature(entry.title, entry.summary)
+                cluster = self.stories.cluster_of(sig, entry, now)
+                signatures[key] = (sig, entry, cluster)
+                if result.any:
+                    matches.append((key, result))
+                    reports.append((key, entry, result))
+            new_entries.append(NewEntry(key, keys, entry, result.status, result.topics, cluster_id=cluster))
+        alerts = self._route(matches) if matches else []
+        changes = self.stories.status_changes(reports, now)
+        saved = store.commit_poll(dataclasses.replace(state, primed=True), new_entries, alerts,
+                                  now=now, **changes.as_kwargs())
+        for key, entry_id in saved.entry_ids.items():
+            if key in signatures:
+                sig, entry, cluster = signatures[key]
+                self.stories.remember(entry_id, cluster, sig, entry, now)
+        # Merged into an earlier alert of the same story counts as an alert too (it is edited).
+        return saved.inserted, len(saved.outbox_ids) + len(saved.outbox_updated)
 
     def _may_alert(self, entry: Entry, state: FeedState, now: datetime) -> bool:
         """A new feed's backlog is recorded silently (unless `backfill` lets recent entries

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from bot.config import EventSpec, parse_clock
+from bot.config import Config, EventSpec, parse_clock
 from bot.model import STATUS_ORDER, Status
 
 # When an event lists no HH:MM reminder, its summit-day alert still goes out at this time.
@@ -241,3 +241,24 @@ def _newest_first(rows: Iterable[DigestRow]) -> tuple[DigestRow, ...]:
     dated = sorted((r for r in rows if r.published), key=lambda r: r.published or _OLDEST)
     undated = [r for r in rows if r.published is None]
     return (*reversed(dated), *undated)
+
+
+def with_event_changes(config: Config, changes: Iterable[tuple[str, Mapping[str, Any]]]) -> Config:
+    """`config` with events added or changed: each change is (event id, fields to set).
+
+    A change that no longer validates (say, its topic was removed from the config) is
+    skipped, so a stale change can never stop the bot from starting.
+    """
+    events = {e.id: e for e in config.events}
+    topic_ids = {t.id for t in config.topics}
+    for event_id, fields in changes:
+        base = events.get(event_id)
+        data = {**(base.model_dump() if base else {}), **fields, "id": event_id}
+        try:
+            candidate = EventSpec.model_validate(data)
+        except ValueError:
+            continue
+        if set(candidate.topics) <= topic_ids:
+            events[event_id] = candidate
+    ordered = tuple(sorted(events.values(), key=lambda e: (e.date, e.id)))
+    return config.model_copy(update={"events": ordered})

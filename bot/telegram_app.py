@@ -24,11 +24,12 @@ from bot.app import (
 )
 from bot.config import Config, Delivery, Settings
 from bot.delivery import Delivered, Verdict
-from bot.store import OutboxItem, Store
+from bot.store import NoticeItem, OutboxItem, Store, Subscriber
 from bot.telegram.handlers import register_handlers, set_commands
 from bot.telegram.messages import render_alert
+from bot.telegram.notices import render_notice
 from bot.telegram.ratelimit import Limits, RateLimiter
-from bot.telegram.sender import OutcomeKind, Sender
+from bot.telegram.sender import OutcomeKind, Sender, SendOutcome
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +47,30 @@ class TelegramSink:
         sub = item.subscriber
         if sub.kind == "console":
             return Delivered(Verdict.FAILED, error="the console subscriber has no chat")
+        text = render_alert(item, tz=self.tz, lang=sub.lang, topic_titles=self.topic_titles)
+        return await self._send_or_edit(sub, item.message_id, text)
+
+    async def deliver_notice(self, item: NoticeItem) -> Delivered:
+        sub = item.subscriber
+        if sub.kind == "console":
+            return Delivered(Verdict.FAILED, error="the console subscriber has no chat")
+        text = render_notice(item.kind, item.payload, sub.lang)
+        return await self._send_or_edit(sub, item.message_id, text)
+
+    async def _send_or_edit(self, sub: Subscriber, message_id: int | None, text: str) -> Delivered:
+        """A first delivery sends; a later one (a new source, a confirmation) edits in place."""
         if self.sender.is_blocked(sub.chat_id):
             # Claims only return active subscribers: this chat pressed /start again.
             self.sender.unblock(sub.chat_id)
-        text = render_alert(item, tz=self.tz, lang=sub.lang, topic_titles=self.topic_titles)
-        outcome = await self.sender.send(sub.chat_id, text, thread_id=sub.thread_id)
+        if message_id is not None:
+            outcome = await self.sender.edit(sub.chat_id, message_id, text)
+        else:
+            outcome = await self.sender.send(sub.chat_id, text, thread_id=sub.thread_id)
+        return await self._verdict(sub, outcome, message_id)
+
+    async def _verdict(self, sub: Subscriber, outcome: SendOutcome, message_id: int | None) -> Delivered:
         if outcome.kind is OutcomeKind.OK:
-            return Delivered(Verdict.SENT, message_id=outcome.message_id)
+            return Delivered(Verdict.SENT, message_id=outcome.message_id or message_id)
         if outcome.kind is OutcomeKind.RETRY:
             return Delivered(Verdict.RETRY, retry_after=timedelta(seconds=outcome.retry_after or 1),
                              error=outcome.error)
@@ -63,6 +81,9 @@ class TelegramSink:
             await asyncio.to_thread(self.store.migrate_chat, sub.chat_id, outcome.new_chat_id)
             # The next claim loads the subscriber again, now with the supergroup's id.
             return Delivered(Verdict.RETRY, retry_after=timedelta(0), error="chat migrated")
+        if message_id is not None:
+            # The message to edit is gone (deleted, too old): the first delivery stands.
+            return Delivered(Verdict.SENT, message_id=message_id)
         return Delivered(Verdict.FAILED, error=outcome.error or outcome.kind.value)
 
 

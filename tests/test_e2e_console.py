@@ -33,6 +33,7 @@ class BotProcess:
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
+        self.notices: list[dict[str, object]] = []
         threading.Thread(target=self._pump, daemon=True).start()
 
     def _pump(self) -> None:
@@ -41,10 +42,16 @@ class BotProcess:
             self.lines.put(line)
 
     def next_alert(self, timeout: float) -> dict[str, object] | None:
-        try:
-            return json.loads(self.lines.get(timeout=timeout))  # type: ignore[no-any-return]
-        except queue.Empty:
-            return None
+        """The next entry alert ("type": "item"); notices are collected on the side."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = json.loads(self.lines.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                return None
+            if line.get("type") == "item":
+                return line  # type: ignore[no-any-return]
+            self.notices.append(line)
 
     def stop(self) -> tuple[int, float, str]:
         started = time.monotonic()
@@ -91,6 +98,9 @@ def test_alerts_once_across_restart_and_stops_cleanly(setup: tuple[FeedServer, P
         assert alert["type"] == "item" and alert["link"] == "https://n.test/new"
         assert alert["topics"] == ["treaty"] and alert["status"] == "ratified"
         assert bot.next_alert(timeout=INTERVAL * 1.5) is None  # and only once
+        # The first "ratified" report is also a breaking status notice, unconfirmed (1 of 2).
+        [status] = [n for n in bot.notices if n["kind"] == "status"]
+        assert status["key"] == "status:treaty:ratified" and "unconfirmed" in str(status["text"])
     finally:
         code, seconds, err = bot.stop()
     assert code == 0 and seconds < 10, err

@@ -225,6 +225,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "alert_topics": {"en": "Topics", "ru": "Темы"},
     "alert_watches": {"en": "Your watch", "ru": "Ваш запрос"},
     "alert_terms": {"en": "matched", "ru": "совпадения"},
+    "alert_also": {"en": "also", "ru": "также"},
     "alert_untitled": {"en": "(untitled)", "ru": "(без заголовка)"},
     "alert_undated": {"en": "undated", "ru": "без даты"},
     "status_expected": {"en": "📅 EXPECTED", "ru": "📅 ОЖИДАЕТСЯ"},

@@ -127,6 +127,10 @@ def _compose(item: OutboxItem, title: str, summary: str, tz: ZoneInfo, lang: str
         lines.append(esc(summary))
     when = local_time(entry.published or item.entry.seen_at, tz, lang)
     lines.append(f"📰 {esc(entry.feed)} · 🕒 {when}")
+    also = [a for a in item.why.get("also") or () if isinstance(a, Mapping) and a.get("feed")]
+    if also:
+        lines.append(f"➕ {t(lang, 'alert_also')}: " + ", ".join(
+            link(str(a["feed"]), a.get("link")) for a in also[:10]))
     lines.extend(why_lines)
     return "\n".join(lines)
 

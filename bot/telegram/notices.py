@@ -116,6 +116,9 @@ def render_notice(kind: str, payload: Mapping[str, Any], lang: str) -> str:
 
 
 def notice_text(kind: str, payload: Mapping[str, Any], lang: str = "en") -> str:
-    """The same notice as plain text on one line, for console mode."""
+    """The same notice as plain text on one line, for console mode. The console already
+    printed the headline as an alert line, so a status notice does not repeat it."""
+    if kind == "status":
+        payload = {**payload, "title": None}
     plain = html.unescape(_TAGS.sub("", render_notice(kind, payload, lang)))
     return " | ".join(line for line in plain.splitlines() if line.strip())

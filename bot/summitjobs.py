@@ -1,0 +1,121 @@
+"""Summit-day mode around the event calendar: reminders, the summit-day alert and the day's
+digest, enqueued as notices (each key once per subscriber, ever) for the drainer to send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from bot.config import Config, EventSpec
+from bot.services import Services
+from bot.store import EventOverride, NewNotice, Store
+from bot.summit import (
+    Reminder,
+    countdown_days,
+    digest_due,
+    digest_key,
+    digest_view,
+    due_reminders,
+    summit_day_view,
+    with_event_changes,
+)
+
+log = logging.getLogger(__name__)
+
+
+def override_fields(ov: EventOverride) -> tuple[str, dict[str, Any]]:
+    """A stored override as (event id, the fields it sets); None fields keep config."""
+    fields = {name: value for name, value in (
+        ("title", ov.title), ("date", ov.date), ("timezone", ov.timezone),
+        ("location", ov.location), ("topics", ov.topics),
+    ) if value is not None}
+    return ov.event_id, fields
+
+
+def effective_config(config: Config, overrides: Iterable[EventOverride]) -> Config:
+    """The config with the event changes admins made in chat (`/event`) applied."""
+    return with_event_changes(config, [override_fields(ov) for ov in overrides])
+
+
+def event_followers(store: Store, event: EventSpec) -> list[int]:
+    """Active subscribers who follow at least one of the event's topics."""
+    if not event.topics:
+        return [s.id for s in store.active_subscribers()]
+    by_topic = store.followers_by_topic(event.topics)
+    return sorted({sub for subs in by_topic.values() for sub in subs})
+
+
+class SummitJobs:
+    """One pass over the calendar: whatever is due now gets enqueued (idempotently)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def events(self) -> list[EventSpec]:
+        return list(self.services.config.events)  # overrides are applied at start and by /event
+
+    async def run(self, now: datetime | None = None) -> int:
+        now = now or self.services.now()
+        added = await asyncio.to_thread(self._run, now)
+        if added:  # the delivery job (every second) sends them
+            log.info("summit mode: %d notices enqueued", added)
+        return added
+
+    def _run(self, now: datetime) -> int:
+        events = self.events()
+        notices: list[NewNotice] = []
+        for reminder in due_reminders(events, now):
+            event = next(e for e in events if e.id == reminder.event_id)
+            notices += self._reminder_notices(event, reminder, now)
+        for event in events:
+            if digest_due(event, now):
+                notices += self._digest_notices(event, now)
+        if not notices:
+            return 0
+        return len(self.services.store.enqueue_notices(notices, now=now))
+
+    def _reminder_notices(self, event: EventSpec, reminder: Reminder, now: datetime) -> list[NewNotice]:
+        store, config = self.services.store, self.services.config
+        payload: dict[str, Any]
+        if reminder.summit_day:
+            statuses = {k: v.status for k, v in store.topic_statuses().items()}
+            view = summit_day_view(event, {t.id: t.title for t in config.topics}, statuses, now)
+            kind, payload = "summit_day", {
+                "event_id": event.id, "title": view.title, "location": view.location,
+                "date": view.date.isoformat(), "local_time": view.local_time, "timezone": view.timezone,
+                "topics": [{"id": line.topic_id, "title": line.title, "status": line.status} for line in view.topics],
+            }
+        else:
+            kind, payload = "reminder", {
+                "event_id": event.id, "title": event.title, "location": event.location,
+                "date": event.date.isoformat(), "when": reminder.key,
+                "days_left": countdown_days(event, now),
+            }
+        return [NewNotice(sub, reminder.notice_key, kind, payload) for sub in event_followers(store, event)]
+
+    def _digest_notices(self, event: EventSpec, now: datetime) -> list[NewNotice]:
+        store, config = self.services.store, self.services.config
+        start = datetime.combine(event.date, time(0), event.tz)
+        rows = store.entries_between(start, min(now, start + timedelta(days=1)))
+        entries = [(s.topics, s.entry.title, s.entry.link, s.entry.feed, s.entry.published or s.seen_at)
+                   for s in rows if set(s.topics) & set(event.topics or s.topics)]
+        groups = digest_view(entries, [t.id for t in config.topics], {t.id: t.title for t in config.topics})
+        payload: dict[str, Any] = {
+            "event_id": event.id, "title": event.title, "date": event.date.isoformat(),
+            "groups": [{"topic_id": g.topic_id, "title": g.title,
+                        "rows": [{"title": r.title, "link": r.link, "feed": r.feed} for r in g.rows[:15]]}
+                       for g in groups],
+        }
+        return [NewNotice(sub, digest_key(event), "digest", payload) for sub in event_followers(store, event)]
+
+
+def moved_notices(store: Store, event: EventSpec, old: date) -> Sequence[NewNotice]:
+    """The announcement of a moved event date, for everyone who follows it."""
+    payload = {"event_id": event.id, "title": event.title, "location": event.location,
+               "old_date": old.isoformat(), "new_date": event.date.isoformat()}
+    key = f"moved:{event.id}:{old.isoformat()}:{event.date.isoformat()}"
+    return [NewNotice(sub, key, "event_moved", payload) for sub in event_followers(store, event)]
