@@ -30,7 +30,7 @@ from bot.schedule import (
     tick_interval,
 )
 from bot.services import Services
-from bot.store import FeedState, NewAlert, NewEntry
+from bot.store import CONSOLE_CHAT_ID, FeedState, NewAlert, NewEntry
 from bot.stories import StoryTracker
 from bot.topics import build_matcher
 
@@ -63,6 +63,7 @@ class Poller:
         self._beat: datetime | None = None
         self._batch: list[FeedState] = []
         self._record_lock = threading.Lock()
+        self._console: int | None = None
         self.stories = StoryTracker(services.config, services.store)
 
     def invalidate_matcher(self) -> None:
@@ -184,8 +185,8 @@ class Poller:
                     matches.append((key, result))
                     reports.append((key, entry, result))
             new_entries.append(NewEntry(key, keys, entry, result.status, result.topics, cluster_id=cluster))
-        alerts = self._route(matches) if matches else []
         changes = self.stories.status_changes(reports, now)
+        alerts = self._route(matches, frozenset(changes.absorbed)) if matches else []
         saved = store.commit_poll(dataclasses.replace(state, primed=True), new_entries, alerts,
                                   now=now, **changes.as_kwargs())
         for key, entry_id in saved.entry_ids.items():
@@ -194,6 +195,12 @@ class Poller:
                 self.stories.remember(entry_id, cluster, sig, entry, now)
         # Merged into an earlier alert of the same story counts as an alert too (it is edited).
         return saved.inserted, len(saved.outbox_ids) + len(saved.outbox_updated)
+
+    def _console_id(self) -> int | None:
+        if self._console is None:
+            console = self.services.store.find_subscriber(CONSOLE_CHAT_ID)
+            self._console = console.id if console else -1
+        return self._console
 
     def _may_alert(self, entry: Entry, state: FeedState, now: datetime) -> bool:
         """A new feed's backlog is recorded silently (unless `backfill` lets recent entries
@@ -204,15 +211,24 @@ class Poller:
             return cutoff is not None and entry.published is not None and entry.published >= cutoff
         return entry.published is None or entry.published >= now - config.retention
 
-    def _route(self, matches: Sequence[tuple[str, MatchResult]]) -> list[NewAlert]:
-        """One alert per (subscriber, entry), merging every topic and watch that matched."""
+    def _route(self, matches: Sequence[tuple[str, MatchResult]],
+               absorbed: frozenset[tuple[str, str]] = frozenset()) -> list[NewAlert]:
+        """One alert per (subscriber, entry), merging every topic and watch that matched.
+
+        A (entry, topic) in `absorbed` moved its topic's status: chat subscribers learn it
+        from the breaking status message (sent or edited), not from a second message about
+        the same report. The console keeps its one line per entry.
+        """
         topic_ids = {t for _, r in matches for t in r.topics}
         followers = self.services.store.followers_by_topic(topic_ids) if topic_ids else {}
+        console = self._console_id()
         alerts: list[NewAlert] = []
         for key, result in matches:
             why: dict[int, dict[str, list[str]]] = {}
             for topic in result.topics:
                 for sub in followers.get(topic, ()):
+                    if (key, topic) in absorbed and sub != console:
+                        continue
                     reasons = why.setdefault(sub, {"topics": [], "watches": [], "terms": []})
                     reasons["topics"].append(topic)
                     _add_terms(reasons, result.topic_terms.get(topic, ()))

@@ -26,6 +26,8 @@ class StatusChanges:
     timeline: list[TimelineRow] = field(default_factory=list)
     notices: list[NewNotice] = field(default_factory=list)
     notice_updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # (entry key, topic) pairs whose report moved or confirmed the topic's status.
+    absorbed: set[tuple[str, str]] = field(default_factory=set)
 
     def as_kwargs(self) -> dict[str, Any]:
         return {"topic_updates": self.topic_updates, "timeline": self.timeline,
@@ -79,6 +81,7 @@ class StoryTracker:
                     continue
                 current[topic] = new = decision.new
                 self._record(changes, decision.kind, new, key, entry)
+                changes.absorbed.add((key, topic))
         return changes
 
     def _record(self, changes: StatusChanges, kind: str, new: TopicStatus, key: str, entry: Entry) -> None:

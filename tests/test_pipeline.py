@@ -161,7 +161,7 @@ def test_watches_route_to_their_subscriber_and_merge_with_topics(feed_server: Fe
     store.add_watch(alice.id, "minsk")
     store.add_watch(bob.id, "oil")
     h.tick()
-    feed_server.add_item("/a.xml", {"title": "Belarus security guarantees treaty signed in Minsk", "link": "https://n.test/m"})
+    feed_server.add_item("/a.xml", {"title": "Belarus security guarantees treaty debated in Minsk", "link": "https://n.test/m"})
     h.tick(timedelta(minutes=1))
     by_chat = {a.subscriber.chat_id: a.why for a in h.alerts()}
     assert set(by_chat) == {0, 101}  # console follows the topic; bob unfollowed it
@@ -218,3 +218,25 @@ def test_failing_feed_backs_off_and_honours_retry_after(feed_server: FeedServer,
     assert state.failures == 1 and state.next_poll_at == T0 + timedelta(seconds=600)
     assert h.tick(timedelta(minutes=5)) == []  # still inside Retry-After
     assert len(h.tick(timedelta(minutes=6))) == 1
+
+
+def test_status_report_reaches_chats_as_one_breaking_notice(feed_server: FeedServer, store: Store) -> None:
+    feed_server.set_feed("/a.xml", [])
+    feed_server.set_feed("/b.xml", [])
+    h = Harness(make_config(feed_server, ["/a.xml", "/b.xml"]), store)
+    chat = store.get_or_create_subscriber(101, None, "private", "en", "chat")
+    h.tick()
+    feed_server.add_item("/a.xml", {"title": "Belarus security guarantees treaty signed", "link": "https://a.test/1"})
+    h.tick(timedelta(minutes=1))
+    # The console keeps its alert line; the chat learns it from the breaking notice only.
+    assert [a.subscriber.chat_id for a in h.alerts()] == [0]
+    [notice] = [n for n in store.claim_notices(h.now, 100) if n.subscriber.id == chat.id]
+    assert notice.key == "status:treaty:signed" and notice.payload["sources"] == ["a"]
+    assert notice.payload["confirmed"] is False
+    store.mark_notice_sent(notice.id, h.now, 555)
+    feed_server.add_item("/b.xml", {"title": "Security guarantees treaty with Belarus signed in Minsk",
+                                    "link": "https://b.test/9"})
+    h.tick(timedelta(minutes=1))
+    [edit] = [n for n in store.claim_notices(h.now + timedelta(minutes=5), 100) if n.subscriber.id == chat.id]
+    assert edit.message_id == 555 and edit.payload["confirmed"] is True
+    assert edit.payload["sources"] == ["a", "b"] and edit.payload["title"] == "Belarus security guarantees treaty signed"
