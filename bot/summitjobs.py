@@ -20,11 +20,23 @@ from bot.summit import (
     digest_key,
     digest_view,
     due_reminders,
+    event_day_alert_due,
+    reminders,
+    summit_day_alert_utc,
     summit_day_view,
     with_event_changes,
 )
 
 log = logging.getLogger(__name__)
+
+
+def summit_day_reminder(event: EventSpec) -> Reminder:
+    """The summit-day alert as a reminder: the day's first HH:MM reminder, else 08:00."""
+    found = [r for r in reminders(event) if r.summit_day]
+    if found:
+        return found[0]
+    at = summit_day_alert_utc(event)
+    return Reminder(event.id, "08:00", at, event.date, True, event.date, summit_day=True)
 
 
 def override_fields(ov: EventOverride) -> tuple[str, dict[str, Any]]:
@@ -72,11 +84,28 @@ class SummitJobs:
             event = next(e for e in events if e.id == reminder.event_id)
             notices += self._reminder_notices(event, reminder, now)
         for event in events:
+            notices += self._early_welcome(event, now)
+            if event_day_alert_due(event, now):  # also when `reminders` has no HH:MM entry
+                notices += self._reminder_notices(event, summit_day_reminder(event), now)
             if digest_due(event, now):
                 notices += self._digest_notices(event, now)
         if not notices:
             return 0
         return len(self.services.store.enqueue_notices(notices, now=now))
+
+    def _early_welcome(self, event: EventSpec, now: datetime) -> list[NewNotice]:
+        """Chats that subscribed on the event day, before its summit-day alert time, get
+        that alert right away rather than waiting for the morning's send."""
+        day_start = datetime.combine(event.date, time(0), event.tz)
+        if not day_start <= now < summit_day_alert_utc(event):
+            return []
+        store = self.services.store
+        followers = set(event_followers(store, event))
+        fresh = {s.id for s in store.active_subscribers() if s.created_at >= day_start} & followers
+        if not fresh:
+            return []
+        return [n for n in self._reminder_notices(event, summit_day_reminder(event), now)
+                if n.subscriber_id in fresh]
 
     def _reminder_notices(self, event: EventSpec, reminder: Reminder, now: datetime) -> list[NewNotice]:
         store, config = self.services.store, self.services.config
