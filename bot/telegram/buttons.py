@@ -1,5 +1,5 @@
-"""The /list and /topics views with their inline buttons, and the callback handler that
-applies a button press and edits the view in place.
+"""The /list and /topics (with statuses and timelines) views and their inline buttons, and
+the callback handler that applies a button press and edits the view in place.
 
 Callback data (at most 64 bytes): `uw:<watch id>` remove a watch and `lu:<topic>` unfollow,
 both from /list; `tf:<topic>` follow and `tu:<topic>` unfollow, from /topics.
@@ -8,6 +8,7 @@ both from /list; `tf:<topic>` follow and `tu:<topic>` unfollow, from /topics.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -20,7 +21,13 @@ from bot.telegram.chats import NO_PREVIEW, services_of, where
 from bot.telegram.guard import is_chat_admin
 from bot.telegram.i18n import t
 from bot.telegram.messages import cut
-from bot.telegram.replies import TopicRow, list_text, subscriber_state, topics_text
+from bot.telegram.replies import (
+    TIMELINE_SHOWN,
+    TopicRow,
+    list_text,
+    subscriber_state,
+    topics_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,15 @@ def topic_rows(services: Services, sub: Subscriber | None) -> list[TopicRow]:
     return [TopicRow(tp.id, tp.title, tp.id in followed) for tp in services.config.topics]
 
 
+def topic_rows_with_timeline(services: Services, sub: Subscriber | None) -> list[TopicRow]:
+    """`topic_rows` with each topic's stored status and latest timeline steps."""
+    store = services.store
+    statuses = store.topic_statuses()
+    return [replace(row, status=statuses.get(row.id),
+                    steps=tuple(store.timeline(row.id, limit=TIMELINE_SHOWN)))
+            for row in topic_rows(services, sub)]
+
+
 def list_view(services: Services, sub: Subscriber | None, lang: str) -> View:
     watches = services.store.list_watches(sub.id) if sub else []
     topics = topic_rows(services, sub)
@@ -61,8 +77,10 @@ def list_view(services: Services, sub: Subscriber | None, lang: str) -> View:
 
 
 def topics_view(services: Services, sub: Subscriber | None, lang: str) -> View:
-    topics = topic_rows(services, sub)
-    text = topics_text(lang, topics, services.config.events, services.now())
+    topics = topic_rows_with_timeline(services, sub)
+    config = services.config
+    text = topics_text(lang, topics, config.events, services.now(), tz=config.tz,
+                       confirmations=config.confirmations)
     if sub is None:
         return text, None
     buttons = [

@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import commands, watchcmds
+from bot.telegram import commands, eventcmd, watchcmds
 from bot.telegram.buttons import on_button
 from bot.telegram.chats import on_migrate, on_my_chat_member, reply, services_of, where
 from bot.telegram.guard import FloodGuard, Verdict
@@ -50,7 +50,7 @@ _COMMANDS = {
     "unwatch": watchcmds.unwatch, "list": commands.list_, "topics": commands.topics,
     "mute": commands.mute, "unmute": commands.unmute, "lang": commands.lang,
     "status": commands.status, "help": commands.help_, "stats": commands.stats,
-    "feeds": commands.feeds,
+    "feeds": commands.feeds, "event": eventcmd.event,
 }
 
 

@@ -169,6 +169,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "topics_header": {"en": "<b>Tracked topics</b>", "ru": "<b>Отслеживаемые темы</b>"},
     "topics_none": {"en": "No topics are configured.", "ru": "Темы не настроены."},
     "events_header": {"en": "<b>Events</b>", "ru": "<b>События</b>"},
+    "topic_no_status": {"en": "no status reports yet", "ru": "сообщений о статусе пока нет"},
+    "topic_confirmed": {"en": "confirmed by {n} source(s): {sources}",
+                        "ru": "подтверждено источниками ({n}): {sources}"},
+    "topic_unconfirmed": {"en": "unconfirmed ({n} of {needed}): {sources}",
+                          "ru": "не подтверждено ({n} из {needed}): {sources}"},
+    "topic_since": {"en": "since {when}", "ru": "с {when}"},
     "following": {"en": "following", "ru": "отслеживается"},
     "not_following": {"en": "not followed", "ru": "не отслеживается"},
     "btn_unwatch": {"en": "✖ {label}", "ru": "✖ {label}"},
@@ -204,6 +210,61 @@ TEXTS: dict[str, dict[str, str]] = {
     "bot_admins_only": {
         "en": "Sorry, this command is for the bot's operators only.",
         "ru": "Извините, эта команда только для операторов бота.",
+    },
+    "event_usage": {
+        "en": "<b>/event</b> (operators only)\n"
+              "<code>/event move &lt;event-id&gt; &lt;YYYY-MM-DD&gt;</code> — move an event; "
+              "its followers are told\n"
+              "<code>/event add &lt;event-id&gt; | &lt;YYYY-MM-DD&gt; | &lt;IANA time zone&gt; | "
+              "&lt;location&gt; | &lt;title&gt; [| &lt;topic-id,topic-id&gt;]</code> — add an "
+              "event (all topics unless listed)",
+        "ru": "<b>/event</b> (только для операторов)\n"
+              "<code>/event move &lt;event-id&gt; &lt;YYYY-MM-DD&gt;</code> — перенести "
+              "событие; подписчики получат сообщение\n"
+              "<code>/event add &lt;event-id&gt; | &lt;YYYY-MM-DD&gt; | &lt;часовой пояс "
+              "IANA&gt; | &lt;место&gt; | &lt;название&gt; [| &lt;topic-id,topic-id&gt;]</code> — "
+              "добавить событие (по умолчанию все темы)",
+    },
+    "event_list_header": {"en": "<b>Events</b> (id — date, location):",
+                          "ru": "<b>События</b> (id — дата, место):"},
+    "event_list_none": {"en": "No events yet.", "ru": "Событий пока нет."},
+    "event_unknown": {"en": "⚠️ There is no event <code>{event_id}</code>.",
+                      "ru": "⚠️ События <code>{event_id}</code> нет."},
+    "event_bad_date": {"en": "⚠️ <code>{value}</code> is not a date: write YYYY-MM-DD.",
+                       "ru": "⚠️ <code>{value}</code> — не дата: пишите ГГГГ-ММ-ДД."},
+    "event_past_date": {"en": "⚠️ {date} has already passed in the event's time zone.",
+                        "ru": "⚠️ {date} уже прошло в часовом поясе события."},
+    "event_same_date": {"en": "The event <code>{event_id}</code> is already on {date}; nothing "
+                              "changed.",
+                        "ru": "Событие <code>{event_id}</code> уже назначено на {date}; ничего "
+                              "не изменено."},
+    "event_moved": {
+        "en": "📅 Moved <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>. "
+              "Announcement queued for {n} chat(s).",
+        "ru": "📅 Перенесено: <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>. "
+              "Сообщение поставлено в очередь для чатов: {n}.",
+    },
+    "event_exists": {
+        "en": "⚠️ The event <code>{event_id}</code> already exists; "
+              "<code>/event move</code> changes its date.",
+        "ru": "⚠️ Событие <code>{event_id}</code> уже есть; дату меняет "
+              "<code>/event move</code>.",
+    },
+    "event_bad_id": {
+        "en": "⚠️ <code>{event_id}</code> is not a valid id: use lowercase letters, digits "
+              "and '-'.",
+        "ru": "⚠️ <code>{event_id}</code> — недопустимый id: только строчные латинские буквы, "
+              "цифры и '-'.",
+    },
+    "event_unknown_topics": {"en": "⚠️ Unknown topic(s): {topics}. Known: {known}.",
+                             "ru": "⚠️ Неизвестные темы: {topics}. Есть: {known}."},
+    "event_invalid": {"en": "⚠️ This event is not valid: {reason}",
+                      "ru": "⚠️ Событие некорректно: {reason}"},
+    "event_added": {
+        "en": "➕ Added <b>{title}</b> (<code>{event_id}</code>): {date}, {location} "
+              "({timezone}); topics: {topics}.",
+        "ru": "➕ Добавлено: <b>{title}</b> (<code>{event_id}</code>): {date}, {location} "
+              "({timezone}); темы: {topics}.",
     },
     "unknown_command": {"en": "Unknown command, see /help.",
                         "ru": "Неизвестная команда, см. /help."},

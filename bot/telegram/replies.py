@@ -1,5 +1,6 @@
 """Pure Telegram-HTML bodies of command replies: watch previews, query errors, /list,
-/topics, /status, and the operators' /stats and /feeds. No I/O, no clock.
+/topics (statuses and timelines), /status, and the operators' /stats, /feeds and /event.
+No I/O, no clock.
 """
 
 from __future__ import annotations
@@ -11,13 +12,35 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config, EventSpec
 from bot.query import QueryError
-from bot.store import FeedState, StoredEntry, StoreStats, Subscriber, Watch
+from bot.store import (
+    FeedState,
+    StoredEntry,
+    StoreStats,
+    Subscriber,
+    TimelineRow,
+    TopicStatusRow,
+    Watch,
+)
 from bot.telegram.i18n import t
-from bot.telegram.messages import countdown, cut, esc, fit_lines, link, local_time, utf16_len
+from bot.telegram.messages import (
+    MAX_MESSAGE,
+    countdown,
+    cut,
+    esc,
+    fit_lines,
+    link,
+    local_time,
+    status_badge,
+    utf16_len,
+)
 
 PREVIEW_SAMPLES = 3
 _LIST_QUERY_SHOWN = 200
 _SAMPLE_TITLE = 200
+TIMELINE_SHOWN = 5  # steps per topic in /topics, fewer when the message would be too long
+_STEP_TITLE = 120
+_SOURCE_NAME = 40
+_UTC = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +50,8 @@ class TopicRow:
     id: str
     title: str
     following: bool
+    status: TopicStatusRow | None = None
+    steps: tuple[TimelineRow, ...] = ()  # newest first
 
 
 def query_error(lang: str, query: str, err: QueryError) -> str:
@@ -81,18 +106,63 @@ def event_line(lang: str, event: EventSpec, now: datetime) -> str:
             f"({countdown(lang, event.date, today)})")
 
 
-def topics_text(lang: str, topics: Sequence[TopicRow], events: Sequence[EventSpec],
-                now: datetime) -> str:
+def _status_line(lang: str, row: TopicStatusRow | None, tz: ZoneInfo, needed: int) -> str:
+    badge = status_badge(lang, row.status) if row else None
+    if row is None or badge is None:
+        return f"    <i>{t(lang, 'topic_no_status')}</i>"
+    names = esc(", ".join(cut(s, _SOURCE_NAME) for s in row.sources))
+    if row.confirmed:
+        proof = t(lang, "topic_confirmed", n=len(row.sources), sources=names)
+    else:
+        proof = t(lang, "topic_unconfirmed", n=len(row.sources), needed=needed, sources=names)
+    since = f" · {t(lang, 'topic_since', when=local_time(row.since, tz, lang))}" if row.since else ""
+    return f"    <b>{badge}</b> · {proof}{since}"
+
+
+def _step_line(lang: str, step: TimelineRow, tz: ZoneInfo) -> str:
+    badge = status_badge(lang, step.status) or esc(str(step.status))
+    title = cut(" ".join(step.title.split()), _STEP_TITLE) or t(lang, "alert_untitled")
+    return (f"    ▫️ {local_time(step.at, tz, lang)} {badge} — "
+            f"{esc(cut(step.source, _SOURCE_NAME))}: {link(title, step.link)}")
+
+
+def _topics_lines(lang: str, topics: Sequence[TopicRow], events: Sequence[EventSpec],
+                  now: datetime, tz: ZoneInfo, needed: int, steps: int) -> list[str]:
     lines = [t(lang, "topics_header")]
     for tp in topics:
         mark = "✅" if tp.following else "➖"
         state = t(lang, "following" if tp.following else "not_following")
         lines.append(f"{mark} {esc(tp.title)} — <i>{state}</i>")
+        lines.append(_status_line(lang, tp.status, tz, needed))
+        lines += [_step_line(lang, step, tz) for step in tp.steps[:steps]]
     if not topics:
         lines.append(t(lang, "topics_none"))
     if events:
         lines += ["", t(lang, "events_header")]
         lines += [event_line(lang, ev, now) for ev in events]
+    return lines
+
+
+def topics_text(lang: str, topics: Sequence[TopicRow], events: Sequence[EventSpec],
+                now: datetime, *, tz: ZoneInfo = _UTC, confirmations: int = 2) -> str:
+    """Each topic's follow state, current status and latest timeline steps, then the events
+    with countdowns. Timelines shrink (to none) before anything else is left out, so the
+    events stay visible however many reports there are."""
+    for steps in range(TIMELINE_SHOWN, -1, -1):
+        lines = _topics_lines(lang, topics, events, now, tz, confirmations, steps)
+        if sum(utf16_len(line) + 1 for line in lines) <= MAX_MESSAGE - 2:
+            return "\n".join(lines)
+    return fit_lines(lines)
+
+
+def events_text(lang: str, events: Sequence[EventSpec]) -> str:
+    """The operators' /event reply: usage, then every event's id, date and location."""
+    lines = [t(lang, "event_usage"), "", t(lang, "event_list_header")]
+    lines += [f"• <code>{esc(ev.id)}</code> — {ev.date.isoformat()}"
+              f"{', ' + esc(ev.location) if ev.location else ''} ({esc(ev.timezone)}): "
+              f"{esc(cut(ev.title, 120))}" for ev in events]
+    if not events:
+        lines.append(t(lang, "event_list_none"))
     return fit_lines(lines)
 
 
