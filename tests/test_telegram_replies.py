@@ -9,14 +9,17 @@ import pytest
 
 from bot.config import Config, load_config
 from bot.query import QueryError, parse_query
-from bot.store import FeedState, Watch
+from bot.store import FeedState, TimelineRow, TopicStatusRow, Watch
 from bot.telegram.replies import (
+    TIMELINE_SHOWN,
     TopicRow,
+    events_text,
     feeds_text,
     list_text,
     next_event,
     query_error,
     status_text,
+    topics_text,
 )
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -91,3 +94,42 @@ def test_list_text_stays_within_limit_with_many_escape_heavy_watches() -> None:
     assert len(text.encode("utf-16-le")) // 2 <= 4096
     assert text.startswith("🔇 Muted") and text.endswith("…")
     assert "&amp;" in text and "<code>&" in text
+
+
+def _steps(topic: str, n: int, title: str) -> tuple[TimelineRow, ...]:
+    return tuple(TimelineRow(topic, "signed", NOW - timedelta(hours=i), "Wire <1>", None,
+                             f"{title} {i}", f"https://w.example/{i}") for i in range(n))
+
+
+@pytest.mark.parametrize(
+    ("topics", "title", "shown"),
+    [(2, "Short", TIMELINE_SHOWN), (12, "Long & loud " * 30, 0)],
+    ids=["room-for-all-steps", "steps-dropped-events-kept"],
+)
+def test_topics_text_shows_timelines_within_the_limit(
+        config: Config, topics: int, title: str, shown: int) -> None:
+    status = TopicStatusRow("x", "signed", NOW, ("A & B", "C"), True)
+    rows = [TopicRow(f"t{i}", f"Topic {i}", True, status, _steps(f"t{i}", 8, title))
+            for i in range(topics)]
+    text = topics_text("en", rows, config.events, NOW, tz=config.tz, confirmations=3)
+    assert len(text.encode("utf-16-le")) // 2 <= 4096
+    assert text.count("▫️") == topics * shown
+    assert "Soon &amp; Co" in text and "Later" in text  # the events are never cut
+    assert text.count("confirmed by 2 source(s): A &amp; B, C") == topics
+    if shown:
+        assert 'Wire &lt;1&gt;: <a href="https://w.example/0">Short 0</a>' in text
+        assert "2025-03-01 15:00 ✅ SIGNED" in text  # Minsk local time
+
+
+def test_topics_text_unconfirmed_and_no_status() -> None:
+    rows = [TopicRow("a", "A", True, TopicStatusRow("a", "expected", None, ("W",), False)),
+            TopicRow("b", "B", False)]
+    text = topics_text("ru", rows, (), NOW, confirmations=3)
+    assert "не подтверждено (1 из 3): W" in text and "сообщений о статусе пока нет" in text
+
+
+def test_events_text_lists_id_date_location(config: Config) -> None:
+    text = events_text("en", config.events)
+    assert "<code>soon</code> — 2025-03-02 (Europe/Minsk): Soon &amp; Co" in text
+    assert "/event move" in text
+    assert "No events yet." in events_text("en", ())
