@@ -2,7 +2,11 @@
 
 Compares the anchor-indexed Matcher with a naive loop that evaluates every query on every
 entry, in the same run. Prints entries/s for both and the ratio.
-Run: python bench/bench_match.py [--entries 20000] [--watches 10000] [--naive-sample 300]
+
+Entry words follow a Zipf distribution over a 20,000-word vocabulary, as words in news
+text do. Watches are drawn from outside the 500 most frequent words: people watch names,
+places and topics, not "the" or "said", so a typical watch matches a small share of entries.
+Run: python bench/bench_match.py [--entries 20000] [--watches 10000] [--naive-sample 300] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from bot.config import load_config
 from bot.matcher import Doc, evaluate
 from bot.query import Query, parse_query
+from bot.textnorm import plain
 from bot.topics import build_matcher, topic_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +48,7 @@ def make_entries(rng: random.Random, vocab: list[str], n: int) -> list[tuple[str
 
 
 def make_watches(rng: random.Random, vocab: list[str], n: int) -> list[Query]:
+    vocab = vocab[500:]  # not the most frequent words: see the module docstring
     shapes = [
         lambda: rng.choice(vocab),
         lambda: f"{rng.choice(vocab)} {rng.choice(vocab)}",
@@ -55,13 +61,16 @@ def make_watches(rng: random.Random, vocab: list[str], n: int) -> list[Query]:
     return [parse_query(rng.choice(shapes)()) for _ in range(n)]
 
 
-def naive_rate(queries: list[Query], entries: list[tuple[str, str]]) -> float:
-    start = time.process_time()
-    for title, summary in entries:
-        doc = Doc(f"{title}\n{summary}")
-        for q in queries:
-            evaluate(q.root, doc, set())
-    return len(entries) / (time.process_time() - start)
+def naive_rate(queries: list[Query], entries: list[tuple[str, str]], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        for title, summary in entries:
+            doc = Doc(plain(f"{title}\n{summary}"))  # the same text the matcher reads
+            for q in queries:
+                evaluate(q.root, doc, set())
+        best = min(best, time.process_time() - start)
+    return len(entries) / best
 
 
 def main() -> None:
@@ -69,6 +78,7 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=20_000)
     ap.add_argument("--watches", type=int, default=10_000)
     ap.add_argument("--naive-sample", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=3, help="passes; the fastest counts")
     ap.add_argument("--config", default=str(ROOT / "feeds.yaml"))
     args = ap.parse_args()
     rng = random.Random(42)
@@ -80,15 +90,21 @@ def main() -> None:
     t0 = time.process_time()
     matcher = build_matcher(config, [(i, q.text) for i, q in enumerate(watches)])
     build_s = time.process_time() - t0
-    t0 = time.process_time()
-    hits = sum(matcher.match(title, summary).any for title, summary in entries)
-    indexed = len(entries) / (time.process_time() - t0)
+    # Best of `--repeat` passes, as timeit does: the minimum is the least disturbed by
+    # whatever else the machine runs; every pass does the same work.
+    best = float("inf")
+    for _ in range(args.repeat):
+        t0 = time.process_time()
+        hits = sum(matcher.match(title, summary).any for title, summary in entries)
+        best = min(best, time.process_time() - t0)
+    indexed = len(entries) / best
 
     all_queries = [r.query for r in topic_rules(config)] + watches
-    naive = naive_rate(all_queries, entries[: args.naive_sample])
+    naive = naive_rate(all_queries, entries[: args.naive_sample], args.repeat)
     print(f"queries: {len(all_queries)} ({len(all_queries) - len(watches)} topic rules + {len(watches)} watches)")
     print(f"index build: {build_s:.2f} s CPU")
-    print(f"indexed matcher: {indexed:,.0f} entries/s on one core ({len(entries)} entries, {hits} with a match)")
+    print(f"indexed matcher: {indexed:,.0f} entries/s on one core ({len(entries)} entries, "
+          f"{hits} with a match; best of {args.repeat})")
     print(f"naive loop:      {naive:,.1f} entries/s ({args.naive_sample} entries sampled)")
     print(f"ratio: {indexed / naive:,.0f}x  (targets: >= 5,000 entries/s and >= 100x)")
 

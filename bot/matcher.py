@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.model import MatchResult, Status, WatchHit
 from bot.query import MIN_PREFIX, And, Near, Node, Not, Or, Phrase, Query, Term
-from bot.textnorm import normalize, stem, strip_html, word_list
+from bot.textnorm import STEM_CACHE, fold, plain, stem, strip_html, word_list
 
 Anchor = tuple[bool, str]  # (is_prefix, key)
 StatusFn = Callable[[str, str], Status | None]
@@ -25,8 +25,9 @@ class Doc:
     __slots__ = ("_buckets", "_positions", "_prefix_cache", "stems", "words")
 
     def __init__(self, text: str) -> None:
-        self.words = word_list(normalize(text))
-        self.stems = [stem(w) for w in self.words]
+        self.words = word_list(fold(text))
+        cache = STEM_CACHE
+        self.stems = [cache.get(w) or stem(w) for w in self.words]
         positions: dict[str, list[int]] = {}
         for i, s in enumerate(self.stems):
             if s in positions:
@@ -189,35 +190,46 @@ class Matcher:
 
     def candidates(self, doc: Doc) -> list[int]:
         found: set[int] = set(self._exact.get("", ()))
+        exact = self._exact
         for s in set(doc.stems):
-            found.update(self._exact.get(s, ()))
-        if self._prefix_buckets:
+            ids = exact.get(s)
+            if ids:
+                found.update(ids)
+        buckets = self._prefix_buckets
+        if buckets:
             for w in set(doc.words):
-                for key, ids in self._prefix_buckets.get(w[:MIN_PREFIX], ()):
-                    if w.startswith(key):
-                        found.update(ids)
+                bucket = buckets.get(w[:MIN_PREFIX])
+                if bucket:
+                    for key, ids in bucket:
+                        if w.startswith(key):
+                            found.update(ids)
         return sorted(found)
 
     def match(self, title: str, summary: str = "", at: datetime | None = None) -> MatchResult:
         """Match one entry (title plus summary, HTML stripped here) published at `at`."""
-        title, summary = strip_html(title), strip_html(summary)
-        doc = Doc(f"{title}\n{summary}")
+        doc = Doc(plain(f"{title}\n{summary}"))
         topics: dict[str, set[int]] = {}
         watches: dict[Hashable, tuple[str, set[int]]] = {}
-        all_hits: set[int] = set()
+        compiled_all = self._compiled
         for idx in self.candidates(doc):
-            compiled = self._compiled[idx]
-            hits: set[int] = set()
-            if not compiled.active(at) or not evaluate(compiled.query.root, doc, hits):
+            compiled = compiled_all[idx]
+            if compiled.window is not None and not compiled.active(at):
                 continue
-            all_hits |= hits
+            hits: set[int] = set()
+            if not evaluate(compiled.query.root, doc, hits):
+                continue
             kind, key = compiled.owner
             if kind == "topic":
                 topics.setdefault(str(key), set()).update(hits)
             else:
                 watches.setdefault(key, (compiled.query.text, set()))[1].update(hits)
+        if not topics and not watches:
+            return _NO_MATCH
         ordered = [t for t in self._topic_order if t in topics]
-        status = self._status_fn(title, summary) if ordered and self._status_fn else None
+        status = None
+        if ordered and self._status_fn:
+            status = self._status_fn(strip_html(title), strip_html(summary))
+        all_hits = set().union(*topics.values(), *(hits for _, hits in watches.values()))
         return MatchResult(
             topics=tuple(ordered),
             watches=tuple(
@@ -227,6 +239,9 @@ class Matcher:
             status=status,
             topic_terms={t: _surface(doc, topics[t]) for t in ordered},
         )
+
+
+_NO_MATCH = MatchResult()
 
 
 def _surface(doc: Doc, hits: set[int]) -> tuple[str, ...]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -54,15 +53,27 @@ _de = snowballstemmer.stemmer("german")
 _SPECIAL_RE = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATE)) + "]")
 
 
+def fold(text: str) -> str:
+    """NFKC, casefold, ё→е, unified quotes and dashes; whitespace left as it is (the
+    matcher's hot path only needs words)."""
+    if text.isascii():
+        return text.lower()  # NFKC and casefold are identities on ASCII except for case
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if _SPECIAL_RE.search(text):  # translate() is per-character; skip it when idle
+        text = text.translate(_TRANSLATE)
+    return text
+
+
 def normalize(text: str) -> str:
     """NFKC, casefold, ё→е, unified quotes and dashes, collapsed whitespace."""
-    if text.isascii():
-        text = text.lower()  # NFKC and casefold are identities on ASCII except for case
-    else:
-        text = unicodedata.normalize("NFKC", text).casefold()
-        if _SPECIAL_RE.search(text):  # translate() is per-character; skip it when idle
-            text = text.translate(_TRANSLATE)
-    return _SPACE_RE.sub(" ", text).strip()
+    return _SPACE_RE.sub(" ", fold(text)).strip()
+
+
+def plain(text: str) -> str:
+    """Tags removed and entities decoded, whitespace untouched: text for matching only."""
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    return html.unescape(text) if "&" in text else text
 
 
 def strip_html(text: str) -> str:
@@ -94,9 +105,23 @@ def word_list(normalized: str) -> list[str]:
     return _WORD_RE.findall(normalized)
 
 
-@lru_cache(maxsize=200_000)
+# Stemming is the costliest step per word and news vocabulary repeats, so stems are cached
+# in a plain dict (the matcher reads it directly); it stops growing at STEM_CACHE_MAX.
+STEM_CACHE: dict[str, str] = {}
+STEM_CACHE_MAX = 300_000
+
+
 def stem(word: str) -> str:
     """The matching key of one normalised word: its stem in the word's own language."""
+    found = STEM_CACHE.get(word)
+    if found is None:
+        found = _stem(word)
+        if len(STEM_CACHE) < STEM_CACHE_MAX:
+            STEM_CACHE[word] = found
+    return found
+
+
+def _stem(word: str) -> str:
     if not word.isalpha():
         return word
     first = word[0]
