@@ -215,9 +215,9 @@ class Poller:
                absorbed: frozenset[tuple[str, str]] = frozenset()) -> list[NewAlert]:
         """One alert per (subscriber, entry), merging every topic and watch that matched.
 
-        A (entry, topic) in `absorbed` moved its topic's status: chat subscribers learn it
-        from the breaking status message (sent or edited), not from a second message about
-        the same report. The console keeps its one line per entry.
+        A (entry, topic) in `absorbed` moved its topic's status: a chat following that topic
+        learns of the report from the breaking status message (sent or edited) and gets no
+        second message about it, whatever else matched. The console keeps its line per entry.
         """
         topic_ids = {t for _, r in matches for t in r.topics}
         followers = self.services.store.followers_by_topic(topic_ids) if topic_ids else {}
@@ -225,16 +225,18 @@ class Poller:
         alerts: list[NewAlert] = []
         for key, result in matches:
             why: dict[int, dict[str, list[str]]] = {}
+            told = {sub for topic in result.topics if (key, topic) in absorbed
+                    for sub in followers.get(topic, ()) if sub != console}
             for topic in result.topics:
                 for sub in followers.get(topic, ()):
-                    if (key, topic) in absorbed and sub != console:
+                    if sub in told:
                         continue
                     reasons = why.setdefault(sub, {"topics": [], "watches": [], "terms": []})
                     reasons["topics"].append(topic)
                     _add_terms(reasons, result.topic_terms.get(topic, ()))
             for hit in result.watches:
                 owner = hit.key[0] if isinstance(hit.key, tuple) else None  # (subscriber, watch)
-                if isinstance(owner, int):
+                if isinstance(owner, int) and owner not in told:
                     reasons = why.setdefault(owner, {"topics": [], "watches": [], "terms": []})
                     reasons["watches"].append(hit.query)
                     _add_terms(reasons, hit.terms)

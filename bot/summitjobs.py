@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.config import Config, EventSpec
 from bot.services import Services
-from bot.store import EventOverride, NewNotice, Store
+from bot.store import EventOverride, NewNotice, Store, StoredEntry
 from bot.summit import (
     Reminder,
     countdown_days,
@@ -130,6 +130,10 @@ class SummitJobs:
         store, config = self.services.store, self.services.config
         start = datetime.combine(event.date, time(0), event.tz)
         rows = store.entries_between(start, min(now, start + timedelta(days=1)))
+        stories: dict[int, StoredEntry] = {}
+        for row in rows:  # oldest first: each story is listed by its first report
+            stories.setdefault(row.cluster_id or row.id, row)
+        rows = list(stories.values())
         entries = [(s.topics, s.entry.title, s.entry.link, s.entry.feed, s.entry.published or s.seen_at)
                    for s in rows if set(s.topics) & set(event.topics or s.topics)]
         groups = digest_view(entries, [t.id for t in config.topics], {t.id: t.title for t in config.topics})
