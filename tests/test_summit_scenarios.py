@@ -226,6 +226,8 @@ def test_summit_day_alert_for_chats_subscribing_on_the_day(
     try:
         cal.subscribe(1, local(-1, 15))  # the day before
         assert summit_day(local(-1, 23, 0)) == []
+        cal.subscribe(5, local(0, 0, 30))  # just past local midnight: still the UTC day before
+        assert summit_day(local(0, 0, 30)) == [5]
         cal.subscribe(2, at - timedelta(minutes=90))  # on the day, before the alert time
         assert summit_day(at - timedelta(minutes=90)) == [2]  # at once
         assert summit_day(at - timedelta(minutes=30)) == []
@@ -235,7 +237,7 @@ def test_summit_day_alert_for_chats_subscribing_on_the_day(
         assert summit_day(at + timedelta(hours=3)) == []
         cal.subscribe(4, local(1, 6))  # the day after: the event is over
         assert summit_day(local(1, 6)) == []
-        for chat in (1, 2, 3):
+        for chat in (1, 2, 3, 5):
             sub = cal.store.find_subscriber(chat)
             assert sub is not None and cal.store.notice_keys_for(sub.id, "summit-day:") == {
                 "summit-day:summit:2026-05-20"}
@@ -298,10 +300,6 @@ def test_digest_at_digest_time_on_the_event_day_once(feed_server: FeedServer, tm
         cal.close()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bot/summitjobs.py SummitJobs._digest_notices hands bot/summit.digest_view no cluster_id; "
-    "digest_view de-duplicates by link only, so one story (one cluster_id) reported by two "
-    "feeds in other words is listed twice"))
 def test_digest_lists_a_story_reported_by_two_feeds_once(feed_server: FeedServer, tmp_path: Path) -> None:
     for path in ("/belta.xml", "/tass.xml"):
         feed_server.set_feed(path, [])
@@ -317,10 +315,9 @@ def test_digest_lists_a_story_reported_by_two_feeds_once(feed_server: FeedServer
                                                 local(0, 11)))
         poll(cal, local(0, 11))
         stored = cal.store.entries_between(local(0, 0), local(1, 0))
-        if len({e.cluster_id for e in stored}) != 1:  # not an AssertionError: not the xfail
-            pytest.fail("precondition: both reports are one story (one cluster)")
+        assert len({e.cluster_id for e in stored}) == 1, "both reports are one story"
         [digest] = [n for n in cal.run(local(0, 21)) if n.kind == "digest"]
         [oil] = digest.payload["groups"]
-        assert len(oil["rows"]) == 1, oil["rows"]
+        assert [(r["feed"], r["link"]) for r in oil["rows"]] == [("BelTA", "https://news.test/1")]
     finally:
         cal.close()

@@ -39,6 +39,8 @@ MINUTE = timedelta(minutes=1)
 # No pacing waits in tests: the flood limits have their own tests.
 FAST = Limits(global_per_second=1000, chat_interval=0.0)
 FEEDS = [("/belta.xml", "BelTA"), ("/tass.xml", "TASS"), ("/sputnik.xml", "Sputnik")]
+SIGNED = {"/belta.xml": "Belarus and Russia signed the security guarantees treaty",
+          "/tass.xml": "Security guarantees treaty with Belarus signed in Minsk"}
 
 
 def make_config(server: FeedServer, **extra: Any) -> Config:
@@ -170,6 +172,30 @@ def test_status_breaks_is_confirmed_in_place_and_never_moves_back(
     asyncio.run(scenario())
 
 
+
+def test_a_confirmation_after_a_restart_edits_the_message_sent_before_it(
+    api: FakeBotApi, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    for path, _ in FEEDS:
+        feed_server.set_feed(path, [])
+
+    async def scenario() -> None:
+        async with world(api, make_config(feed_server), tmp_path / "bot.db") as w:
+            w.store.get_or_create_subscriber(CHAT, None, "private", "en", None, now=T0)
+            await w.step(T0)
+            feed_server.add_item("/belta.xml", story(1, SIGNED["/belta.xml"], T0 + MINUTE))
+            await w.step(T0 + MINUTE)
+            w.restart()
+            feed_server.add_item("/tass.xml", story(2, SIGNED["/tass.xml"], T0 + 2 * MINUTE))
+            await w.step(T0 + 2 * MINUTE)
+
+    asyncio.run(scenario())
+    [message] = api.sent_messages(CHAT)
+    [edit] = api.edits(CHAT)
+    assert edit.params["message_id"] == message.message_id
+    assert "✅ confirmed by 2 source(s): BelTA, TASS" in message.text  # as edited
+    assert SIGNED["/belta.xml"] in message.text  # the first report is still the one shown
+
 # ------------------------------------------------------------ 6. one story, one message
 
 CLUSTER_CASES = [
@@ -299,10 +325,6 @@ def test_start_on_summit_day_brings_the_alert_at_once(
 
 
 
-SIGNED = {"/belta.xml": "Belarus and Russia signed the security guarantees treaty",
-          "/tass.xml": "Security guarantees treaty with Belarus signed in Minsk"}
-
-
 def signed_in_one_tick(api: FakeBotApi, feed_server: FeedServer, tmp_path: Path,
                        paths: list[str], watch: str | None = None) -> None:
     """BelTA (and maybe TASS) report the signing, all seen by one poll tick."""
@@ -333,15 +355,10 @@ def test_two_sources_in_one_tick_are_one_confirmed_breaking_message(
     assert api.edits(CHAT) == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bot/pipeline.py Poller._route: an absorbed (entry, topic) only drops the topic reasons; "
-    "a watch of the same chat matching the same report still builds an outbox alert, so the "
-    "chat gets the entry alert besides the breaking status notice"))
 def test_a_watch_matching_a_status_moving_report_adds_no_second_message(
     api: FakeBotApi, feed_server: FeedServer, tmp_path: Path
 ) -> None:
     signed_in_one_tick(api, feed_server, tmp_path, ["/belta.xml"], watch="treaty")
     texts = [m.text for m in api.sent_messages(CHAT)]
-    if not any("1 source(s) so far: BelTA" in t for t in texts):  # not the xfail's error
-        pytest.fail("precondition: the breaking notice was sent")
-    assert len(texts) == 1, texts
+    [text] = texts
+    assert "🚨" in text and "1 source(s) so far: BelTA" in text, "the breaking notice, only"
