@@ -106,7 +106,8 @@ def _cmd_evaluate(args: argparse.Namespace, config: Config) -> int:
 def _cmd_check(args: argparse.Namespace, config: Config) -> int:
     if not args.fetch:
         topics = len(config.topics)
-        print(f"{args.config or 'config'} is valid: {len(config.feeds)} feeds, {topics} topics, {len(config.events)} events")
+        path = settings_from_env(os.environ, config=args.config).config_path
+        print(f"{path} is valid: {len(config.feeds)} feeds, {topics} topics, {len(config.events)} events")
         return EXIT_OK
     from bot.app import check_feeds
 
