@@ -4,6 +4,7 @@ their title and summary stems (en/ru/be/uk/de, within one language), within a ti
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -218,6 +219,9 @@ def assign(
     return _best(sig, at, candidates, window, threshold)
 
 
+MAX_SCORED = 64
+
+
 class ClusterIndex:
     """Candidates indexed by stem, so assigning only scores entries sharing a word.
 
@@ -259,9 +263,12 @@ class ClusterIndex:
         stems = sig.index_stems
         if not stems:
             return _best(sig, at, self._candidates.values(), window, threshold)
-        keys = set(self._unindexed)
+        shared: Counter[int] = Counter()
         for s in stems:
-            keys.update(self._by_stem.get(s, ()))
+            shared.update(self._by_stem.get(s, ()))
+        # Scoring is the costly part: only the candidates sharing the most words are
+        # scored. A story's other reports share far more words than the day's other news.
+        keys = set(self._unindexed) | {k for k, _ in shared.most_common(MAX_SCORED)}
         return _best(sig, at, (self._candidates[k] for k in keys), window, threshold)
 
     def prune(self, older_than: datetime) -> int:

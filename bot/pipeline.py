@@ -166,6 +166,7 @@ class Poller:
     def _record_locked(self, state: FeedState, entries: Sequence[Entry], now: datetime,
                        matcher: Matcher) -> tuple[int, int]:
         store = self.services.store
+        self.stories.index(now)  # rebuilt from the store once, on the first feed after start
         keyed = [(e, entry_keys(e)) for e in entries]
         known = store.known_keys(k for _, keys in keyed for k in keys)
         fresh = [(e, keys) for e, keys in keyed if not known.intersection(keys)]
