@@ -152,13 +152,16 @@ def test_network_errors_never_raise(url: str) -> None:
 
 
 def test_per_host_limit_serialises_requests(feed_server: FeedServer) -> None:
-    feed_server.set_slow("/s.xml", b"abcd", interval=0.15)  # ~0.45 s per request
-    url = feed_server.url("/s.xml")
+    # Four feeds on one host, as when an outlet publishes several feeds.
+    urls = []
+    for i in range(4):
+        feed_server.set_slow(f"/s{i}.xml", b"abcd", interval=0.15)  # ~0.45 s per request
+        urls.append(feed_server.url(f"/s{i}.xml"))
 
     async def go(limits: FetchLimits) -> float:
         async with Fetcher(limits) as fetcher:
             started = time.monotonic()
-            results = await asyncio.gather(*(fetcher.fetch(url, now=NOW) for _ in range(4)))
+            results = await asyncio.gather(*(fetcher.fetch(url, now=NOW) for url in urls))
             assert all(r.outcome is Outcome.OK for r in results)
             return time.monotonic() - started
 
