@@ -60,6 +60,7 @@ class Poller:
         self.fetcher = fetcher
         self._matcher: Matcher | None = None
         self._stopping = asyncio.Event()
+        self._inflight: set[asyncio.Future[FetchResult]] = set()
         self._beat: datetime | None = None
         self._batch: list[FeedState] = []
         self._record_lock = threading.Lock()
@@ -72,6 +73,8 @@ class Poller:
     def stop(self) -> None:
         """Abandon in-flight fetches: nothing is committed for them, so nothing is lost."""
         self._stopping.set()
+        for fetch in list(self._inflight):
+            fetch.cancel()
 
     async def matcher(self) -> Matcher:
         if self._matcher is None:
@@ -123,16 +126,20 @@ class Poller:
         return dataclasses.replace(report, elapsed=time.monotonic() - started)
 
     async def _fetch(self, feed: FeedSpec, state: FeedState, now: datetime) -> FetchResult | None:
+        if self._stopping.is_set():
+            return None
         fetch = asyncio.ensure_future(
             self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified, now=now)
         )
-        stopping = asyncio.ensure_future(self._stopping.wait())
-        await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        stopping.cancel()
-        if not fetch.done():
-            fetch.cancel()
-            return None
-        return fetch.result()
+        self._inflight.add(fetch)
+        try:
+            return await fetch
+        except asyncio.CancelledError:
+            if self._stopping.is_set() and fetch.cancelled():
+                return None  # stop() abandoned it: nothing was committed for this feed
+            raise
+        finally:
+            self._inflight.discard(fetch)
 
     async def _ingest(
         self, feed: FeedSpec, state: FeedState, result: FetchResult, now: datetime, matcher: Matcher

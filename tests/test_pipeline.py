@@ -240,3 +240,25 @@ def test_status_report_reaches_chats_as_one_breaking_notice(feed_server: FeedSer
     [edit] = [n for n in store.claim_notices(h.now + timedelta(minutes=5), 100) if n.subscriber.id == chat.id]
     assert edit.message_id == 555 and edit.payload["confirmed"] is True
     assert edit.payload["sources"] == ["a", "b"] and edit.payload["title"] == "Belarus security guarantees treaty signed"
+
+
+def test_stop_abandons_a_slow_fetch_without_committing(feed_server: FeedServer, store: Store) -> None:
+    feed_server.set_slow("/slow.xml", b"<rss>" + b" " * 50, interval=0.5)
+    feed_server.set_feed("/fast.xml", [])
+    config = make_config(feed_server, ["/slow.xml", "/fast.xml"])
+    h = Harness(config, store)
+
+    async def go() -> tuple[list[FeedReport], float]:
+        async with Fetcher(fetch_limits(config.fetch)) as fetcher:
+            poller = Poller(h.services, fetcher)
+            tick = asyncio.ensure_future(poller.tick(T0))
+            await asyncio.sleep(0.5)
+            started = asyncio.get_running_loop().time()
+            poller.stop()
+            return await tick, asyncio.get_running_loop().time() - started
+
+    reports, seconds = asyncio.run(go())
+    outcomes = {r.feed.name: r.outcome for r in reports}
+    assert outcomes == {"slow": "cancelled", "fast": "ok"} and seconds < 1
+    slow = config.feeds[0].url
+    assert store.get_feed_states([slow])[slow].last_polled_at is None  # polled again next time
