@@ -54,11 +54,8 @@ def effective_config(config: Config, overrides: Iterable[EventOverride]) -> Conf
 
 
 def event_followers(store: Store, event: EventSpec) -> list[int]:
-    """Active subscribers who follow at least one of the event's topics."""
-    if not event.topics:
-        return [s.id for s in store.active_subscribers()]
-    by_topic = store.followers_by_topic(event.topics)
-    return sorted({sub for subs in by_topic.values() for sub in subs})
+    """Who follows an event: see `Store.followers_of_any`."""
+    return store.followers_of_any(event.topics)
 
 
 class SummitJobs:

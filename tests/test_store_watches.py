@@ -72,3 +72,18 @@ def test_followers_by_topic(db: Store) -> None:
         "visa": (a.id, b.id),
     }
     assert db.followers_by_topic([]) == {}
+
+
+@pytest.mark.parametrize(
+    ("topics", "expected"),
+    [((), ["a", "b"]), (("t1",), ["a"]), (("t1", "t2"), ["a", "b"]), (("t3",), ["a", "b"])],
+    ids=["no-topics-means-everyone-active", "one-topic-unfollowed-by-b", "any-of-two", "untouched-topic"],
+)
+def test_followers_of_any(db: Store, topics: tuple[str, ...], expected: list[str]) -> None:
+    a = db.get_or_create_subscriber(1, None, "private", "en", "a")
+    b = db.get_or_create_subscriber(2, None, "private", "en", "b")
+    gone = db.get_or_create_subscriber(3, None, "private", "en", "gone")
+    db.set_active(gone.id, False)
+    db.set_following(b.id, "t1", False)
+    names = {a.id: "a", b.id: "b"}
+    assert [names[i] for i in db.followers_of_any(topics)] == expected

@@ -106,3 +106,13 @@ class WatchesRepo(StoreBase):
                 )
                 unfollowed.update((t, s) for t, s in conn.execute(stmt))
         return {t: tuple(s for s in sub_ids if (t, s) not in unfollowed) for t in wanted}
+
+    def followers_of_any(self, topic_ids: Sequence[str]) -> list[int]:
+        """Active subscribers following at least one of `topic_ids` (all active subscribers
+        when there are none): who follows an event, for the calendar and /event."""
+        if not topic_ids:
+            with self._read() as conn:
+                active = select(subscribers.c.id).where(subscribers.c.active.is_(True))
+                return list(conn.execute(active.order_by(subscribers.c.id)).scalars())
+        by_topic = self.followers_by_topic(topic_ids)
+        return sorted({sub for subs in by_topic.values() for sub in subs})

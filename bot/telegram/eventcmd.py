@@ -48,12 +48,8 @@ def parse_day(value: str) -> date | None:
 
 
 def event_followers(store: Store, event: EventSpec) -> list[int]:
-    """Active subscribers following at least one of the event's topics (all active
-    subscribers when it has none). The same rule as the calendar job's."""
-    if not event.topics:
-        return [s.id for s in store.active_subscribers()]
-    by_topic = store.followers_by_topic(event.topics)
-    return sorted({sub for subs in by_topic.values() for sub in subs})
+    """Who follows an event: see `Store.followers_of_any`."""
+    return store.followers_of_any(event.topics)
 
 
 def moved_notices(followers: Sequence[int], event: EventSpec, old: date) -> list[NewNotice]:
