@@ -154,6 +154,28 @@ topic_follows = Table(
     PrimaryKeyConstraint("subscriber_id", "topic_id", name="pk_topic_follows"),
 )
 
+
+def _delivery_columns() -> list[Column[Any]]:
+    """The state of one queued message; the outbox and notices are drained alike."""
+    return [
+        Column("state", Text, nullable=False, server_default="pending"),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("next_attempt_at", UTCDateTime, nullable=False),
+        Column("sent_at", UTCDateTime),
+        Column("message_id", BigInteger),
+        Column("last_error", Text),
+    ]
+
+
+def _revision_columns() -> list[Column[Any]]:
+    """Bumped by every change to a row; a claim remembers it, so a change made while the
+    row was being sent makes `mark_sent` leave it pending (an edit follows)."""
+    return [
+        Column("revision", Integer, nullable=False, server_default=text("0")),
+        Column("claimed_revision", Integer),
+    ]
+
+
 outbox = Table(
     "outbox",
     metadata,
@@ -168,18 +190,10 @@ outbox = Table(
     Column("entry_id", Integer, ForeignKey("entries.id"), nullable=False),
     Column("why", JsonText, nullable=False, server_default="{}"),
     Column("created_at", UTCDateTime, nullable=False),
-    Column("state", Text, nullable=False, server_default="pending"),
-    Column("attempts", Integer, nullable=False, server_default=text("0")),
-    Column("next_attempt_at", UTCDateTime, nullable=False),
-    Column("sent_at", UTCDateTime),
-    Column("message_id", BigInteger),
-    Column("last_error", Text),
+    *_delivery_columns(),
     # v2: one row per (subscriber, story); later reports of the story edit its message.
     Column("cluster_id", Integer),
-    # v2: bumped by every change to a row; a claim remembers it, so a change made while
-    # the row was being sent makes `mark_sent` leave it pending (an edit follows).
-    Column("revision", Integer, nullable=False, server_default=text("0")),
-    Column("claimed_revision", Integer),
+    *_revision_columns(),  # v2
     UniqueConstraint("subscriber_id", "entry_id", name="uq_outbox_subscriber_entry"),
     Index("ix_outbox_state_next", "state", "next_attempt_at"),
     Index("ix_outbox_entry_id", "entry_id"),
@@ -210,14 +224,8 @@ notices = Table(
     Column("kind", Text, nullable=False),
     Column("payload", JsonText, nullable=False, server_default="{}"),
     Column("created_at", UTCDateTime, nullable=False),
-    Column("state", Text, nullable=False, server_default="pending"),
-    Column("attempts", Integer, nullable=False, server_default=text("0")),
-    Column("next_attempt_at", UTCDateTime, nullable=False),
-    Column("sent_at", UTCDateTime),
-    Column("message_id", BigInteger),
-    Column("last_error", Text),
-    Column("revision", Integer, nullable=False, server_default=text("0")),
-    Column("claimed_revision", Integer),
+    *_delivery_columns(),
+    *_revision_columns(),
     UniqueConstraint("subscriber_id", "key", name="uq_notices_subscriber_key"),
     Index("ix_notices_state_next", "state", "next_attempt_at"),
     Index("ix_notices_key", "key"),
