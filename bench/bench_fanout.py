@@ -24,8 +24,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.telegram.ratelimit import Limits
-from bot.telegram.sender import OutcomeKind, Sender
+from bot.delivery.ratelimit import Limits
+from bot.delivery.sender import OutcomeKind, Sender
 from tests.fakebotapi import DEFAULT_TOKEN
 
 LIMIT = 30.0

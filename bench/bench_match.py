@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from bot.config import load_config
-from bot.matcher import Doc, evaluate
-from bot.query import Query, parse_query
-from bot.textnorm import plain
-from bot.topics import build_matcher, topic_rules
+from bot.matching.matcher import Doc, evaluate
+from bot.matching.query import Query, parse_query
+from bot.matching.textnorm import plain
+from bot.matching.topics import build_matcher, topic_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = ["Putin", "Lukashenko", "Minsk", "Moscow", "Belarus", "Russia", "treaty", "signed", "summit", "union", "state", "security", "guarantees", "concept", "council", "talks", "sanctions", "oil", "gas", "nuclear", "army", "drills", "border", "Poland", "Lithuania", "Ukraine", "Kyiv", "election", "parliament", "ratified", "agreement", "president", "minister", "Путин", "Лукашенко", "Минск", "Москва", "Беларусь", "Россия", "договор", "подписали", "саммит", "союзного", "государства", "безопасности", "гарантиях", "концепция", "совет", "переговоры", "санкции", "нефть", "газ", "армия", "учения", "граница", "Пуцін", "Лукашэнка", "Мінск", "дамова", "бяспекі", "саюзнай", "дзяржавы"]

@@ -33,11 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import bot.feedparse
-from bot.app import fetch_limits
+import bot.ingest.feedparse
+from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
-from bot.fetch import Fetcher
-from bot.pipeline import FeedReport, Poller
+from bot.ingest.fetch import Fetcher
+from bot.ingest.poller import FeedReport, Poller
 from bot.services import Services
 from bot.store import open_store
 
@@ -213,8 +213,8 @@ async def run_cycles(server: ServerProcess, urls: list[str], changed: list[int],
     meter = Meter()
     # parse_feed_async looks parse_feed up in its module at each call: patching it there
     # counts every parse the pipeline does. The store is patched on this instance only.
-    real_parse = bot.feedparse.parse_feed
-    vars(bot.feedparse)["parse_feed"] = meter.wrap("parse", real_parse)
+    real_parse = bot.ingest.feedparse.parse_feed
+    vars(bot.ingest.feedparse)["parse_feed"] = meter.wrap("parse", real_parse)
     for step in ("save_feed_state", "commit_poll"):
         setattr(store, step, meter.wrap(step, getattr(store, step)))
     try:
@@ -224,7 +224,7 @@ async def run_cycles(server: ServerProcess, urls: list[str], changed: list[int],
             server.ask("change " + " ".join(map(str, changed)))
             second = await measure(poller, T0 + timedelta(minutes=2), meter, server)
     finally:
-        vars(bot.feedparse)["parse_feed"] = real_parse
+        vars(bot.ingest.feedparse)["parse_feed"] = real_parse
         store.close()
     return first, second
 
@@ -262,7 +262,7 @@ def main() -> None:
         serve(args.feeds, args.items)
         return
     logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("bot.pipeline").setLevel(logging.ERROR)  # no per-feed "new entries" lines
+    logging.getLogger("bot.ingest.poller").setLevel(logging.ERROR)  # no per-feed "new entries" lines
 
     every = max(1, round(1 / args.changed)) if args.changed > 0 else args.feeds + 1
     changed = [i for i in range(args.feeds) if i % every == every // 2]

@@ -67,10 +67,10 @@ def _load(args: argparse.Namespace) -> Config:
 
 
 def _cmd_replay(args: argparse.Namespace, config: Config) -> int:
-    from bot.query import QueryError, parse_query
-    from bot.render import alert_json, console_line
-    from bot.replay import replay
-    from bot.topics import build_matcher
+    from bot.matching.query import QueryError, parse_query
+    from bot.delivery.console import alert_json, console_line
+    from bot.ingest.replay import replay
+    from bot.matching.topics import build_matcher
 
     for i, text in enumerate(args.watch):
         try:
@@ -92,7 +92,7 @@ def _cmd_replay(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace, config: Config) -> int:
-    from bot.evaluation import evaluate_file, format_report
+    from bot.matching.evaluation import evaluate_file, format_report
 
     try:
         report = evaluate_file(Path(args.file), config)
@@ -109,19 +109,19 @@ def _cmd_check(args: argparse.Namespace, config: Config) -> int:
         path = settings_from_env(os.environ, config=args.config).config_path
         print(f"{path} is valid: {len(config.feeds)} feeds, {topics} topics, {len(config.events)} events")
         return EXIT_OK
-    from bot.app import check_feeds
+    from bot.runtime import check_feeds
 
     return check_feeds(config)
 
 
 def _cmd_run(args: argparse.Namespace, config: Config) -> int:
-    from bot.app import run
+    from bot.runtime import run
 
     return run(config, settings_from_env(os.environ, config=args.config), json_lines=args.json)
 
 
 def _cmd_health(args: argparse.Namespace, config: Config) -> int:
-    from bot.app import health
+    from bot.runtime import health
 
     return health(config, settings_from_env(os.environ, config=args.config))
 

@@ -153,8 +153,8 @@ def _check_slug(value: str) -> str:
 
 
 def _check_query(text: str) -> str:
-    try:  # bot.query may be absent in a partial checkout; validation then waits for it
-        from bot.query import QueryError, parse_query
+    try:  # bot.matching.query may be absent in a partial checkout; validation then waits for it
+        from bot.matching.query import QueryError, parse_query
     except ImportError:  # pragma: no cover
         return text
     try:

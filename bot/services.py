@@ -1,6 +1,6 @@
 """The long-lived objects one running bot shares between jobs and chat handlers.
 
-Built once by `bot.app`; handlers find it in `context.bot_data["services"]`.
+Built once by `bot.runtime`; handlers find it in `context.bot_data["services"]`.
 """
 
 from __future__ import annotations

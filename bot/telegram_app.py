@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.app import (
+from bot.runtime import (
     STOP_GRACE,
     Runtime,
     nudge_delivery,
@@ -23,13 +23,13 @@ from bot.app import (
     wait_for_stop_signal,
 )
 from bot.config import Config, Delivery, Settings
-from bot.delivery import Delivered, Verdict
+from bot.delivery.drainer import Delivered, Verdict
 from bot.store import NoticeItem, OutboxItem, Store, Subscriber
 from bot.telegram.handlers import register_handlers, set_commands
-from bot.telegram.messages import render_alert
-from bot.telegram.notices import render_notice
-from bot.telegram.ratelimit import Limits, RateLimiter
-from bot.telegram.sender import OutcomeKind, Sender, SendOutcome
+from bot.delivery.render import render_alert
+from bot.delivery.notices import render_notice
+from bot.delivery.ratelimit import Limits, RateLimiter
+from bot.delivery.sender import OutcomeKind, Sender, SendOutcome
 
 log = logging.getLogger(__name__)
 

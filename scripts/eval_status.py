@@ -1,4 +1,4 @@
-"""Dev tool: status accuracy of bot.status over a labelled JSONL file (default: shared dev set).
+"""Dev tool: status accuracy of bot.matching.status over a labelled JSONL file (default: shared dev set).
 
 Usage: python scripts/eval_status.py [path] [--all]   (--all also prints unscored items)
 """
@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.status import detect_status
+from bot.matching.status import detect_status
 
 DEFAULT = Path("/work/shared/eval/dev.jsonl")
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clusters import (
+from bot.summit.clusters import (
     DEFAULT_THRESHOLD,
     Candidate,
     ClusterIndex,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.config import Config, load_config
-from bot.evaluation import Report, evaluate_file, format_report, published_at, score
+from bot.matching.evaluation import Report, evaluate_file, format_report, published_at, score
 
 SHIPPED = Path(__file__).resolve().parent.parent / "feeds.yaml"
 

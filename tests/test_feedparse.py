@@ -1,4 +1,4 @@
-"""bot.feedparse: fixture feeds, rejections, charsets over the loopback server, text cleanup."""
+"""bot.ingest.feedparse: fixture feeds, rejections, charsets over the loopback server, text cleanup."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Literal
 import pytest
 from feedserver import FeedServer, atom, rss
 
-from bot.feedparse import SUMMARY_MAX, FeedError, ParsedFeed, parse_feed, parse_feed_async
-from bot.fetch import Fetcher, FetchLimits, Outcome
+from bot.ingest.feedparse import SUMMARY_MAX, FeedError, ParsedFeed, parse_feed, parse_feed_async
+from bot.ingest.fetch import Fetcher, FetchLimits, Outcome
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2025, 3, 1, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""bot.identity: canonical links and the keys that make an entry "already seen"."""
+"""bot.ingest.identity: canonical links and the keys that make an entry "already seen"."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.identity import canonical_link, content_hash, entry_keys, is_seen, primary_key
+from bot.ingest.identity import canonical_link, content_hash, entry_keys, is_seen, primary_key
 from bot.model import Entry
 
 

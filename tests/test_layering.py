@@ -14,8 +14,8 @@ import pytest
 BOT = Path(__file__).resolve().parent.parent / "bot"
 
 # ------------------------------------------------------------------- the rule table
-ADAPTERS = ("bot.fetch", "bot.feedparse", "bot.store", "bot.telegram")
-SHELL = ("bot.pipeline", "bot.delivery", "bot.app", "bot.services", "bot.__main__")
+ADAPTERS = ("bot.ingest.fetch", "bot.ingest.feedparse", "bot.store", "bot.telegram")
+SHELL = ("bot.ingest.poller", "bot.delivery.drainer", "bot.runtime", "bot.services", "bot.__main__")
 IO_LIBRARIES = ("httpx", "sqlalchemy", "telegram", "feedparser", "apscheduler")
 
 CORE = ("model", "config", "textnorm", "query", "matcher", "status", "status_cues", "identity",
@@ -25,7 +25,7 @@ ADAPTER_MODULES = ("fetch", "feedparse", "store/*", "telegram/*")
 # (which modules, what they must never import)
 RULES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (CORE, ADAPTERS + SHELL + IO_LIBRARIES),
-    (ADAPTER_MODULES, ("bot.pipeline", "bot.delivery", "bot.app", "bot.__main__")),
+    (ADAPTER_MODULES, ("bot.ingest.poller", "bot.delivery.drainer", "bot.runtime", "bot.__main__")),
 ]
 # -----------------------------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def imported_modules(path: Path) -> set[str]:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
             found.add(base)
-            # `from bot import fetch` imports the module bot.fetch.
+            # `from bot import fetch` imports the module bot.ingest.fetch.
             found.update(f"{base}.{alias.name}" for alias in node.names)
     return found
 
@@ -88,7 +88,7 @@ def test_imports_point_one_way(path: Path, forbidden: tuple[str, ...]) -> None:
 def test_the_rules_see_the_core() -> None:
     # A renamed bot/ or a broken glob would make every check above vacuous.
     checked = {module_name(p) for p, _ in CHECKED}
-    assert {"bot.model", "bot.textnorm", "bot.query", "bot.matcher"} <= checked
+    assert {"bot.model", "bot.matching.textnorm", "bot.matching.query", "bot.matching.matcher"} <= checked
 
 
 @pytest.mark.parametrize(
@@ -96,8 +96,8 @@ def test_the_rules_see_the_core() -> None:
     [
         ("import httpx", "bot/fetch.py", {"httpx"}),
         ("from bot.store import db", "bot/x.py", {"bot.store", "bot.store.db"}),
-        ("from . import pipeline", "bot/render.py", {"bot", "bot.pipeline"}),
-        ("from ..app import run", "bot/telegram/handlers.py", {"bot.app", "bot.app.run"}),
+        ("from . import pipeline", "bot/render.py", {"bot", "bot.ingest.poller"}),
+        ("from ..app import run", "bot/telegram/handlers.py", {"bot.runtime", "bot.runtime.run"}),
         ("from .db import x", "bot/store/__init__.py", {"bot.store.db", "bot.store.db.x"}),
         ("def f():\n    import sqlalchemy.orm", "bot/model.py", {"sqlalchemy.orm"}),
     ],

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.matcher import Doc, Matcher, TopicRule, anchors
-from bot.query import parse_query
+from bot.matching.matcher import Doc, Matcher, TopicRule, anchors
+from bot.matching.query import parse_query
 
 
 def watch_hits(query: str, text: str) -> bool:

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from feedserver import FeedServer
 
-from bot.app import fetch_limits
+from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
-from bot.fetch import Fetcher
-from bot.pipeline import FeedReport, Poller
+from bot.ingest.fetch import Fetcher
+from bot.ingest.poller import FeedReport, Poller
 from bot.services import Services
 from bot.store import Store, open_store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.query import And, Near, Not, Or, Phrase, QueryError, Term, parse_query
+from bot.matching.query import And, Near, Not, Or, Phrase, QueryError, Term, parse_query
 
 
 @pytest.mark.parametrize(

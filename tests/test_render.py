@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.model import Entry, MatchResult, WatchHit
-from bot.render import alert_json, console_line, iso, local_time
+from bot.delivery.console import alert_json, console_line, iso, local_time
 
 MINSK = ZoneInfo("Europe/Minsk")
 PUBLISHED = datetime(2024, 12, 6, 9, 5, tzinfo=UTC)

@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from bot.config import load_config
-from bot.replay import read_feed_file, replay
-from bot.topics import build_matcher
+from bot.ingest.replay import read_feed_file, replay
+from bot.matching.topics import build_matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLAY = Path(__file__).parent / "fixtures" / "replay"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.config import Config, FeedSpec
-from bot.schedule import (
+from bot.ingest.schedule import (
     MAX_TICK,
     MIN_TICK,
     backlog_cutoff,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from bot.matcher import Matcher
-from bot.topics import build_matcher
+from bot.matching.matcher import Matcher
+from bot.matching.topics import build_matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SUMMIT_DAY = datetime(2024, 12, 6, 15, tzinfo=UTC)

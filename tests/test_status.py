@@ -1,4 +1,4 @@
-"""Tests for bot.status: signing-status detection across languages, tenses and precedence."""
+"""Tests for bot.matching.status: signing-status detection across languages, tenses and precedence."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 import pytest
 
 from bot.model import Status
-from bot.status import MAX_CHARS, detect_status, find_cues, status_of_text
-from bot.status_cues import ALL_CUES
-from bot.textnorm import normalize
+from bot.matching.status import MAX_CHARS, detect_status, find_cues, status_of_text
+from bot.matching.status_cues import ALL_CUES
+from bot.matching.textnorm import normalize
 
 # (id, headline, expected status). Headlines are written for these tests.
 HEADLINES: list[tuple[str, str, Status | None]] = [

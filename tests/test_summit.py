@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.config import EventSpec
-from bot.summit import (
+from bot.summit.calendar import (
     DigestEntry,
     TopicLine,
     countdown_days,

@@ -18,14 +18,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from feedserver import FeedServer
 
-from bot.app import fetch_limits
+from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
-from bot.fetch import Fetcher
-from bot.pipeline import Poller
+from bot.ingest.fetch import Fetcher
+from bot.ingest.poller import Poller
 from bot.services import Services
 from bot.store import NoticeItem, Subscriber, TopicStatusRow, open_store
-from bot.summitjobs import SummitJobs
-from bot.telegram.notices import render_notice
+from bot.summit.jobs import SummitJobs
+from bot.delivery.notices import render_notice
 
 MINSK = ZoneInfo("Europe/Minsk")  # UTC+3 all year
 EVENT_DAY = date(2026, 5, 20)

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from feedserver import FeedServer
 
-from bot.app import fetch_limits
+from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
-from bot.fetch import Fetcher
-from bot.pipeline import Poller
+from bot.ingest.fetch import Fetcher
+from bot.ingest.poller import Poller
 from bot.services import Services
 from bot.store import Store, open_store
 

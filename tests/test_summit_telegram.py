@@ -19,17 +19,17 @@ from feedserver import FeedServer
 from telegram import Bot
 from telegram.ext import ApplicationBuilder
 
-from bot.app import fetch_limits
+from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
-from bot.delivery import Drainer
-from bot.fetch import Fetcher
-from bot.pipeline import Poller
+from bot.delivery.drainer import Drainer
+from bot.ingest.fetch import Fetcher
+from bot.ingest.poller import Poller
 from bot.services import Services
 from bot.store import Store, open_store
-from bot.summitjobs import SummitJobs
+from bot.summit.jobs import SummitJobs
 from bot.telegram.handlers import register_handlers
-from bot.telegram.ratelimit import Limits, RateLimiter
-from bot.telegram.sender import Sender
+from bot.delivery.ratelimit import Limits, RateLimiter
+from bot.delivery.sender import Sender
 from bot.telegram_app import TelegramSink
 from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi
 

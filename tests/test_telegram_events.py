@@ -25,8 +25,8 @@ from test_telegram_handlers import (  # noqa: F401 - app and h are fixtures
 from bot.config import Config, EventSpec
 from bot.model import Entry
 from bot.store import FeedState, NewEntry, TimelineRow, TopicStatusRow
-from bot.summitjobs import effective_config
-from bot.telegram.notices import render_notice
+from bot.summit.jobs import effective_config
+from bot.delivery.notices import render_notice
 
 
 def event_of(config: Config, event_id: str) -> EventSpec | None:

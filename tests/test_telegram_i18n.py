@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from bot.telegram.handlers import BOT_COMMANDS
-from bot.telegram.i18n import LANGS, TEXTS, as_lang, lang_for, t
+from bot.i18n import LANGS, TEXTS, as_lang, lang_for, t
 
 
 def fields(template: str) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.model import Entry
 from bot.store import OutboxItem, StoredEntry, Subscriber
-from bot.telegram.messages import (
+from bot.delivery.render import (
     MAX_MESSAGE,
     countdown,
     cut,

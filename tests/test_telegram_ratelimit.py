@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram.ratelimit import Limits, RateLimiter
+from bot.delivery.ratelimit import Limits, RateLimiter
 
 PRIVATE, OTHER, GROUP = 1001, 1002, -2001
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, load_config
-from bot.query import QueryError, parse_query
+from bot.matching.query import QueryError, parse_query
 from bot.store import FeedState, TimelineRow, TopicStatusRow, Watch
 from bot.telegram.replies import (
     TIMELINE_SHOWN,

@@ -10,8 +10,8 @@ from typing import TypeVar
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram.ratelimit import Limits
-from bot.telegram.sender import Backoff, OutcomeKind, Sender, SendOutcome
+from bot.delivery.ratelimit import Limits
+from bot.delivery.sender import Backoff, OutcomeKind, Sender, SendOutcome
 from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi
 
 T = TypeVar("T")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.textnorm import normalize, stem, stems, strip_html, word_list, words
+from bot.matching.textnorm import normalize, stem, stems, strip_html, word_list, words
 
 
 @pytest.mark.parametrize(

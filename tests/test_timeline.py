@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.model import Status
-from bot.timeline import (
+from bot.summit.timeline import (
     Report,
     TopicStatus,
     apply,

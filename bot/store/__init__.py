@@ -14,9 +14,9 @@ from bot.store.meta import MetaRepo
 from bot.store.migrate import MIGRATIONS, Migration, migrate
 from bot.store.notices import NoticesRepo
 from bot.store.outbox import OutboxRepo
-from bot.store.stories import StoriesRepo
+from bot.store.recent import StoriesRepo
 from bot.store.subscribers import CONSOLE_CHAT_ID, SubscribersRepo
-from bot.store.topics import TopicsRepo
+from bot.store.statuses import TopicsRepo
 from bot.store.types import (
     ClusterRow,
     CommitResult,

@@ -22,7 +22,7 @@ from bot.store.db import insert_ignore
 from bot.store.feeds import save_feed_state_in
 from bot.store.notices import enqueue_notices_in, update_notices_in
 from bot.store.schema import entries, entry_keys, outbox
-from bot.store.topics import add_timeline_in, save_topic_statuses_in
+from bot.store.statuses import add_timeline_in, save_topic_statuses_in
 from bot.store.types import (
     CommitResult,
     FeedState,

@@ -19,8 +19,8 @@ from bot.services import Services
 from bot.store import Subscriber
 from bot.telegram.chats import NO_PREVIEW, services_of, where
 from bot.telegram.guard import is_chat_admin
-from bot.telegram.i18n import t
-from bot.telegram.messages import cut
+from bot.i18n import t
+from bot.delivery.render import cut
 from bot.telegram.replies import (
     TIMELINE_SHOWN,
     TopicRow,

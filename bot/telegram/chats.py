@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 from bot.services import Services
 from bot.store import Subscriber, SubscriberKind
 from bot.telegram.guard import is_chat_admin
-from bot.telegram.i18n import Lang, lang_for, t
+from bot.i18n import Lang, lang_for, t
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)

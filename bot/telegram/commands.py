@@ -15,8 +15,8 @@ from bot.services import Services
 from bot.telegram.buttons import list_view, topics_view
 from bot.telegram.chats import Where, command, command_arg, reply, services_of, where
 from bot.telegram.guard import is_bot_admin, is_group
-from bot.telegram.i18n import as_lang, t
-from bot.telegram.messages import local_time
+from bot.i18n import as_lang, t
+from bot.delivery.render import local_time
 from bot.telegram.replies import feeds_text, stats_text, status_text
 
 MAX_MUTE = timedelta(days=30)

@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Config, EventSpec
-from bot.query import QueryError
+from bot.matching.query import QueryError
 from bot.store import (
     FeedState,
     StoredEntry,
@@ -21,8 +21,8 @@ from bot.store import (
     TopicStatusRow,
     Watch,
 )
-from bot.telegram.i18n import t
-from bot.telegram.messages import (
+from bot.i18n import t
+from bot.delivery.render import (
     MAX_MESSAGE,
     countdown,
     cut,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config
-from bot.topics import build_matcher
+from bot.matching.topics import build_matcher
 
 SCORED_TOPICS = frozenset({"security-guarantees-treaty", "union-state-security-concept", "minsk-summit-2024"})
 

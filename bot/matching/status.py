@@ -1,6 +1,6 @@
 """Signing-status detection: what milestone a news entry reports for an agreement it is about.
 
-Pure and data-driven: cue tables live in `bot.status_cues`; this module only resolves them.
+Pure and data-driven: cue tables live in `bot.matching.status_cues`; this module only resolves them.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 
 from bot.model import STATUS_ORDER, Status
-from bot.status_cues import ALL_CUES, compile_cues
-from bot.textnorm import normalize
+from bot.matching.status_cues import ALL_CUES, compile_cues
+from bot.matching.textnorm import normalize
 
 _CUES: tuple[tuple[Status | None, re.Pattern[str]], ...] = compile_cues(ALL_CUES)
 _COMPLETED: frozenset[Status] = frozenset({"signed", "ratified", "in_force"})

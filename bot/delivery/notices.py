@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.telegram.messages import cut, esc, fit_lines, link, status_badge
+from bot.delivery.render import cut, esc, fit_lines, link, status_badge
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {

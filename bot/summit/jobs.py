@@ -13,7 +13,7 @@ from typing import Any
 from bot.config import Config, EventSpec
 from bot.services import Services
 from bot.store import EventOverride, NewNotice, Store, StoredEntry
-from bot.summit import (
+from bot.summit.calendar import (
     Reminder,
     countdown_days,
     digest_due,

@@ -18,9 +18,9 @@ from typing import Any, Protocol, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.model import MatchResult, WatchHit
-from bot.render import alert_json, console_line
+from bot.delivery.console import alert_json, console_line
 from bot.store import NoticeItem, OutboxItem, Store
-from bot.telegram.notices import notice_text
+from bot.delivery.notices import notice_text
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from bot.feedparse import FeedError, parse_feed
-from bot.matcher import Matcher
+from bot.ingest.feedparse import FeedError, parse_feed
+from bot.matching.matcher import Matcher
 from bot.model import Entry, MatchResult
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.textnorm import normalize, stem, word_list
+from bot.matching.textnorm import normalize, stem, word_list
 
 SUMMARY_WORDS = 30
 MIN_WORD_LEN = 3

@@ -10,7 +10,7 @@ from collections.abc import Container
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from bot.model import Entry
-from bot.textnorm import normalize
+from bot.matching.textnorm import normalize
 
 # Click trackers that never change which article a link points to.
 TRACKING_PARAMS = frozenset(

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.store import OutboxItem
-from bot.telegram.i18n import t
+from bot.i18n import t
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the parsed text
 SUMMARY_MAX = 500  # characters of summary shown before anything else limits it

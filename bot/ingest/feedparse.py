@@ -16,7 +16,7 @@ from typing import Any
 import feedparser
 
 from bot.model import Entry
-from bot.textnorm import strip_html
+from bot.matching.textnorm import strip_html
 
 SUMMARY_MAX = 2000
 LANGS = frozenset({"en", "ru", "be", "uk", "de"})

@@ -10,9 +10,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import TOPIC_QUERY_MAX_LENGTH, TOPIC_QUERY_MAX_TERMS, Config
-from bot.matcher import Matcher, TopicRule
-from bot.query import Query, QueryError, parse_query
-from bot.status import detect_status
+from bot.matching.matcher import Matcher, TopicRule
+from bot.matching.query import Query, QueryError, parse_query
+from bot.matching.status import detect_status
 
 
 def topic_rules(config: Config) -> list[TopicRule]:

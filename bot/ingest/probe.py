@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.config import Config, FeedSpec
-from bot.feedparse import FeedError, parse_feed_async
-from bot.fetch import Fetcher
+from bot.ingest.feedparse import FeedError, parse_feed_async
+from bot.ingest.fetch import Fetcher
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.textnorm import normalize, stem, words
+from bot.matching.textnorm import normalize, stem, words
 
 MAX_LENGTH = 300
 MAX_TERMS = 20

@@ -25,7 +25,7 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.telegram.ratelimit import Limits, RateLimiter
+from bot.delivery.ratelimit import Limits, RateLimiter
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _NOT_MODIFIED = "message is not modified"

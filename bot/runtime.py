@@ -15,14 +15,14 @@ from typing import Any
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 
 from bot.config import Config, Fetch, Settings
-from bot.delivery import ConsoleSink, Drainer
-from bot.fetch import Fetcher, FetchLimits, quiet_http_loggers
-from bot.pipeline import Poller
-from bot.schedule import tick_interval
+from bot.delivery.drainer import ConsoleSink, Drainer
+from bot.ingest.fetch import Fetcher, FetchLimits, quiet_http_loggers
+from bot.ingest.poller import Poller
+from bot.ingest.schedule import tick_interval
 from bot.services import Services
 from bot.store import Store, open_store
 from bot.store.db import redact_url
-from bot.summitjobs import SummitJobs, effective_config
+from bot.summit.jobs import SummitJobs, effective_config
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ async def run_console(config: Config, settings: Settings, store: Store, json_lin
 
 def check_feeds(config: Config) -> int:
     """`check --fetch`: print the health table; exit 1 if any feed failed."""
-    from bot.feedcheck import format_table, probe_all
+    from bot.ingest.probe import format_table, probe_all
 
     async def go() -> int:
         async with Fetcher(fetch_limits(config.fetch)) as fetcher:
