@@ -34,9 +34,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import bot.ingest.feedparse
-from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
-from bot.ingest.fetch import Fetcher
+from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.poller import FeedReport, Poller
 from bot.services import Services
 from bot.store import open_store
@@ -218,7 +217,7 @@ async def run_cycles(server: ServerProcess, urls: list[str], changed: list[int],
     for step in ("save_feed_state", "commit_poll"):
         setattr(store, step, meter.wrap(step, getattr(store, step)))
     try:
-        async with Fetcher(fetch_limits(config.fetch)) as fetcher:
+        async with Fetcher(FetchLimits.from_config(config.fetch)) as fetcher:
             poller = Poller(Services(config, settings_from_env({}), store), fetcher)
             first = await measure(poller, T0, meter, server)
             server.ask("change " + " ".join(map(str, changed)))

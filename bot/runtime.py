@@ -1,5 +1,5 @@
-"""Wiring: builds the store, fetcher, poller, sink and the PTB Application, schedules the
-JobQueue jobs (the only scheduler), and runs until SIGINT/SIGTERM.
+"""Wiring for `python -m bot run`: builds the store, fetcher, poller, drainer, sink and the
+PTB Application, schedules the JobQueue jobs (the only scheduler), runs until a signal.
 """
 
 from __future__ import annotations
@@ -12,17 +12,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 
-from bot.config import Config, Fetch, Settings
-from bot.delivery.drainer import ConsoleSink, Drainer
+from bot.config import Config, Settings
+from bot.delivery.console import ConsoleSink
+from bot.delivery.drainer import Drainer, Sink
+from bot.delivery.ratelimit import Limits, RateLimiter
+from bot.delivery.sender import Sender
+from bot.delivery.telegram_sink import TelegramSink
 from bot.ingest.fetch import Fetcher, FetchLimits, quiet_http_loggers
 from bot.ingest.poller import Poller
 from bot.ingest.schedule import tick_interval
 from bot.services import Services
-from bot.store import Store, open_store
+from bot.store import open_store
 from bot.store.db import redact_url
 from bot.summit.jobs import SummitJobs, effective_config
+from bot.telegram.handlers import register_handlers, set_commands
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +41,9 @@ PRUNE_EVERY = timedelta(hours=1)
 SUMMIT_EVERY = timedelta(seconds=30)  # reminders are due to the minute; 30 s is close enough
 STOP_GRACE = 8.0  # seconds a running job gets to finish its step on shutdown
 
-
-def fetch_limits(fetch: Fetch) -> FetchLimits:
-    return FetchLimits(
-        connect_timeout=fetch.connect_timeout.total_seconds(),
-        total_timeout=fetch.timeout.total_seconds(),
-        max_bytes=fetch.max_bytes,
-        user_agent=fetch.user_agent,
-        max_concurrency=fetch.max_concurrency,
-        per_host=fetch.per_host,
-    )
+# PTB's default context types: what ApplicationBuilder().build() returns.
+App = Application[Any, Any, Any, Any, Any, Any]
+JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 @dataclass
@@ -51,14 +51,11 @@ class Runtime:
     """Everything one `run` owns, so shutdown can close it in order."""
 
     services: Services
-    application: Application  # type: ignore[type-arg]
+    application: App
     poller: Poller
     drainer: Drainer
     fetcher: Fetcher
     summit: SummitJobs
-
-
-JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def _job(fn: Callable[[], Awaitable[object]], what: str) -> JobCallback:
@@ -76,12 +73,14 @@ def _job(fn: Callable[[], Awaitable[object]], what: str) -> JobCallback:
 def schedule_jobs(rt: Runtime) -> None:
     jq: JobQueue = rt.application.job_queue  # type: ignore[type-arg,assignment]
     config, store = rt.services.config, rt.services.store
-    jq.run_repeating(_job(rt.poller.tick, "poll tick"), interval=tick_interval(config), first=0,
-                     name="poll", job_kwargs=JOB_KWARGS)
-    jq.run_repeating(_job(rt.drainer.drain, "outbox delivery"), interval=DELIVERY_EVERY, first=0,
-                     name="deliver", job_kwargs=JOB_KWARGS)
-    jq.run_repeating(_job(rt.summit.run, "summit calendar"), interval=SUMMIT_EVERY, first=0,
-                     name="summit", job_kwargs=JOB_KWARGS)
+    every = (
+        (rt.poller.tick, "poll tick", tick_interval(config), 0),
+        (rt.drainer.drain, "outbox delivery", DELIVERY_EVERY, 0),
+        (rt.summit.run, "summit calendar", SUMMIT_EVERY, 0),
+    )
+    for fn, what, interval, first in every:
+        jq.run_repeating(_job(fn, what), interval=interval, first=first, name=what,
+                         job_kwargs=JOB_KWARGS)
 
     async def prune() -> None:
         cutoff = rt.services.now() - config.retention
@@ -93,7 +92,7 @@ def schedule_jobs(rt: Runtime) -> None:
                      job_kwargs=JOB_KWARGS)
 
 
-def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings) -> App:
     builder = ApplicationBuilder().token(settings.telegram_bot_token or "console-mode")
     api = settings.telegram_api_url.rstrip("/")
     builder = builder.base_url(f"{api}/bot").base_file_url(f"{api}/file/bot")
@@ -103,16 +102,16 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     return builder.build()
 
 
-def open_runtime(config: Config, settings: Settings, store: Store) -> Runtime:
-    application = build_application(settings)
-    # Events moved or added in chat (/event) survive restarts: apply them before anything reads them.
-    services = Services(effective_config(config, store.event_overrides()), settings, store)
-    fetcher = Fetcher(fetch_limits(config.fetch))
-    poller = Poller(services, fetcher)
-    drainer = Drainer(store, ConsoleSink(config.tz), services.now)
-    services.watches_changed = poller.invalidate_matcher
+def open_runtime(services: Services, application: App, sink: Sink) -> Runtime:
+    """The jobs' objects around one Services; the sink decides console or Telegram."""
+    fetcher = Fetcher(FetchLimits.from_config(services.config.fetch))
+    drainer = Drainer(services.store, sink, services.now)
+    rt = Runtime(services, application, Poller(services, fetcher), drainer, fetcher,
+                 SummitJobs(services))
+    services.watches_changed = rt.poller.invalidate_matcher
+    services.outbox_changed = lambda: nudge_delivery(rt)
     application.bot_data["services"] = services
-    return Runtime(services, application, poller, drainer, fetcher, SummitJobs(services))
+    return rt
 
 
 def nudge_delivery(rt: Runtime) -> None:
@@ -141,16 +140,18 @@ async def wait_for_stop_signal() -> None:
             loop.remove_signal_handler(sig)
 
 
-async def shutdown(rt: Runtime) -> None:
-    """Stop taking new work, let the current step finish (bounded), then close in order."""
+async def _stop_jobs(rt: Runtime, stop: Awaitable[object]) -> None:
+    """Stop taking new work and let the current step finish (bounded)."""
     rt.poller.stop()
     rt.drainer.stop()
-    jq = rt.application.job_queue
-    if jq is not None:
-        try:
-            await asyncio.wait_for(jq.stop(wait=True), STOP_GRACE)
-        except TimeoutError:
-            log.warning("a job was still running after %.0fs; its work is retried next start", STOP_GRACE)
+    try:
+        await asyncio.wait_for(stop, STOP_GRACE)
+    except TimeoutError:
+        log.warning("a job was still running after %.0fs; its work is retried next start",
+                    STOP_GRACE)
+
+
+async def _close(rt: Runtime) -> None:
     await rt.fetcher.aclose()
     rt.services.store.close()
 
@@ -163,65 +164,76 @@ def run(config: Config, settings: Settings, *, json_lines: bool = False) -> int:
     except Exception as err:  # noqa: BLE001 - any driver error becomes one clear line
         log.error("cannot open the database %s: %s", redact_url(settings.database_url), err)
         return 1
+    # Events moved or added in chat (/event) survive restarts: apply them before anything reads them.
+    services = Services(effective_config(config, store.event_overrides()), settings, store)
     if settings.telegram_bot_token:
-        from bot.telegram_app import run_telegram
-
-        return asyncio.run(run_telegram(config, settings, store))
-    return asyncio.run(run_console(config, settings, store, json_lines))
+        return asyncio.run(run_telegram(services))
+    return asyncio.run(run_console(services, json_lines))
 
 
-async def run_console(config: Config, settings: Settings, store: Store, json_lines: bool) -> int:
-    rt = open_runtime(config, settings, store)
+async def run_console(services: Services, json_lines: bool) -> int:
+    config, store = services.config, services.store
+    rt = open_runtime(services, build_application(services.settings),
+                      ConsoleSink(config.tz, json_lines))
     console = await asyncio.to_thread(store.ensure_console_subscriber)
     await asyncio.to_thread(store.set_active, console.id, True)
-    rt.drainer.sink = ConsoleSink(config.tz, json_lines)
-    rt.services.outbox_changed = lambda: nudge_delivery(rt)
     schedule_jobs(rt)
-    assert rt.application.job_queue is not None
-    await rt.application.job_queue.start()
+    jq = rt.application.job_queue
+    assert jq is not None
+    await jq.start()
     log.info("console mode: polling %d feeds for %d topics; alerts go to stdout (Ctrl-C stops)",
              len(config.feeds), len(config.topics))
     await wait_for_stop_signal()
     log.info("stopping: finishing the current step")
-    await shutdown(rt)
+    await _stop_jobs(rt, jq.stop(wait=True))
+    await _close(rt)
     log.info("stopped")
     return 0
 
 
-def check_feeds(config: Config) -> int:
-    """`check --fetch`: print the health table; exit 1 if any feed failed."""
-    from bot.ingest.probe import format_table, probe_all
-
-    async def go() -> int:
-        async with Fetcher(fetch_limits(config.fetch)) as fetcher:
-            rows = await probe_all(config, fetcher)
-        print(format_table(rows))
-        return 0 if all(r.ok for r in rows) else 1
-
-    quiet_http_loggers()
-    return asyncio.run(go())
-
-
-def health(config: Config, settings: Settings) -> int:
-    """`health`: is the poll loop of the bot using this database alive?"""
-    from datetime import UTC, datetime
-
+async def _connect(application: App, api: str) -> str | None:
+    """initialize() calls getMe: a wrong token or an unreachable API stops us here.
+    The messages never include the token (PTB's own InvalidToken message does)."""
     try:
-        store = open_store(settings.database_url)
-        try:
-            beat = store.get_meta("heartbeat_at")
-        finally:
-            store.close()
-    except Exception as err:  # noqa: BLE001 - report any database problem, never a traceback
-        print(f"unhealthy: cannot read the database {redact_url(settings.database_url)}: {err}")
+        await application.initialize()
+    except InvalidToken:
+        return f"the Telegram Bot API at {api} rejected the token (check TELEGRAM_BOT_TOKEN)"
+    except NetworkError as err:
+        return f"cannot reach the Telegram Bot API at {api}: {type(err).__name__}"
+    except TelegramError as err:
+        return f"the Telegram Bot API at {api} refused to start the bot: {type(err).__name__}"
+    return None
+
+
+async def run_telegram(services: Services) -> int:
+    config, store = services.config, services.store
+    app = build_application(services.settings)
+    sender = Sender(app.bot, RateLimiter(Limits.from_config(config.delivery)))
+    sink = TelegramSink(sender, store, config.tz, {t.id: t.title for t in config.topics})
+    rt = open_runtime(services, app, sink)
+    register_handlers(app)
+    console = await asyncio.to_thread(store.find_subscriber, 0)
+    if console is not None:
+        await asyncio.to_thread(store.set_active, console.id, False)
+    problem = await _connect(app, services.settings.telegram_api_url)
+    if problem:
+        log.error("%s", problem)
+        await _close(rt)
         return 1
-    if beat is None:
-        print("unhealthy: the poll loop has never run against this database")
-        return 1
-    age = datetime.now(UTC) - datetime.fromisoformat(beat)
-    limit = max(timedelta(minutes=1), 4 * tick_interval(config))
-    if age > limit:
-        print(f"unhealthy: last poll-loop heartbeat {age.total_seconds():.0f}s ago (limit {limit.total_seconds():.0f}s)")
-        return 1
-    print(f"ok: poll loop alive, heartbeat {age.total_seconds():.0f}s ago")
+    try:
+        await set_commands(app.bot)
+    except TelegramError as err:
+        log.warning("could not register the command list: %s", err)
+    schedule_jobs(rt)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    log.info("telegram mode: @%s polling %d feeds", app.bot.username, len(config.feeds))
+    await wait_for_stop_signal()
+    log.info("stopping: finishing the current step")
+    await app.updater.stop()
+    await _stop_jobs(rt, app.stop())  # stops handlers and the JobQueue
+    await _close(rt)
+    await app.shutdown()
+    log.info("stopped")
     return 0

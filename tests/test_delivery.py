@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.delivery.drainer import ConsoleSink, Delivered, Drainer, Verdict
+from bot.delivery.console import ConsoleSink
+from bot.delivery.drainer import Delivered, Drainer, Verdict
 from bot.model import Entry
 from bot.store import FeedState, NewAlert, NewEntry, OutboxItem, Store, Subscriber
 

@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 from feedserver import FeedServer
 
-from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
-from bot.ingest.fetch import Fetcher
+from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.poller import FeedReport, Poller
 from bot.services import Services
 from bot.store import Store, open_store
@@ -49,7 +48,7 @@ class Harness:
         self.now += advance
 
         async def go() -> list[FeedReport]:
-            async with Fetcher(fetch_limits(self.services.config.fetch)) as fetcher:
+            async with Fetcher(FetchLimits.from_config(self.services.config.fetch)) as fetcher:
                 return await Poller(self.services, fetcher).tick(self.now)
 
         return asyncio.run(go())
@@ -249,7 +248,7 @@ def test_stop_abandons_a_slow_fetch_without_committing(feed_server: FeedServer, 
     h = Harness(config, store)
 
     async def go() -> tuple[list[FeedReport], float]:
-        async with Fetcher(fetch_limits(config.fetch)) as fetcher:
+        async with Fetcher(FetchLimits.from_config(config.fetch)) as fetcher:
             poller = Poller(h.services, fetcher)
             tick = asyncio.ensure_future(poller.tick(T0))
             await asyncio.sleep(0.5)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.model import Entry, MatchResult, WatchHit
 from bot.delivery.console import alert_json, console_line, iso, local_time
+from bot.model import Entry, MatchResult, WatchHit
 
 MINSK = ZoneInfo("Europe/Minsk")
 PUBLISHED = datetime(2024, 12, 6, 9, 5, tzinfo=UTC)

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from bot.model import Status
 from bot.matching.status import MAX_CHARS, detect_status, find_cues, status_of_text
 from bot.matching.status_cues import ALL_CUES
 from bot.matching.textnorm import normalize
+from bot.model import Status
 
 # (id, headline, expected status). Headlines are written for these tests.
 HEADLINES: list[tuple[str, str, Status | None]] = [

@@ -18,14 +18,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from feedserver import FeedServer
 
-from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
-from bot.ingest.fetch import Fetcher
+from bot.delivery.notices import render_notice
+from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.poller import Poller
 from bot.services import Services
 from bot.store import NoticeItem, Subscriber, TopicStatusRow, open_store
 from bot.summit.jobs import SummitJobs
-from bot.delivery.notices import render_notice
 
 MINSK = ZoneInfo("Europe/Minsk")  # UTC+3 all year
 EVENT_DAY = date(2026, 5, 20)
@@ -252,7 +251,7 @@ def poll(cal: Calendar, at: datetime) -> None:
     cal.clock.now = at
 
     async def go() -> None:
-        async with Fetcher(fetch_limits(cal.config.fetch)) as fetcher:
+        async with Fetcher(FetchLimits.from_config(cal.config.fetch)) as fetcher:
             await Poller(cal.jobs.services, fetcher).tick(at)
 
     asyncio.run(go())

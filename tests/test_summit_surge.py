@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from feedserver import FeedServer
 
-from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
-from bot.ingest.fetch import Fetcher
+from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.poller import Poller
 from bot.services import Services
 from bot.store import Store, open_store
@@ -60,7 +59,7 @@ def run_phases(server: FeedServer, store: Store, paths: list[str],
     counts: dict[str, dict[str, int]] = {}
 
     async def go() -> None:
-        async with Fetcher(fetch_limits(config.fetch)) as fetcher:
+        async with Fetcher(FetchLimits.from_config(config.fetch)) as fetcher:
             poller = Poller(services, fetcher)
             for name, start, end in phases:
                 before = {p: server.count(p) for p in paths}

@@ -19,18 +19,17 @@ from feedserver import FeedServer
 from telegram import Bot
 from telegram.ext import ApplicationBuilder
 
-from bot.runtime import fetch_limits
 from bot.config import Config, settings_from_env
 from bot.delivery.drainer import Drainer
-from bot.ingest.fetch import Fetcher
+from bot.delivery.ratelimit import Limits, RateLimiter
+from bot.delivery.sender import Sender
+from bot.delivery.telegram_sink import TelegramSink
+from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.poller import Poller
 from bot.services import Services
 from bot.store import Store, open_store
 from bot.summit.jobs import SummitJobs
 from bot.telegram.handlers import register_handlers
-from bot.delivery.ratelimit import Limits, RateLimiter
-from bot.delivery.sender import Sender
-from bot.telegram_app import TelegramSink
 from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi
 
 CHAT = 4242
@@ -91,7 +90,7 @@ class World:
 @asynccontextmanager
 async def world(api: FakeBotApi, config: Config, path: Path) -> AsyncIterator[World]:
     async with Bot(DEFAULT_TOKEN, base_url=api.base_url) as bot, \
-            Fetcher(fetch_limits(config.fetch)) as fetcher:
+            Fetcher(FetchLimits.from_config(config.fetch)) as fetcher:
         w = World(path, config, Clock(T0), bot, fetcher)
         try:
             yield w

@@ -23,10 +23,10 @@ from test_telegram_handlers import (  # noqa: F401 - app and h are fixtures
 )
 
 from bot.config import Config, EventSpec
+from bot.delivery.notices import render_notice
 from bot.model import Entry
 from bot.store import FeedState, NewEntry, TimelineRow, TopicStatusRow
 from bot.summit.jobs import effective_config
-from bot.delivery.notices import render_notice
 
 
 def event_of(config: Config, event_id: str) -> EventSpec | None:

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.telegram.handlers import BOT_COMMANDS
 from bot.i18n import LANGS, TEXTS, as_lang, lang_for, t
+from bot.telegram.handlers import BOT_COMMANDS
 
 
 def fields(template: str) -> set[str]:

@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.model import Entry
-from bot.store import OutboxItem, StoredEntry, Subscriber
 from bot.delivery.render import (
     MAX_MESSAGE,
     countdown,
@@ -20,6 +18,8 @@ from bot.delivery.render import (
     safe_href,
     utf16_len,
 )
+from bot.model import Entry
+from bot.store import OutboxItem, StoredEntry, Subscriber
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 MINSK = ZoneInfo("Europe/Minsk")

@@ -1,15 +1,20 @@
-"""Rendering of matched entries: console lines, JSON objects and Telegram HTML.
-
-Pure: everything it needs (entry, match, time zone, language) comes in as arguments.
+"""Console mode: matched entries as readable lines or JSON objects (also used by `replay`),
+and the sink that prints alerts and notices to stdout.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+import json
+import sys
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.model import Entry, MatchResult
+from bot.delivery.drainer import Delivered, Verdict
+from bot.delivery.notices import notice_text
+from bot.model import Entry, MatchResult, WatchHit
+from bot.store import NoticeItem, OutboxItem
 
 BADGES = {"expected": "EXPECTED", "signed": "SIGNED", "ratified": "RATIFIED", "in_force": "IN FORCE"}
 
@@ -51,3 +56,65 @@ def console_line(entry: Entry, result: MatchResult, tz: ZoneInfo) -> str:
     if entry.link:
         line += f"  {entry.link}"
     return line
+
+
+def item_result(item: OutboxItem) -> MatchResult:
+    """The stored reasons of an outbox item as a MatchResult, for the shared renderers."""
+    why = item.why
+    return MatchResult(
+        topics=tuple(why.get("topics", ())),
+        watches=tuple(WatchHit(None, q) for q in why.get("watches", ())),
+        terms=tuple(why.get("terms", ())),
+        status=why.get("status"),
+    )
+
+
+def also_feeds(why: Mapping[str, Any]) -> list[str]:
+    """Feeds that later reported the same story (clustered into this alert)."""
+    return [str(a.get("feed")) for a in why.get("also") or () if isinstance(a, Mapping) and a.get("feed")]
+
+
+class ConsoleSink:
+    """Console mode: one line per alert on stdout (JSON lines with `--json`); a story that
+    another feed reports later gets an "update" line, notices a "notice" line."""
+
+    def __init__(self, tz: ZoneInfo, json_lines: bool = False, out: TextIO | None = None) -> None:
+        self.tz = tz
+        self.json_lines = json_lines
+        self.out = out
+
+    def _write(self, line: str) -> Delivered:
+        out = self.out or sys.stdout
+        out.write(line + "\n")
+        out.flush()  # a pipe reader must see the alert now, not at exit
+        return Delivered(Verdict.SENT)
+
+    async def deliver(self, item: OutboxItem) -> Delivered:
+        if item.subscriber.kind != "console":
+            # A chat subscriber from an earlier Telegram run: keep its alert for that mode.
+            return Delivered(Verdict.RETRY, retry_after=timedelta(hours=1), error="console mode")
+        entry, result = item.entry.entry, item_result(item)
+        also = also_feeds(item.why)
+        if item.sent_at is not None:  # printed before: only the new sources are news
+            if self.json_lines:
+                return self._write(json.dumps({"type": "update", "link": entry.link, "title": entry.title,
+                                               "also": also}, ensure_ascii=False))
+            # The headline was printed already: name the story by its link, not its title.
+            return self._write(f"  ↳ also reported by {', '.join(also)}: {entry.link or 'the story above'}")
+        if self.json_lines:
+            extra = {"also": also} if also else {}
+            return self._write(json.dumps({"type": "item", **alert_json(entry, result), **extra},
+                                          ensure_ascii=False))
+        line = console_line(entry, result, self.tz)
+        return self._write(line + (f"  (also: {', '.join(also)})" if also else ""))
+
+    async def deliver_notice(self, item: NoticeItem) -> Delivered:
+        if item.subscriber.kind != "console":
+            return Delivered(Verdict.RETRY, retry_after=timedelta(hours=1), error="console mode")
+        text = notice_text(item.kind, item.payload)
+        if self.json_lines:
+            return self._write(json.dumps({"type": "notice", "kind": item.kind, "key": item.key,
+                                           "update": item.sent_at is not None, "text": text,
+                                           "payload": item.payload}, ensure_ascii=False, default=str))
+        prefix = "[NOTICE UPDATE] " if item.sent_at is not None else "[NOTICE] "
+        return self._write(f"{prefix}{text}")

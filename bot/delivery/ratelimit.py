@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
+from bot.config import Delivery
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -27,6 +29,15 @@ class Limits:
             raise ValueError("limits must be positive")
         if self.group_window < 0 or not 0 <= self.global_slack < 1:
             raise ValueError("group_window must be >= 0 and global_slack below one slot")
+
+    @classmethod
+    def from_config(cls, delivery: Delivery) -> Limits:
+        """The `delivery:` section of feeds.yaml as pacing limits."""
+        return cls(
+            global_per_second=float(delivery.global_per_second),
+            chat_interval=delivery.per_chat_interval.total_seconds(),
+            group_max=delivery.group_per_minute,
+        )
 
 
 @dataclass(slots=True)

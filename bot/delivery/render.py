@@ -11,8 +11,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.store import OutboxItem
 from bot.i18n import t
+from bot.store import OutboxItem
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the parsed text
 SUMMARY_MAX = 500  # characters of summary shown before anything else limits it

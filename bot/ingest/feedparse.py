@@ -15,8 +15,8 @@ from typing import Any
 
 import feedparser
 
-from bot.model import Entry
 from bot.matching.textnorm import strip_html
+from bot.model import Entry
 
 SUMMARY_MAX = 2000
 LANGS = frozenset({"en", "ru", "be", "uk", "de"})

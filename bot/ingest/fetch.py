@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bot.config import Fetch
+
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -41,6 +43,18 @@ class FetchLimits:
     user_agent: str = "SummitWatch/0.1 (+https://github.com/summit-watch; RSS alert bot)"
     max_concurrency: int = 20
     per_host: int = 2
+
+    @classmethod
+    def from_config(cls, fetch: Fetch) -> FetchLimits:
+        """The `fetch:` section of feeds.yaml as the fetcher's limits."""
+        return cls(
+            connect_timeout=fetch.connect_timeout.total_seconds(),
+            total_timeout=fetch.timeout.total_seconds(),
+            max_bytes=fetch.max_bytes,
+            user_agent=fetch.user_agent,
+            max_concurrency=fetch.max_concurrency,
+            per_host=fetch.per_host,
+        )
 
 
 class Outcome(enum.Enum):

@@ -9,8 +9,8 @@ import hashlib
 from collections.abc import Container
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from bot.model import Entry
 from bot.matching.textnorm import normalize
+from bot.model import Entry
 
 # Click trackers that never change which article a link points to.
 TRACKING_PARAMS = frozenset(

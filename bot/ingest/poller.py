@@ -15,13 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.summit.clusters import Signature, signature
 from bot.config import FeedSpec
 from bot.ingest.feedparse import FeedError, parse_feed_async
 from bot.ingest.fetch import Fetcher, FetchResult, Outcome
 from bot.ingest.identity import entry_keys, primary_key
-from bot.matching.matcher import Matcher
-from bot.model import Entry, MatchResult
 from bot.ingest.schedule import (
     backlog_cutoff,
     due_feeds,
@@ -29,10 +26,13 @@ from bot.ingest.schedule import (
     next_poll_after_success,
     tick_interval,
 )
+from bot.matching.matcher import Matcher
+from bot.matching.topics import build_matcher
+from bot.model import Entry, MatchResult
 from bot.services import Services
 from bot.store import CONSOLE_CHAT_ID, FeedState, NewAlert, NewEntry
+from bot.summit.clusters import Signature, signature
 from bot.summit.stories import StoryTracker
-from bot.matching.topics import build_matcher
 
 log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = timedelta(seconds=15)

@@ -11,9 +11,9 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.model import MatchResult, Status, WatchHit
 from bot.matching.query import MIN_PREFIX, And, Near, Node, Not, Or, Phrase, Query, Term
 from bot.matching.textnorm import STEM_CACHE, fold, plain, stem, strip_html, word_list
+from bot.model import MatchResult, Status, WatchHit
 
 Anchor = tuple[bool, str]  # (is_prefix, key)
 StatusFn = Callable[[str, str], Status | None]

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.model import STATUS_ORDER, Status
 from bot.matching.status_cues import ALL_CUES, compile_cues
 from bot.matching.textnorm import normalize
+from bot.model import STATUS_ORDER, Status
 
 _CUES: tuple[tuple[Status | None, re.Pattern[str]], ...] = compile_cues(ALL_CUES)
 _COMPLETED: frozenset[Status] = frozenset({"signed", "ratified", "in_force"})

@@ -15,8 +15,8 @@ from bot.store.migrate import MIGRATIONS, Migration, migrate
 from bot.store.notices import NoticesRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.recent import StoriesRepo
-from bot.store.subscribers import CONSOLE_CHAT_ID, SubscribersRepo
 from bot.store.statuses import TopicsRepo
+from bot.store.subscribers import CONSOLE_CHAT_ID, SubscribersRepo
 from bot.store.types import (
     ClusterRow,
     CommitResult,

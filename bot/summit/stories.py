@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.summit.clusters import Candidate, ClusterIndex, Signature, signature
 from bot.config import Config
 from bot.model import Entry, MatchResult
 from bot.store import NewNotice, Store, TimelineRow, TopicStatusRow
+from bot.summit.clusters import Candidate, ClusterIndex, Signature, signature
 from bot.summit.timeline import Report, TopicStatus, apply
 
 

@@ -15,12 +15,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.delivery.render import cut
+from bot.i18n import t
 from bot.services import Services
 from bot.store import Subscriber
 from bot.telegram.chats import NO_PREVIEW, services_of, where
 from bot.telegram.guard import is_chat_admin
-from bot.i18n import t
-from bot.delivery.render import cut
 from bot.telegram.replies import (
     TIMELINE_SHOWN,
     TopicRow,

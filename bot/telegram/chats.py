@@ -15,10 +15,10 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.i18n import Lang, lang_for, t
 from bot.services import Services
 from bot.store import Subscriber, SubscriberKind
 from bot.telegram.guard import is_chat_admin
-from bot.i18n import Lang, lang_for, t
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)

@@ -11,12 +11,12 @@ from telegram import MessageEntity, Update
 from telegram.ext import ContextTypes
 
 from bot.config import parse_duration
+from bot.delivery.render import local_time
+from bot.i18n import as_lang, t
 from bot.services import Services
 from bot.telegram.buttons import list_view, topics_view
 from bot.telegram.chats import Where, command, command_arg, reply, services_of, where
 from bot.telegram.guard import is_bot_admin, is_group
-from bot.i18n import as_lang, t
-from bot.delivery.render import local_time
 from bot.telegram.replies import feeds_text, stats_text, status_text
 
 MAX_MUTE = timedelta(days=30)

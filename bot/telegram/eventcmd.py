@@ -16,13 +16,13 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.config import Config, EventSpec
+from bot.delivery.render import cut, esc
+from bot.i18n import t
 from bot.services import Services
 from bot.store import EventOverride, NewNotice, Store
 from bot.summit.calendar import with_event_changes
 from bot.telegram.chats import Where, command, command_arg, reply
 from bot.telegram.guard import is_bot_admin
-from bot.i18n import t
-from bot.delivery.render import cut, esc
 from bot.telegram.replies import events_text
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -20,11 +20,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.i18n import LANGS, t
 from bot.telegram import commands, eventcmd, watchcmds
 from bot.telegram.buttons import on_button
 from bot.telegram.chats import on_migrate, on_my_chat_member, reply, services_of, where
 from bot.telegram.guard import FloodGuard, Verdict
-from bot.i18n import LANGS, t
 
 log = logging.getLogger(__name__)
 

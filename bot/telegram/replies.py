@@ -11,17 +11,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Config, EventSpec
-from bot.matching.query import QueryError
-from bot.store import (
-    FeedState,
-    StoredEntry,
-    StoreStats,
-    Subscriber,
-    TimelineRow,
-    TopicStatusRow,
-    Watch,
-)
-from bot.i18n import t
 from bot.delivery.render import (
     MAX_MESSAGE,
     countdown,
@@ -32,6 +21,17 @@ from bot.delivery.render import (
     local_time,
     status_badge,
     utf16_len,
+)
+from bot.i18n import t
+from bot.matching.query import QueryError
+from bot.store import (
+    FeedState,
+    StoredEntry,
+    StoreStats,
+    Subscriber,
+    TimelineRow,
+    TopicStatusRow,
+    Watch,
 )
 
 PREVIEW_SAMPLES = 3

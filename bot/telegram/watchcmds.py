@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.delivery.render import esc
+from bot.i18n import t
 from bot.matching.matcher import Matcher
 from bot.matching.query import Query, QueryError, parse_query
 from bot.services import Services
 from bot.store import DuplicateWatchError, StoredEntry
 from bot.telegram.chats import Where, command, command_arg, reply
-from bot.i18n import t
-from bot.delivery.render import esc
 from bot.telegram.replies import PREVIEW_SAMPLES, query_error, watch_added
 
 PREVIEW_WINDOW = timedelta(days=7)

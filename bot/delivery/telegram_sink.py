@@ -1,37 +1,19 @@
-"""Telegram mode of `run`: the PTB Application with long polling, chat handlers, and the
-outbox delivered as rate-limited HTML messages.
+"""Telegram mode's sink: one HTML message per alert or notice through the rate-limited
+Sender, edited in place when a later report or a confirmation changes it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
-
-from bot.runtime import (
-    STOP_GRACE,
-    Runtime,
-    nudge_delivery,
-    open_runtime,
-    schedule_jobs,
-    shutdown,
-    wait_for_stop_signal,
-)
-from bot.config import Config, Delivery, Settings
 from bot.delivery.drainer import Delivered, Verdict
-from bot.store import NoticeItem, OutboxItem, Store, Subscriber
-from bot.telegram.handlers import register_handlers, set_commands
-from bot.delivery.render import render_alert
 from bot.delivery.notices import render_notice
-from bot.delivery.ratelimit import Limits, RateLimiter
+from bot.delivery.render import render_alert
 from bot.delivery.sender import OutcomeKind, Sender, SendOutcome
-
-log = logging.getLogger(__name__)
+from bot.store import NoticeItem, OutboxItem, Store, Subscriber
 
 
 class TelegramSink:
@@ -86,65 +68,3 @@ class TelegramSink:
             return Delivered(Verdict.SENT, message_id=message_id)
         return Delivered(Verdict.FAILED, error=outcome.error or outcome.kind.value)
 
-
-def rate_limits(delivery: Delivery) -> Limits:
-    return Limits(
-        global_per_second=float(delivery.global_per_second),
-        chat_interval=delivery.per_chat_interval.total_seconds(),
-        group_max=delivery.group_per_minute,
-    )
-
-
-async def _connect(rt: Runtime) -> str | None:
-    """initialize() calls getMe: a wrong token or an unreachable API stops us here.
-    The messages never include the token (PTB's own InvalidToken message does)."""
-    api = rt.services.settings.telegram_api_url
-    try:
-        await rt.application.initialize()
-    except InvalidToken:
-        return f"the Telegram Bot API at {api} rejected the token (check TELEGRAM_BOT_TOKEN)"
-    except NetworkError as err:
-        return f"cannot reach the Telegram Bot API at {api}: {type(err).__name__}"
-    except TelegramError as err:
-        return f"the Telegram Bot API at {api} refused to start the bot: {type(err).__name__}"
-    return None
-
-
-async def run_telegram(config: Config, settings: Settings, store: Store) -> int:
-    rt = open_runtime(config, settings, store)
-    app = rt.application
-    register_handlers(app)
-    sender = Sender(app.bot, RateLimiter(rate_limits(config.delivery)))
-    rt.drainer.sink = TelegramSink(sender, store, config.tz, {t.id: t.title for t in config.topics})
-    rt.services.outbox_changed = lambda: nudge_delivery(rt)
-    console = await asyncio.to_thread(store.find_subscriber, 0)
-    if console is not None:
-        await asyncio.to_thread(store.set_active, console.id, False)
-    problem = await _connect(rt)
-    if problem:
-        log.error("%s", problem)
-        await rt.fetcher.aclose()
-        store.close()
-        return 1
-    try:
-        await set_commands(app.bot)
-    except TelegramError as err:
-        log.warning("could not register the command list: %s", err)
-    schedule_jobs(rt)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-    log.info("telegram mode: @%s polling %d feeds", app.bot.username, len(config.feeds))
-    await wait_for_stop_signal()
-    log.info("stopping: finishing the current step")
-    await app.updater.stop()
-    rt.poller.stop()
-    rt.drainer.stop()
-    try:  # stops handlers and the JobQueue; the current job finishes its step
-        await asyncio.wait_for(app.stop(), STOP_GRACE)
-    except TimeoutError:
-        log.warning("a job was still running after %.0fs; its work is retried next start", STOP_GRACE)
-    await shutdown(rt)
-    await app.shutdown()
-    log.info("stopped")
-    return 0

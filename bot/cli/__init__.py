@@ -1,0 +1,121 @@
+"""The command line: `run`, `check`, `replay`, `health` and `evaluate`.
+
+Parses arguments, loads config, maps errors to exit codes (2 for config or query errors);
+each verb lives in its own module and is imported only when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.config import Config, ConfigError, Settings, load_config, settings_from_env
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Summit Watch: alerts on Belarus-Russia agreements and summits from news feeds.",
+    )
+    parser.add_argument("--version", action="version", version=f"summit-watch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", help="config file (default: $BOT_CONFIG or ./feeds.yaml)")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+
+    run = sub.add_parser("run", parents=[common], help="poll feeds and deliver alerts (long-running)")
+    run.add_argument("--json", action="store_true", help="console mode: one JSON object per alert")
+
+    check = sub.add_parser("check", parents=[common], help="validate the config (exit 0 valid, 2 not)")
+    check.add_argument("--fetch", action="store_true", help="also fetch every feed once and report")
+
+    replay = sub.add_parser("replay", parents=[common], help="match saved RSS/Atom files")
+    replay.add_argument("--watch", action="append", default=[], metavar="QUERY", help="extra watched query")
+    replay.add_argument("--json", action="store_true", help="one JSON object per matching entry")
+    replay.add_argument("files", nargs="+", metavar="FILE")
+
+    sub.add_parser("health", parents=[common],
+                   help="exit 0 if a running bot's poll loop is alive (for HEALTHCHECK)")
+
+    evaluate = sub.add_parser("evaluate", parents=[common], help="score topics on labelled JSONL")
+    evaluate.add_argument("file", metavar="FILE", help="labelled items (see shared eval README)")
+    evaluate.add_argument("--misses", action="store_true", help="list misses and false alerts")
+    return parser
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs full request URLs, and Telegram URLs carry the bot token.
+    for name in ("httpx", "httpcore", "telegram.request", "apscheduler"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _load(args: argparse.Namespace) -> Config:
+    return load_config(_settings(args).config_path)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return settings_from_env(os.environ, config=args.config)
+
+
+def _cmd_replay(args: argparse.Namespace, config: Config) -> int:
+    from bot.cli.offline import replay_files
+
+    return replay_files(config, args.files, args.watch, args.json)
+
+
+def _cmd_evaluate(args: argparse.Namespace, config: Config) -> int:
+    from bot.cli.offline import evaluate
+
+    return evaluate(config, args.file, args.misses)
+
+
+def _cmd_check(args: argparse.Namespace, config: Config) -> int:
+    from bot.cli.checks import check_config, check_feeds
+
+    if args.fetch:
+        return check_feeds(config)
+    return check_config(config, _settings(args).config_path)
+
+
+def _cmd_run(args: argparse.Namespace, config: Config) -> int:
+    from bot.runtime import run
+
+    return run(config, _settings(args), json_lines=args.json)
+
+
+def _cmd_health(args: argparse.Namespace, config: Config) -> int:
+    from bot.cli.checks import health
+
+    return health(config, _settings(args))
+
+
+COMMANDS = {"health": _cmd_health, "run": _cmd_run, "check": _cmd_check,
+            "replay": _cmd_replay, "evaluate": _cmd_evaluate}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        config = _load(args)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return COMMANDS[args.command](args, config)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:
+        return EXIT_OK
+

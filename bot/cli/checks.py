@@ -1,0 +1,62 @@
+"""The operator's checks: `check` (the config), `check --fetch` (every feed once, as a
+health table) and `health` (is a running bot's poll loop alive?).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.config import Config, Settings
+from bot.ingest.fetch import Fetcher, FetchLimits, quiet_http_loggers
+from bot.ingest.probe import format_table, probe_all
+from bot.ingest.schedule import tick_interval
+from bot.store import open_store
+from bot.store.db import redact_url
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def check_config(config: Config, path: Path) -> int:
+    """`check`: the config loaded, so it is valid; say what it holds."""
+    print(f"{path} is valid: {len(config.feeds)} feeds, {len(config.topics)} topics, "
+          f"{len(config.events)} events")
+    return EXIT_OK
+
+
+def check_feeds(config: Config) -> int:
+    """`check --fetch`: print the health table; exit 1 if any feed failed."""
+
+    async def go() -> int:
+        async with Fetcher(FetchLimits.from_config(config.fetch)) as fetcher:
+            rows = await probe_all(config, fetcher)
+        print(format_table(rows))
+        return EXIT_OK if all(r.ok for r in rows) else EXIT_FAILED
+
+    quiet_http_loggers()
+    return asyncio.run(go())
+
+
+def health(config: Config, settings: Settings) -> int:
+    """`health`: is the poll loop of the bot using this database alive?"""
+    try:
+        store = open_store(settings.database_url)
+        try:
+            beat = store.get_meta("heartbeat_at")
+        finally:
+            store.close()
+    except Exception as err:  # noqa: BLE001 - report any database problem, never a traceback
+        print(f"unhealthy: cannot read the database {redact_url(settings.database_url)}: {err}")
+        return EXIT_FAILED
+    if beat is None:
+        print("unhealthy: the poll loop has never run against this database")
+        return EXIT_FAILED
+    age = datetime.now(UTC) - datetime.fromisoformat(beat)
+    limit = max(timedelta(minutes=1), 4 * tick_interval(config))
+    if age > limit:
+        print(f"unhealthy: last poll-loop heartbeat {age.total_seconds():.0f}s ago "
+              f"(limit {limit.total_seconds():.0f}s)")
+        return EXIT_FAILED
+    print(f"ok: poll loop alive, heartbeat {age.total_seconds():.0f}s ago")
+    return EXIT_OK
