@@ -1,4 +1,5 @@
-"""Tests for bot/config.py: durations, schema, line-numbered load errors, env, event times."""
+"""bot.config: durations, schema, line-numbered load errors (topic queries checked through
+the matching layer's load check, as the CLI does), env, event times."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.config import (
     parse_duration,
     settings_from_env,
 )
+from bot.matching.topics import topic_problems
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -41,7 +43,7 @@ def write(tmp_path: Path, text: str, name: str = "feeds.yaml") -> Path:
 
 def load_error(tmp_path: Path, text: str) -> ConfigError:
     with pytest.raises(ConfigError) as info:
-        load_config(write(tmp_path, text))
+        load_config(write(tmp_path, text), checks=[topic_problems])
     return info.value
 
 
@@ -117,7 +119,7 @@ def test_config_is_frozen(tmp_path: Path) -> None:
 
 
 def test_shipped_feeds_yaml_loads() -> None:
-    cfg = load_config(REPO / "feeds.yaml")
+    cfg = load_config(REPO / "feeds.yaml", checks=[topic_problems])
     assert len(cfg.feeds) >= 15
     assert {f.lang for f in cfg.feeds} >= {"en", "ru", "be"}
     assert all(f.name for f in cfg.feeds)

@@ -61,7 +61,9 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _load(args: argparse.Namespace) -> Config:
-    return load_config(_settings(args).config_path)
+    from bot.matching.topics import topic_problems
+
+    return load_config(_settings(args).config_path, checks=[topic_problems])
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -1,4 +1,5 @@
-"""Turns configured topics and stored watches into a ready Matcher.
+"""Turns configured topics and stored watches into a ready Matcher, and checks at load
+time that every topic query parses (`topic_problems`, a `load_config` check).
 
 The one place that knows how `topics:` in feeds.yaml maps onto matcher rules.
 """
@@ -9,10 +10,35 @@ from collections.abc import Hashable, Iterable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import TOPIC_QUERY_MAX_LENGTH, TOPIC_QUERY_MAX_TERMS, Config
+from bot.config import Config, Loc
 from bot.matching.matcher import Matcher, TopicRule
 from bot.matching.query import Query, QueryError, parse_query
 from bot.matching.status import detect_status
+
+# Operators write topic queries by hand and may list many synonyms in several languages;
+# the subscriber limits (`limits:`) are for untrusted chat input, not for feeds.yaml.
+TOPIC_QUERY_MAX_LENGTH = 4000
+TOPIC_QUERY_MAX_TERMS = 400
+
+
+def topic_problems(config: Config) -> list[tuple[Loc, str]]:
+    """Every topic query that does not parse, as (key path, the parser's message): the
+    same wording a subscriber sees for a bad /watch."""
+    problems: list[tuple[Loc, str]] = []
+    for i, topic in enumerate(config.topics):
+        located: list[tuple[Loc, str]] = [(("topics", i, "query"), topic.query or "")]
+        located += [(("topics", i, "queries", j), q) for j, q in enumerate(topic.queries)]
+        if topic.during is not None:
+            located += [(("topics", i, "during", "queries", j), q)
+                        for j, q in enumerate(topic.during.queries)]
+        for loc, text in located:
+            if loc[2] == "query" and not text:
+                continue
+            try:
+                _topic_query(text)
+            except QueryError as err:
+                problems.append((loc, str(err)))
+    return problems
 
 
 def topic_rules(config: Config) -> list[TopicRule]:

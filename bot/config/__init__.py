@@ -1,0 +1,59 @@
+"""The configuration: `feeds.yaml` (feeds, topics, events, limits) and the environment,
+validated into frozen objects; every problem names its file, line and key path.
+
+Offers `load_config`, `settings_from_env`, the schema (`Config`, `FeedSpec`, `TopicSpec`,
+`EventSpec`, `Fetch`, `Delivery`, `Limits`, `Settings`), `ConfigError`, `parse_duration`
+and `parse_clock`.
+"""
+
+from bot.config.environment import (
+    DEFAULT_CONFIG_PATH,
+    DEFAULT_DATABASE_URL,
+    DEFAULT_TELEGRAM_API_URL,
+    Settings,
+    default_config_path,
+    settings_from_env,
+)
+from bot.config.errors import ConfigError, Loc, format_key_path
+from bot.config.loading import Check, load_config
+from bot.config.schema import (
+    Config,
+    Delivery,
+    EventSpec,
+    FeedLang,
+    FeedSpec,
+    Fetch,
+    Limits,
+    SurgeWindow,
+    TopicSpec,
+    TopicWindow,
+    cross_reference_problems,
+)
+from bot.config.values import parse_clock, parse_duration
+
+__all__ = [
+    "DEFAULT_CONFIG_PATH",
+    "DEFAULT_DATABASE_URL",
+    "DEFAULT_TELEGRAM_API_URL",
+    "Check",
+    "Config",
+    "ConfigError",
+    "Delivery",
+    "EventSpec",
+    "FeedLang",
+    "FeedSpec",
+    "Fetch",
+    "Limits",
+    "Loc",
+    "Settings",
+    "SurgeWindow",
+    "TopicSpec",
+    "TopicWindow",
+    "cross_reference_problems",
+    "default_config_path",
+    "format_key_path",
+    "load_config",
+    "parse_clock",
+    "parse_duration",
+    "settings_from_env",
+]
