@@ -10,6 +10,9 @@ from datetime import datetime
 from typing import Literal
 
 Status = Literal["expected", "signed", "ratified", "in_force"]
+# An entry's summary is cut to this many characters when it is parsed: the live poll, the
+# stored copy (read by /watch previews and digests) and `replay` all match the same text.
+SUMMARY_MAX = 1000
 # Order matters: a topic's status only ever moves forward along this list.
 STATUS_ORDER: tuple[Status, ...] = ("expected", "signed", "ratified", "in_force")
 

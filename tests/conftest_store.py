@@ -11,11 +11,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, make_url, select, text
 
 from bot.model import Entry, Status
-from bot.store import NewEntry, Store, open_store
-from bot.store.db import create_engine_for
+from bot.store import FeedState, NewEntry, Store, open_store
+from bot.store.db import create_engine_for, write_tx
+from bot.store.notices import update_notices_in
+from bot.store.schema import notices
 
 PG_URL_ENV = "BOT_TEST_DATABASE_URL"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -86,3 +88,22 @@ def make_entry(
 
 def later(minutes: float) -> datetime:
     return NOW + timedelta(minutes=minutes)
+
+
+def notice_keys(store: Store, subscriber_id: int, prefix: str = "") -> set[str]:
+    """The notice keys a subscriber holds (any state) starting with `prefix`, read from
+    the table: what the tests check, not a product query."""
+    stmt = select(notices.c.key).where(notices.c.subscriber_id == subscriber_id)
+    with store.engine.connect() as conn:
+        return {k for k in conn.execute(stmt).scalars() if k.startswith(prefix)}
+
+
+def reopen_notices(store: Store, key: str, payload: dict[str, object], now: datetime) -> int:
+    """What `commit_poll(notice_updates=...)` does to notices, on its own transaction."""
+    with write_tx(store.engine) as conn:
+        return update_notices_in(conn, key, payload, now)
+
+
+def save_states(store: Store, *states: FeedState) -> None:
+    """Feed states saved as the poll tick saves them (one batch)."""
+    store.save_feed_states(list(states))

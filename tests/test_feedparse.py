@@ -10,8 +10,9 @@ from typing import Literal
 import pytest
 from feedserver import FeedServer, atom, rss
 
-from bot.ingest.feedparse import SUMMARY_MAX, FeedError, ParsedFeed, parse_feed, parse_feed_async
+from bot.ingest.feedparse import FeedError, ParsedFeed, parse_feed, parse_feed_async
 from bot.ingest.fetch import Fetcher, FetchLimits, Outcome
+from bot.model import SUMMARY_MAX
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2025, 3, 1, tzinfo=UTC)

@@ -13,7 +13,7 @@ from sqlalchemy import exc, func, select
 from bot.store import FeedState, NewAlert, Store
 from bot.store.schema import entries, entry_keys, feeds, outbox
 
-FEED = FeedState("https://news.example/rss", etag='"v1"', last_status="200", primed=True)
+FEED = FeedState("https://news.example/rss", etag='"v1"', last_http_status="200", primed=True)
 
 
 def _count(db: Store, table: object) -> int:

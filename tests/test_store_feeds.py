@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conftest_store import NOW, later, make_entry
+from conftest_store import NOW, later, make_entry, save_states
 
 from bot.store import FeedState, Store
 
@@ -20,27 +20,24 @@ def test_save_and_update_roundtrip(db: Store) -> None:
     state = FeedState(
         URL, etag='W/"abc"', last_modified="Sat, 01 Mar 2025 12:00:00 GMT",
         next_poll_at=later(15), last_polled_at=NOW, last_ok_at=NOW, failures=0,
-        last_status="200", primed=True,
+        last_http_status="200", primed=True,
     )
-    assert db.save_feed_state(state) == state
-    failed = replace(state, failures=2, last_error="timeout", last_status="timeout",
+    save_states(db, state)
+    assert db.get_feed_states([URL])[URL] == state
+    failed = replace(state, failures=2, last_error="timeout", last_http_status="timeout",
                      next_poll_at=later(40))
-    db.save_feed_state(failed)
+    save_states(db, failed)
     assert db.get_feed_states([URL])[URL] == failed
 
 
 def test_save_feed_state_keeps_entries_total(db: Store) -> None:
     db.commit_poll(FeedState(URL), [make_entry(1), make_entry(2)], [], now=NOW)
-    saved = db.save_feed_state(FeedState(URL, failures=1, entries_total=999))
+    save_states(db, FeedState(URL, failures=1, entries_total=999))
+    saved = db.get_feed_states([URL])[URL]
     assert saved.entries_total == 2 and saved.failures == 1
 
 
-def test_due_feeds(db: Store) -> None:
-    db.save_feed_state(FeedState("https://a.example/", next_poll_at=later(-5)))
-    db.save_feed_state(FeedState("https://b.example/", next_poll_at=later(10)))
-    db.save_feed_state(FeedState("https://c.example/"))  # never scheduled: due now
-    db.save_feed_state(FeedState("https://d.example/", next_poll_at=NOW))
-    due = [s.url for s in db.due_feeds(NOW)]
-    assert due == ["https://c.example/", "https://a.example/", "https://d.example/"]
-    assert len(db.due_feeds(later(10))) == 4
-    assert [s.url for s in db.all_feed_states()][:2] == ["https://a.example/", "https://b.example/"]
+def test_all_feed_states_by_url(db: Store) -> None:
+    save_states(db, FeedState("https://b.example/", next_poll_at=later(10)),
+                FeedState("https://a.example/", next_poll_at=later(-5)))
+    assert [s.url for s in db.all_feed_states()] == ["https://a.example/", "https://b.example/"]

@@ -141,7 +141,7 @@ def _write_v1_rows(url: str) -> int:
             assert not inspect(conn).has_table("notices")
         sub = old.ensure_console_subscriber()
         old.add_watch(sub.id, "gas", now=NOW)
-        old.save_feed_state(FeedState("https://a.example/", etag='"e1"', primed=True))
+        old.save_feed_states([FeedState("https://a.example/", etag='"e1"', primed=True)])
         with old._write() as conn:
             entry_id = conn.execute(schema_v1.entries.insert().values(
                 key="k1", feed_url="https://a.example/", feed="Alpha", title="Old story",

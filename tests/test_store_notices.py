@@ -1,10 +1,11 @@
 """Notices: a key reaches a subscriber at most once; claim/mark cycle with the mute hold;
-update_notices re-opens sent notices as edits keeping their message id."""
+a payload update (commit_poll's notice_updates) re-opens sent notices as edits keeping
+their message id."""
 
 from __future__ import annotations
 
 import pytest
-from conftest_store import NOW, later
+from conftest_store import NOW, later, notice_keys, reopen_notices
 from sqlalchemy import select
 
 from bot.store import NewNotice, Store, Subscriber
@@ -117,7 +118,7 @@ def test_update_notices_reopens_sent_as_edit(db: Store) -> None:
     first = db.claim_notices(NOW, 2)  # a's and b's
     db.mark_notice_sent(first[0].id, later(1), 501)
     db.mark_notice_failed(first[1].id, "403")
-    touched = db.update_notices(key, {"sources": ["Alpha", "Beta"]}, now=later(10))
+    touched = reopen_notices(db, key, {"sources": ["Alpha", "Beta"]}, later(10))
     assert touched == 3
     assert state_of(db, ids[0]) == ("pending", 501, {"sources": ["Alpha", "Beta"]})
     assert state_of(db, ids[1]) == ("failed", None, {"sources": ["Alpha", "Beta"]})
@@ -129,25 +130,23 @@ def test_update_notices_reopens_sent_as_edit(db: Store) -> None:
     assert edit.sent_at == later(1) and claimed[ids[2]].sent_at is None
     db.mark_notice_sent(edit.id, later(11), None)
     assert state_of(db, ids[0])[:2] == ("sent", 501)
-    assert db.update_notices("no-such-key", {}, now=NOW) == 0
+    assert reopen_notices(db, "no-such-key", {}, NOW) == 0
 
 
 def test_update_while_sending_leaves_notice_pending(db: Store) -> None:
     (sub,) = subs(db, 1)
     (nid,) = db.enqueue_notices([NewNotice(sub.id, "b", "breaking", {"v": 1})], now=NOW)
     db.claim_notices(NOW, 10)
-    db.update_notices("b", {"v": 2}, now=later(0.5))
+    reopen_notices(db, "b", {"v": 2}, later(0.5))
     db.mark_notice_sent(nid, later(1), 77)
     (edit,) = db.claim_notices(later(1), 10)
     assert edit.payload == {"v": 2} and edit.message_id == 77
 
 
-def test_notice_keys_for_prefix(db: Store) -> None:
+def test_keys_are_per_subscriber_and_case_sensitive(db: Store) -> None:
     a, b = subs(db)
     keys = ["reminder:s1:7d", "reminder:s1:1d", "Reminder:s1:x", "reminder_s1", "digest:s1"]
-    db.enqueue_notices([NewNotice(a.id, k, "reminder") for k in keys], now=NOW)
-    db.enqueue_notices([NewNotice(b.id, "reminder:s1:3d", "reminder")], now=NOW)
-    assert db.notice_keys_for(a.id, "reminder:") == {"reminder:s1:7d", "reminder:s1:1d"}
-    assert db.notice_keys_for(a.id, "reminder_") == {"reminder_s1"}  # "_" is no wildcard
-    assert db.notice_keys_for(a.id, "") == set(keys)
-    assert db.notice_keys_for(b.id, "digest") == set()
+    assert len(db.enqueue_notices([NewNotice(a.id, k, "reminder") for k in keys], now=NOW)) == 5
+    db.enqueue_notices([NewNotice(b.id, "reminder:s1:7d", "reminder")], now=NOW)
+    assert notice_keys(db, a.id) == set(keys)
+    assert notice_keys(db, b.id) == {"reminder:s1:7d"}

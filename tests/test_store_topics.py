@@ -120,8 +120,9 @@ def test_topic_status_upsert_replaces(db: Store) -> None:
     with db.engine.connect() as conn:
         stamps = set(conn.execute(select(topic_status.c.updated_at)).scalars())
     assert stamps == {later(5)}
-    assert db.save_topic_statuses([replace(expected, status="signed")], now=later(6)) == 1
-    assert db.topic_statuses()["oil"].status == "signed"
+    moved = db.commit_poll(FEED, [], [], now=later(6),
+                           topic_updates=[replace(expected, status="signed")])
+    assert moved.topics_saved == 1 and db.topic_statuses()["oil"].status == "signed"
 
 
 def test_pruned_entry_leaves_its_timeline_step(db: Store) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest_store import notice_keys
 from feedserver import FeedServer
 
 from bot.config import Config, settings_from_env
@@ -23,7 +24,7 @@ from bot.delivery.notices import render_notice
 from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.poller import Poller
 from bot.services import Services
-from bot.store import NoticeItem, Subscriber, TopicStatusRow, open_store
+from bot.store import FeedState, NoticeItem, Subscriber, TopicStatusRow, open_store
 from bot.summit.jobs import SummitJobs
 
 MINSK = ZoneInfo("Europe/Minsk")  # UTC+3 all year
@@ -137,8 +138,9 @@ def test_reminders_go_on_schedule_and_once(calendar: Calendar) -> None:
     loner = calendar.subscribe(303, local(-30, 12))
     for topic in ("treaty", "oil"):  # follows none of the event's topics
         calendar.store.set_following(loner.id, topic, False)
-    calendar.store.save_topic_statuses(
-        [TopicStatusRow("treaty", "signed", local(-2, 10), ("BelTA",), False)], now=local(-2, 10))
+    calendar.store.commit_poll(  # as a poll that saw BelTA report the signing writes it
+        FeedState("http://127.0.0.1:9/feed.xml"), [], [], now=local(-2, 10),
+        topic_updates=[TopicStatusRow("treaty", "signed", local(-2, 10), ("BelTA",), False)])
     sent: dict[str, list[NoticeItem]] = {}
     for label, at, kind in REMINDER_STEPS:
         items = calendar.run(at)
@@ -158,7 +160,7 @@ def test_reminders_go_on_schedule_and_once(calendar: Calendar) -> None:
     assert "Today: Union State summit" in text and "2026-05-20 08:00" in text
     assert "Security guarantees treaty — ✅ SIGNED" in text and "Oil supplies — no report yet" in text
     for sub in (alice, bob):
-        assert len(calendar.store.notice_keys_for(sub.id)) == 3
+        assert len(notice_keys(calendar.store, sub.id)) == 3
 
 
 # ------------------------------------------------------------ 2. missed reminder after restart
@@ -194,7 +196,7 @@ def test_after_a_stale_reminder_the_next_one_still_goes(calendar: Calendar) -> N
     calendar.restart()
     [one_day] = calendar.run(local(-1, 9, 5))
     assert (one_day.kind, one_day.payload["when"]) == ("reminder", "1d")
-    assert calendar.store.notice_keys_for(sub.id) == {"reminder:summit:1d:2026-05-20"}
+    assert notice_keys(calendar.store, sub.id) == {"reminder:summit:1d:2026-05-20"}
 
 
 # ------------------------------------------------------------ 3. /start on the day
@@ -238,7 +240,7 @@ def test_summit_day_alert_for_chats_subscribing_on_the_day(
         assert summit_day(local(1, 6)) == []
         for chat in (1, 2, 3, 5):
             sub = cal.store.find_subscriber(chat)
-            assert sub is not None and cal.store.notice_keys_for(sub.id, "summit-day:") == {
+            assert sub is not None and notice_keys(cal.store, sub.id, "summit-day:") == {
                 "summit-day:summit:2026-05-20"}
     finally:
         cal.close()

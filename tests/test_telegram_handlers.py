@@ -432,8 +432,8 @@ def test_status_reports_feeds_and_next_event(h: Harness) -> None:
     before = h.say(133, "/status").text
     assert "1 configured" in before and "1 not polled yet" in before
     assert "No poll has run yet" in before and "Minsk summit" in before and "in 3 day(s)" in before
-    h.store.save_feed_state(FeedState(FEED_URL, last_polled_at=NOW, failures=2,
-                                      last_error="timeout <slow>", last_status="timeout"))
+    h.store.save_feed_states([FeedState(FEED_URL, last_polled_at=NOW, failures=2,
+                                        last_error="timeout <slow>", last_http_status="timeout")])
     h.store.set_meta("last_poll_at", NOW.isoformat())
     after = h.say(133, "/status").text
     assert "1 failing" in after and "Last poll: 2025-03-01 15:00" in after
@@ -442,8 +442,8 @@ def test_status_reports_feeds_and_next_event(h: Harness) -> None:
 def test_admin_commands_refused_to_others_and_shown_to_operators(h: Harness) -> None:
     assert "operators only" in h.say(134, "/stats").text
     assert "operators only" in h.say(134, "/feeds").text
-    h.store.save_feed_state(FeedState(FEED_URL, last_polled_at=NOW, failures=1,
-                                      last_error="HTTP 503 <oops>", last_status="503"))
+    h.store.save_feed_states([FeedState(FEED_URL, last_polled_at=NOW, failures=1,
+                                        last_error="HTTP 503 <oops>", last_http_status="503")])
     stats = h.say(ADMIN, "/stats").text
     assert "subscribers" in stats and "<pre>" in stats
     feeds = h.say(ADMIN, "/feeds").text

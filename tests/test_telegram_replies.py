@@ -10,13 +10,13 @@ import pytest
 from bot.config import Config, load_config
 from bot.matching.query import QueryError, parse_query
 from bot.store import FeedState, TimelineRow, TopicStatusRow, Watch
+from bot.summit.calendar import next_event
 from bot.telegram.replies import (
     TIMELINE_SHOWN,
     TopicRow,
     events_text,
     feeds_text,
     list_text,
-    next_event,
     query_error,
     status_text,
     topics_text,
@@ -69,9 +69,9 @@ def test_list_text_numbers_watches_and_escapes() -> None:
 
 
 def test_next_event_and_status_counts(config: Config) -> None:
-    ev = next_event(config, NOW)
+    ev = next_event(config.events, NOW)
     assert ev is not None and ev.id == "soon"
-    assert next_event(config, NOW + timedelta(days=90)) is None
+    assert next_event(config.events, NOW + timedelta(days=90)) is None
     states = [FeedState("https://f0.example/rss", last_polled_at=NOW, last_ok_at=NOW),
               FeedState("https://f1.example/rss", last_polled_at=NOW, failures=3)]
     text = status_text("en", config, states, NOW, NOW)
@@ -81,7 +81,7 @@ def test_next_event_and_status_counts(config: Config) -> None:
 
 def test_feeds_table_is_escaped_and_bounded(config: Config) -> None:
     states = [FeedState(f"https://f{i}.example/rss", last_polled_at=NOW, failures=i % 2,
-                        last_error="HTTP 503 <b>" * 20, last_status="503") for i in range(60)]
+                        last_error="HTTP 503 <b>" * 20, last_http_status="503") for i in range(60)]
     text = feeds_text(config, states, config.tz)
     assert len(text) < 4096
     assert "Feed &lt;0&gt;" in text and "<b>HTTP" not in text

@@ -15,7 +15,7 @@ from bot.i18n import t
 from bot.store import OutboxItem
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the parsed text
-SUMMARY_MAX = 500  # characters of summary shown before anything else limits it
+EXCERPT_MAX = 500  # summary characters an alert shows (display only: matching reads SUMMARY_MAX)
 MAX_HREF = 2000  # longer links are shown without the link rather than risk a rejection
 MAX_WATCHES_SHOWN = 5
 MAX_QUERY_SHOWN = 120
@@ -147,7 +147,7 @@ def render_alert(item: OutboxItem, *, tz: ZoneInfo, lang: str,
     entry = item.entry.entry
     why_lines = _why_lines(item.why, lang, topic_titles)
     title = " ".join(entry.title.split())
-    summary = cut(" ".join(entry.summary.split()), SUMMARY_MAX)
+    summary = cut(" ".join(entry.summary.split()), EXCERPT_MAX)
     for _ in range(8):  # each pass removes at least the excess; two are nearly always enough
         text = _compose(item, title, summary, tz, lang, why_lines)
         excess = utf16_len(text) - MAX_MESSAGE

@@ -16,9 +16,8 @@ from typing import Any
 import feedparser
 
 from bot.matching.textnorm import strip_html
-from bot.model import Entry
+from bot.model import SUMMARY_MAX, Entry
 
-SUMMARY_MAX = 2000
 LANGS = frozenset({"en", "ru", "be", "uk", "de"})
 
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)

@@ -6,7 +6,6 @@ Pure: no I/O, no clock. An entry is seen if ANY of its keys was stored before.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from bot.matching.textnorm import normalize
@@ -84,8 +83,3 @@ def content_hash(entry: Entry) -> str:
     """A hash of normalised title and summary, for entries with neither guid nor link."""
     text = f"{normalize(entry.title)}\n{normalize(entry.summary)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LEN]
-
-
-def is_seen(entry: Entry, seen_keys: Container[str]) -> bool:
-    """True if any identity key of `entry` is among the keys already stored."""
-    return any(key in seen_keys for key in entry_keys(entry))

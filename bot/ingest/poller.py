@@ -48,7 +48,7 @@ class FeedReport:
     new: int = 0  # entries recorded for the first time
     alerts: int = 0  # outbox rows written
     error: str | None = None
-    status: str | None = None
+    http_status: str | None = None  # "200", "304", or the outcome, e.g. "timeout"
     elapsed: float = 0.0
 
 
@@ -116,11 +116,11 @@ class Poller:
         if result is None:
             return FeedReport(feed, "cancelled")
         if result.outcome is Outcome.NOT_MODIFIED:
-            report = FeedReport(feed, "not_modified", status="304")
+            report = FeedReport(feed, "not_modified", http_status="304")
             await self._save(self._ok_state(feed, state, result, now))
         elif result.failed:
             report = await self._fail(feed, state, now, result.error or result.outcome.value,
-                                      result.retry_after, _status(result))
+                                      result.retry_after, _http_status(result))
         else:
             report = await self._ingest(feed, state, result, now, matcher)
         return dataclasses.replace(report, elapsed=time.monotonic() - started)
@@ -150,7 +150,7 @@ class Poller:
                 feed_name=feed.name, feed_url=feed.url, lang=feed.lang,
             )
         except FeedError as err:
-            return await self._fail(feed, state, now, f"not a usable feed: {err}", None, _status(result))
+            return await self._fail(feed, state, now, f"not a usable feed: {err}", None, _http_status(result))
         if parsed.warning:
             log.warning("%s: feed parsed with a warning: %s", feed.name, parsed.warning)
         if self._stopping.is_set():
@@ -159,7 +159,7 @@ class Poller:
         commit = await asyncio.to_thread(self._record, new_state, parsed.entries, now, matcher)
         if commit[0]:
             log.info("%s: %d new entries, %d alerts", feed.name, commit[0], commit[1])
-        return FeedReport(feed, "ok", len(parsed.entries), commit[0], commit[1], status=_status(result))
+        return FeedReport(feed, "ok", len(parsed.entries), commit[0], commit[1], http_status=_http_status(result))
 
     def _record(self, state: FeedState, entries: Sequence[Entry], now: datetime, matcher: Matcher) -> tuple[int, int]:
         """Dedupe, cluster, match and commit one feed's entries (runs in a worker thread).
@@ -257,20 +257,20 @@ class Poller:
         return dataclasses.replace(
             state, etag=result.etag, last_modified=result.last_modified,
             next_poll_at=next_poll_after_success(self.services.config, feed, now),
-            last_polled_at=now, last_ok_at=now, failures=0, last_error=None, last_status=_status(result),
+            last_polled_at=now, last_ok_at=now, failures=0, last_error=None, last_http_status=_http_status(result),
         )
 
     async def _fail(self, feed: FeedSpec, state: FeedState, now: datetime, error: str,
-                    retry_after: timedelta | None, status: str | None) -> FeedReport:
+                    retry_after: timedelta | None, http_status: str | None) -> FeedReport:
         failures = state.failures + 1
         new_state = dataclasses.replace(
-            state, failures=failures, last_error=error, last_status=status, last_polled_at=now,
+            state, failures=failures, last_error=error, last_http_status=http_status, last_polled_at=now,
             next_poll_at=next_poll_after_failure(self.services.config, feed, failures, retry_after, now),
         )
         log.warning("%s: %s (failure %d in a row, next try %s)", feed.name, error, failures,
                     new_state.next_poll_at.isoformat() if new_state.next_poll_at else "?")
         await self._save(new_state)
-        return FeedReport(feed, "failed", error=error, status=status)
+        return FeedReport(feed, "failed", error=error, http_status=http_status)
 
     async def _save(self, state: FeedState) -> None:
         # 304s and failures only change scheduling fields: saved in one batch per tick.
@@ -278,7 +278,7 @@ class Poller:
         self._batch.append(state)
 
 
-def _status(result: FetchResult) -> str:
+def _http_status(result: FetchResult) -> str:
     return str(result.status_code) if result.status_code else result.outcome.value
 
 

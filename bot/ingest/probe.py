@@ -18,7 +18,7 @@ from bot.ingest.fetch import Fetcher
 @dataclass(frozen=True, slots=True)
 class FeedHealth:
     feed: FeedSpec
-    status: str
+    http_status: str  # the HTTP status, or the outcome (e.g. timeout)
     entries: int
     seconds: float
     error: str | None
@@ -31,15 +31,15 @@ class FeedHealth:
 async def probe(fetcher: Fetcher, feed: FeedSpec) -> FeedHealth:
     started = time.monotonic()
     result = await fetcher.fetch(feed.url, now=datetime.now(UTC))
-    status = str(result.status_code) if result.status_code else result.outcome.value
+    http_status = str(result.status_code) if result.status_code else result.outcome.value
     if result.failed or result.body is None:
-        return FeedHealth(feed, status, 0, time.monotonic() - started, result.error or status)
+        return FeedHealth(feed, http_status, 0, time.monotonic() - started, result.error or http_status)
     try:
         parsed = await parse_feed_async(result.body, content_type=result.content_type,
                                         feed_name=feed.name, feed_url=feed.url, lang=feed.lang)
     except FeedError as err:
-        return FeedHealth(feed, status, 0, time.monotonic() - started, f"not a usable feed: {err}")
-    return FeedHealth(feed, status, len(parsed.entries), time.monotonic() - started, None)
+        return FeedHealth(feed, http_status, 0, time.monotonic() - started, f"not a usable feed: {err}")
+    return FeedHealth(feed, http_status, len(parsed.entries), time.monotonic() - started, None)
 
 
 async def probe_all(config: Config, fetcher: Fetcher) -> list[FeedHealth]:
@@ -50,7 +50,7 @@ def format_table(rows: list[FeedHealth]) -> str:
     width = max([len(r.feed.name) for r in rows] + [4])
     lines = [f"{'FEED':<{width}}  {'STATUS':<12} {'ENTRIES':>7} {'TIME':>7}  ERROR"]
     for r in rows:
-        lines.append(f"{r.feed.name:<{width}}  {r.status:<12} {r.entries:>7} {r.seconds:>6.2f}s  {r.error or ''}")
+        lines.append(f"{r.feed.name:<{width}}  {r.http_status:<12} {r.entries:>7} {r.seconds:>6.2f}s  {r.error or ''}")
     failed = sum(not r.ok for r in rows)
     lines.append(f"{len(rows) - failed} of {len(rows)} feeds OK" + (f", {failed} failed" if failed else ""))
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, and_, delete, exists, select, update
 
-from bot.model import Entry, Status
+from bot.model import SUMMARY_MAX, Entry, Status
 from bot.store.alerts import ROWS_PER_INSERT, Inserted, enqueue_alerts
 from bot.store.base import StoreBase, chunked, utcnow
 from bot.store.db import insert_ignore
@@ -33,8 +33,6 @@ from bot.store.types import (
     TimelineRow,
     TopicStatusRow,
 )
-
-SUMMARY_MAX_CHARS = 1000
 
 
 def row_to_stored_entry(m: Mapping[Any, Any], prefix: str = "") -> StoredEntry:
@@ -80,7 +78,7 @@ def _entry_values(new: NewEntry, seen_at: datetime) -> dict[str, Any]:
         "feed": e.feed,
         "title": e.title,
         "link": e.link,
-        "summary": e.summary[:SUMMARY_MAX_CHARS],
+        "summary": e.summary[:SUMMARY_MAX],  # feedparse cut it already
         "published": e.published,
         "guid": e.guid,
         "lang": e.lang,

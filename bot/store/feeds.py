@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, select, update
 
 from bot.store.base import StoreBase, chunked
 from bot.store.db import upsert
@@ -14,7 +13,7 @@ from bot.store.schema import feeds
 from bot.store.types import FeedState
 
 # entries_total is maintained only by commit_poll, never overwritten from a FeedState.
-_SAVED_COLUMNS = (
+_SAVED_FIELDS = (
     "etag",
     "last_modified",
     "next_poll_at",
@@ -22,9 +21,16 @@ _SAVED_COLUMNS = (
     "last_ok_at",
     "failures",
     "last_error",
-    "last_status",
+    "last_http_status",
     "primed",
 )
+# The column a FeedState field is saved in, where the two names differ.
+_COLUMN_OF = {"last_http_status": "last_status"}
+_SAVED_COLUMNS = tuple(_COLUMN_OF.get(f, f) for f in _SAVED_FIELDS)
+
+
+def _values(state: FeedState) -> dict[str, Any]:
+    return {_COLUMN_OF.get(f, f): getattr(state, f) for f in _SAVED_FIELDS}
 
 
 def row_to_feed_state(row: Row[Any]) -> FeedState:
@@ -38,7 +44,7 @@ def row_to_feed_state(row: Row[Any]) -> FeedState:
         last_ok_at=m["last_ok_at"],
         failures=m["failures"],
         last_error=m["last_error"],
-        last_status=m["last_status"],
+        last_http_status=m["last_status"],
         primed=bool(m["primed"]),
         entries_total=m["entries_total"],
     )
@@ -46,7 +52,7 @@ def row_to_feed_state(row: Row[Any]) -> FeedState:
 
 def save_feed_state_in(conn: Connection, state: FeedState, added_entries: int = 0) -> FeedState:
     """Upsert `state` inside the caller's transaction; add to entries_total; return as saved."""
-    values = {col: getattr(state, col) for col in _SAVED_COLUMNS}
+    values = _values(state)
     values["url"] = state.url
     values["entries_total"] = added_entries
     stmt = upsert(
@@ -76,11 +82,6 @@ class FeedsRepo(StoreBase):
                     found[state.url] = state
         return {url: found.get(url, FeedState(url)) for url in wanted}
 
-    def save_feed_state(self, state: FeedState) -> FeedState:
-        """Insert or update the feed's row (entries_total is kept); return it as saved."""
-        with self._write() as conn:
-            return save_feed_state_in(conn, state)
-
     def save_feed_states(self, states: Sequence[FeedState]) -> None:
         """Save many states in one transaction, with one batched UPDATE for the feeds that
         already have a row: a poll cycle of mostly-304 feeds must not cost a round trip
@@ -92,7 +93,7 @@ class FeedsRepo(StoreBase):
             existing: set[str] = set()
             for part in chunked(urls):
                 existing.update(conn.execute(select(feeds.c.url).where(feeds.c.url.in_(part))).scalars())
-            rows = [{"b_url": s.url, **{c: getattr(s, c) for c in _SAVED_COLUMNS}}
+            rows = [{"b_url": s.url, **_values(s)}
                     for s in states if s.url in existing]
             if rows:
                 stmt = (update(feeds).where(feeds.c.url == bindparam("b_url"))
@@ -101,16 +102,6 @@ class FeedsRepo(StoreBase):
             for state in states:
                 if state.url not in existing:
                     save_feed_state_in(conn, state)
-
-    def due_feeds(self, now: datetime) -> list[FeedState]:
-        """Saved feeds whose next poll is unset or at/before `now`, most overdue first."""
-        stmt = (
-            select(feeds)
-            .where(or_(feeds.c.next_poll_at.is_(None), feeds.c.next_poll_at <= now))
-            .order_by(feeds.c.next_poll_at.is_not(None), feeds.c.next_poll_at, feeds.c.url)
-        )
-        with self._read() as conn:
-            return [row_to_feed_state(row) for row in conn.execute(stmt)]
 
     def all_feed_states(self) -> list[FeedState]:
         """Every saved feed, by URL."""

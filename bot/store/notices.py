@@ -109,13 +109,6 @@ class NoticesRepo(StoreBase):
         with self._write() as conn:
             return enqueue_notices_in(conn, new, utcnow(now))
 
-    def update_notices(
-        self, key: str, payload: dict[str, Any], *, now: datetime | None = None
-    ) -> int:
-        """New payload for every subscriber's notice `key` (sent ones are edited)."""
-        with self._write() as conn:
-            return update_notices_in(conn, key, payload, utcnow(now))
-
     def claim_notices(
         self, now: datetime, limit: int = 50, *, lease: timedelta = DEFAULT_LEASE
     ) -> list[NoticeItem]:
@@ -138,14 +131,3 @@ class NoticesRepo(StoreBase):
     def mark_notice_failed(self, notice_id: int, error: str) -> bool:
         with self._write() as conn:
             return settle(conn, notices, notice_id, failed_values(error))
-
-    def notice_keys_for(self, subscriber_id: int, prefix: str = "") -> set[str]:
-        """The keys this subscriber has (in any state) that start with `prefix`."""
-        stmt = select(notices.c.key).where(
-            notices.c.subscriber_id == subscriber_id,
-            notices.c.key.startswith(prefix, autoescape=True),
-        )
-        with self._read() as conn:
-            found = conn.execute(stmt).scalars()
-            # SQLite's LIKE ignores ASCII case: the exact test is made here.
-            return {key for key in found if key.startswith(prefix)}

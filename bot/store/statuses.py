@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, select
 
 from bot.model import Status
-from bot.store.base import StoreBase, utcnow
+from bot.store.base import StoreBase
 from bot.store.db import upsert
 from bot.store.schema import entries, topic_status, topic_timeline
 from bot.store.types import TimelineRow, TopicStatusRow
@@ -82,13 +82,6 @@ class TopicsRepo(StoreBase):
         with self._read() as conn:
             rows = conn.execute(select(topic_status).order_by(topic_status.c.topic_id))
             return {r.topic_id: _row_to_status(r._mapping) for r in rows}
-
-    def save_topic_statuses(
-        self, rows: Sequence[TopicStatusRow], *, now: datetime | None = None
-    ) -> int:
-        """Upsert statuses outside a poll (e.g. an admin's correction)."""
-        with self._write() as conn:
-            return save_topic_statuses_in(conn, rows, utcnow(now))
 
     def timeline(self, topic_id: str, limit: int = 20) -> list[TimelineRow]:
         """The topic's latest steps, newest first; `entry_key` while the entry is kept."""

@@ -41,7 +41,7 @@ class FeedState:
     last_ok_at: datetime | None = None
     failures: int = 0  # consecutive failed polls; 0 after any success
     last_error: str | None = None
-    last_status: str | None = None  # HTTP status or outcome name, e.g. "200", "timeout"
+    last_http_status: str | None = None  # HTTP status or outcome name, e.g. "200", "timeout"
     primed: bool = False  # first successful poll done: its backlog was recorded silently
     entries_total: int = 0  # maintained by commit_poll; ignored on save
 

@@ -58,6 +58,15 @@ def event_followers(store: Store, event: EventSpec) -> list[int]:
     return store.followers_of_any(event.topics)
 
 
+def moved_notices(followers: Sequence[int], event: EventSpec, old: date) -> list[NewNotice]:
+    """The "event moved" notice for each follower; the key names both dates, so moving
+    back and forth never announces the same move twice."""
+    payload = {"event_id": event.id, "title": event.title, "location": event.location,
+               "old_date": old.isoformat(), "new_date": event.date.isoformat()}
+    key = f"moved:{event.id}:{old.isoformat()}:{event.date.isoformat()}"
+    return [NewNotice(sub, key, "event_moved", payload) for sub in followers]
+
+
 class SummitJobs:
     """One pass over the calendar: whatever is due now gets enqueued (idempotently)."""
 
@@ -141,11 +150,3 @@ class SummitJobs:
                        for g in groups],
         }
         return [NewNotice(sub, digest_key(event), "digest", payload) for sub in event_followers(store, event)]
-
-
-def moved_notices(store: Store, event: EventSpec, old: date) -> Sequence[NewNotice]:
-    """The announcement of a moved event date, for everyone who follows it."""
-    payload = {"event_id": event.id, "title": event.title, "location": event.location,
-               "old_date": old.isoformat(), "new_date": event.date.isoformat()}
-    key = f"moved:{event.id}:{old.isoformat()}:{event.date.isoformat()}"
-    return [NewNotice(sub, key, "event_moved", payload) for sub in event_followers(store, event)]

@@ -19,8 +19,9 @@ from bot.config import Config, EventSpec
 from bot.delivery.render import cut, esc
 from bot.i18n import t
 from bot.services import Services
-from bot.store import EventOverride, NewNotice, Store
+from bot.store import EventOverride, Store
 from bot.summit.calendar import with_event_changes
+from bot.summit.jobs import event_followers, moved_notices
 from bot.telegram.chats import Where, command, command_arg, reply
 from bot.telegram.guard import is_bot_admin
 from bot.telegram.replies import events_text
@@ -45,20 +46,6 @@ def parse_day(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def event_followers(store: Store, event: EventSpec) -> list[int]:
-    """Who follows an event: see `Store.followers_of_any`."""
-    return store.followers_of_any(event.topics)
-
-
-def moved_notices(followers: Sequence[int], event: EventSpec, old: date) -> list[NewNotice]:
-    """The "event moved" notice for each follower; the key names both dates, so moving
-    back and forth never announces the same move twice."""
-    payload = {"event_id": event.id, "title": event.title, "location": event.location,
-               "old_date": old.isoformat(), "new_date": event.date.isoformat()}
-    key = f"moved:{event.id}:{old.isoformat()}:{event.date.isoformat()}"
-    return [NewNotice(sub, key, "event_moved", payload) for sub in followers]
 
 
 def _find(config: Config, event_id: str) -> EventSpec | None:

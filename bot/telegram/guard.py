@@ -18,7 +18,7 @@ _GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 _PRUNE_AT = 10_000  # users tracked before idle (full) buckets are forgotten
 
 
-class Verdict(enum.Enum):
+class Admission(enum.Enum):
     ALLOW = "allow"
     WARN = "warn"  # the first command over the limit: say "slow down" once
     DROP = "drop"  # further commands while over the limit: silence
@@ -44,7 +44,7 @@ class FloodGuard:
     def rate(self) -> float:
         return self.capacity / self.period
 
-    def check(self, user_id: int, now: float) -> Verdict:
+    def check(self, user_id: int, now: float) -> Admission:
         """Spend one token for a command by `user_id` at `now` and say what to do."""
         bucket = self._buckets.get(user_id)
         if bucket is None:
@@ -57,11 +57,11 @@ class FloodGuard:
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             bucket.warned = False
-            return Verdict.ALLOW
+            return Admission.ALLOW
         if bucket.warned:
-            return Verdict.DROP
+            return Admission.DROP
         bucket.warned = True
-        return Verdict.WARN
+        return Admission.WARN
 
     def _prune(self, now: float) -> None:
         # A bucket that has refilled completely behaves exactly like a missing one.

@@ -24,7 +24,7 @@ from bot.i18n import LANGS, t
 from bot.telegram import commands, eventcmd, watchcmds
 from bot.telegram.buttons import on_button
 from bot.telegram.chats import on_migrate, on_my_chat_member, reply, services_of, where
-from bot.telegram.guard import FloodGuard, Verdict
+from bot.telegram.guard import Admission, FloodGuard
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +72,10 @@ class FloodGate:
         if message is None or user is None or not (message.text or "").startswith("/"):
             return
         services = services_of(context)
-        verdict = self.guard.check(user.id, services.now().timestamp())
-        if verdict is Verdict.ALLOW:
+        admission = self.guard.check(user.id, services.now().timestamp())
+        if admission is Admission.ALLOW:
             return
-        if verdict is Verdict.WARN:
+        if admission is Admission.WARN:
             place = where(update, services)
             await reply(update, t(place.lang if place else "en", "slow_down"))
         raise ApplicationHandlerStop

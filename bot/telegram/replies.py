@@ -33,6 +33,7 @@ from bot.store import (
     TopicStatusRow,
     Watch,
 )
+from bot.summit.calendar import next_event
 
 PREVIEW_SAMPLES = 3
 _LIST_QUERY_SHOWN = 200
@@ -166,12 +167,6 @@ def events_text(lang: str, events: Sequence[EventSpec]) -> str:
     return fit_lines(lines)
 
 
-def next_event(config: Config, now: datetime) -> EventSpec | None:
-    """The earliest event whose day (in its own zone) is today or later."""
-    upcoming = [ev for ev in config.events if ev.date >= now.astimezone(ev.tz).date()]
-    return min(upcoming, key=lambda ev: ev.date, default=None)
-
-
 def status_text(lang: str, config: Config, states: Sequence[FeedState],
                 last_poll: datetime | None, now: datetime) -> str:
     by_url = {s.url: s for s in states}
@@ -185,7 +180,7 @@ def status_text(lang: str, config: Config, states: Sequence[FeedState],
         lines.append(t(lang, "status_last_poll", when=local_time(last_poll, config.tz, lang)))
     else:
         lines.append(t(lang, "status_never_polled"))
-    ev = next_event(config, now)
+    ev = next_event(config.events, now)
     if ev is None:
         lines.append(t(lang, "status_no_event"))
     else:
@@ -214,12 +209,12 @@ def feeds_text(config: Config, states: Sequence[FeedState], tz: ZoneInfo,
     blocks: list[str] = []
     for spec in config.feeds:
         s = by_url.get(spec.url)
-        status = (s.last_status if s else None) or "-"
+        http_status = (s.last_http_status if s else None) or "-"
         fails = s.failures if s else 0
         last_ok = local_time(s.last_ok_at, tz, "en") if s and s.last_ok_at else "never"
         err = f"\n  error: {cut(s.last_error, 120)}" if s and s.last_error else ""
         mark = "✅" if s and s.last_ok_at and not fails else ("⚠️" if fails else "·")
-        blocks.append(f"{mark} {cut(spec.name, 40)}  status {status}  failures {fails}"
+        blocks.append(f"{mark} {cut(spec.name, 40)}  status {http_status}  failures {fails}"
                       f"  last ok {last_ok}{err}")
     # Measured escaped, like render_alert: over-counts what Telegram counts, so it is safe.
     body, shown = "", 0
