@@ -20,7 +20,7 @@ from conftest_store import notice_keys
 from feedserver import FeedServer
 
 from bot.config import Config, settings_from_env
-from bot.delivery.notices import render_notice
+from bot.delivery.render import render_notice
 from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.poller import Poller
 from bot.services import Services

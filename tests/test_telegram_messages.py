@@ -10,14 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.delivery.render import (
-    MAX_MESSAGE,
-    countdown,
-    cut,
-    render_alert,
-    safe_href,
-    utf16_len,
-)
+from bot.delivery.html import MAX_MESSAGE, countdown, cut, safe_href, utf16_len
+from bot.delivery.render import render_alert
 from bot.model import Entry
 from bot.store import OutboxItem, StoredEntry, Subscriber
 

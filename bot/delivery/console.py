@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.delivery.drainer import Delivered, Verdict
-from bot.delivery.notices import notice_text
+from bot.delivery.render import notice_text
 from bot.model import Entry, MatchResult, WatchHit
 from bot.store import NoticeItem, OutboxItem
 

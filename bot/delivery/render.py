@@ -1,101 +1,35 @@
-"""Pure Telegram-HTML rendering of alerts (`render_alert`) and the small pieces that command
-replies share: safe links, local times, event countdowns, UTF-16 lengths.
+"""Alerts and notices as Telegram HTML (within 4096 UTF-16 units) and notices as one plain
+console line. Pure: the item, the language and the time zone come in as arguments.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.delivery.html import (
+    MAX_MESSAGE,
+    cut,
+    esc,
+    fit_lines,
+    link,
+    local_time,
+    status_badge,
+    utf16_len,
+)
 from bot.i18n import t
 from bot.store import OutboxItem
 
-MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the parsed text
 EXCERPT_MAX = 500  # summary characters an alert shows (display only: matching reads SUMMARY_MAX)
-MAX_HREF = 2000  # longer links are shown without the link rather than risk a rejection
 MAX_WATCHES_SHOWN = 5
 MAX_QUERY_SHOWN = 120
 MAX_TERMS_SHOWN = 12
-ELLIPSIS = "…"
-STATUSES = ("expected", "signed", "ratified", "in_force")
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def cut(text: str, limit: int) -> str:
-    """`text` shortened to at most `limit` characters (code points), ending in '…' if cut.
-    Cut before escaping, so an entity like &amp; is never split."""
-    if len(text) <= limit:
-        return text
-    return text[: max(0, limit - 1)].rstrip() + ELLIPSIS if limit > 0 else ""
-
-
-def safe_href(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) link of sane length, else None."""
-    if not url or len(url) > MAX_HREF or any(c.isspace() or ord(c) < 32 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
-
-def link(title: str, url: str | None) -> str:
-    """The escaped title, as an <a> link only when the URL is a safe http(s) one."""
-    href = safe_href(url)
-    if href is None:
-        return esc(title)
-    return f'<a href="{esc(href)}">{esc(title)}</a>'
-
-
-def local_time(ts: datetime | None, tz: ZoneInfo, lang: str) -> str:
-    if ts is None:
-        return t(lang, "alert_undated")
-    return ts.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
-def countdown(lang: str, day: date, today: date) -> str:
-    """'in 3 days' / 'today' / '2 days ago' (localized)."""
-    days = (day - today).days
-    if days > 0:
-        return t(lang, "days_in", n=days)
-    if days == 0:
-        return t(lang, "days_today")
-    return t(lang, "days_ago", n=-days)
-
-
-def fit_lines(lines: Sequence[str], limit: int = MAX_MESSAGE) -> str:
-    """Join lines (each balanced HTML on its own), dropping trailing ones that would push
-    the escaped text past `limit` UTF-16 units; a final '…' says some were left out."""
-    out: list[str] = []
-    used = 0
-    for line in lines:
-        cost = utf16_len(line) + 1
-        if used + cost > limit - 2:
-            out.append(ELLIPSIS)
-            break
-        out.append(line)
-        used += cost
-    return "\n".join(out)
-
-
-def status_badge(lang: str, status: object) -> str | None:
-    return t(lang, f"status_{status}") if status in STATUSES else None
-
 
 # ---------------------------------------------------------------- alerts
+
 
 
 def _why_lines(why: Mapping[str, Any], lang: str, topic_titles: Mapping[str, str]) -> list[str]:
@@ -160,3 +94,84 @@ def render_alert(item: OutboxItem, *, tz: ZoneInfo, lang: str,
         else:
             why_lines = why_lines[:-1]
     return cut(_compose(item, "", "", tz, lang, ()), MAX_MESSAGE)  # pragma: no cover
+
+
+# ---------------------------------------------------------------- notices
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    return t(lang, f"notice_{key}", **values)
+
+
+def _s(payload: Mapping[str, Any], key: str) -> str:
+    """A payload string, escaped: payloads carry feed text and admin-typed titles."""
+    return esc(str(payload.get(key) or ""))
+
+
+def _reminder(p: Mapping[str, Any], lang: str) -> list[str]:
+    days = int(p.get("days_left") or 0)
+    when = _t(lang, "in_days", n=days) if days > 0 else _t(lang, "today")
+    return [_t(lang, "reminder", title=_s(p, "title"), when=when, date=_s(p, "date"), location=_s(p, "location"))]
+
+
+def _summit_day(p: Mapping[str, Any], lang: str) -> list[str]:
+    lines = [_t(lang, "summit_day", title=_s(p, "title"), location=_s(p, "location"),
+                time=_s(p, "local_time"), tz=_s(p, "timezone")), "", _t(lang, "expected_agreements")]
+    for topic in p.get("topics") or ():
+        badge = status_badge(lang, topic.get("status")) or _t(lang, "no_status")
+        lines.append(f"• {esc(str(topic.get('title') or topic.get('id')))} — {badge}")
+    lines += ["", _t(lang, "how_to_follow")]
+    return lines
+
+
+def _status(p: Mapping[str, Any], lang: str) -> list[str]:
+    sources = [str(s) for s in p.get("sources") or ()]
+    names = esc(", ".join(sources))
+    lines = [_t(lang, "status_new", topic=_s(p, "topic_title"), badge=status_badge(lang, p.get("status")) or "")]
+    if p.get("confirmed"):
+        lines.append(_t(lang, "confirmed", n=len(sources), sources=names))
+    else:
+        lines.append(_t(lang, "unconfirmed", n=len(sources), sources=names, needed=int(p.get("needed") or 2)))
+    if p.get("title"):
+        lines.append(_t(lang, "first_report", link=link(cut(str(p["title"]), 300), p.get("link"))))
+    return lines
+
+
+def _moved(p: Mapping[str, Any], lang: str) -> list[str]:
+    return [_t(lang, "moved", title=_s(p, "title"), old=_s(p, "old_date"), new=_s(p, "new_date"),
+               location=_s(p, "location"))]
+
+
+def _digest(p: Mapping[str, Any], lang: str) -> list[str]:
+    lines = [_t(lang, "digest", title=_s(p, "title"), date=_s(p, "date"))]
+    groups = p.get("groups") or ()
+    if not groups:
+        lines.append(_t(lang, "digest_empty"))
+    for group in groups:
+        lines += ["", f"<b>{esc(str(group.get('title') or group.get('topic_id')))}</b>"]
+        for row in group.get("rows") or ():
+            source = esc(str(row.get("feed") or ""))
+            lines.append(f"• {link(cut(str(row.get('title') or ''), 200), row.get('link'))} — {source}")
+    return lines
+
+
+RENDERERS = {"reminder": _reminder, "summit_day": _summit_day, "status": _status,
+             "event_moved": _moved, "digest": _digest}
+
+
+def render_notice(kind: str, payload: Mapping[str, Any], lang: str) -> str:
+    """A notice as Telegram HTML within 4096 UTF-16 units (whole lines are dropped first)."""
+    renderer = RENDERERS.get(kind)
+    lines = renderer(payload, lang) if renderer else [esc(str(payload))]
+    return fit_lines(lines)
+
+
+def notice_text(kind: str, payload: Mapping[str, Any], lang: str = "en") -> str:
+    """The same notice as plain text on one line, for console mode. The console already
+    printed the headline as an alert line, so a status notice does not repeat it."""
+    if kind == "status":
+        payload = {**payload, "title": None}
+    plain = html.unescape(_TAGS.sub("", render_notice(kind, payload, lang)))
+    return " | ".join(line for line in plain.splitlines() if line.strip())

@@ -10,8 +10,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.delivery.drainer import Delivered, Verdict
-from bot.delivery.notices import render_notice
-from bot.delivery.render import render_alert
+from bot.delivery.render import render_alert, render_notice
 from bot.delivery.sender import OutcomeKind, Sender, SendOutcome
 from bot.store import NoticeItem, OutboxItem, Store, Subscriber
 

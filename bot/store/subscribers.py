@@ -8,10 +8,11 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, and_, select, update
 
+from bot.model import UiLang
 from bot.store.base import StoreBase, utcnow
 from bot.store.db import insert_ignore
 from bot.store.schema import subscribers
-from bot.store.types import Lang, Subscriber, SubscriberKind
+from bot.store.types import Subscriber, SubscriberKind
 
 CONSOLE_CHAT_ID = 0
 
@@ -24,7 +25,7 @@ def row_to_subscriber(m: Mapping[Any, Any], prefix: str = "") -> Subscriber:
         chat_id=m[prefix + "chat_id"],
         thread_id=thread_id or None,  # 0 stands for "no forum topic"
         kind=cast(SubscriberKind, m[prefix + "kind"]),
-        lang=cast(Lang, m[prefix + "lang"]),
+        lang=cast(UiLang, m[prefix + "lang"]),
         active=bool(m[prefix + "active"]),
         muted_until=m[prefix + "muted_until"],
         created_at=m[prefix + "created_at"],
@@ -49,7 +50,7 @@ class SubscribersRepo(StoreBase):
         chat_id: int,
         thread_id: int | None,
         kind: SubscriberKind,
-        lang: Lang,
+        lang: UiLang,
         title: str | None,
         *,
         now: datetime | None = None,
@@ -77,7 +78,7 @@ class SubscribersRepo(StoreBase):
                 assert found is not None
             return found
 
-    def ensure_console_subscriber(self, lang: Lang = "en") -> Subscriber:
+    def ensure_console_subscriber(self, lang: UiLang = "en") -> Subscriber:
         """The single console subscriber (chat_id 0) that prints alerts to stdout."""
         return self.get_or_create_subscriber(CONSOLE_CHAT_ID, None, "console", lang, "console")
 
@@ -99,7 +100,7 @@ class SubscribersRepo(StoreBase):
         """Returns False if no such subscriber."""
         return self._set(subscriber_id, now, active=active)
 
-    def set_lang(self, subscriber_id: int, lang: Lang, *, now: datetime | None = None) -> bool:
+    def set_lang(self, subscriber_id: int, lang: UiLang, *, now: datetime | None = None) -> bool:
         return self._set(subscriber_id, now, lang=lang)
 
     def set_muted_until(

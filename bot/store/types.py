@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from bot.model import Entry, Status
+from bot.model import Entry, Status, UiLang
 
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
-Lang = Literal["en", "ru"]
 OutboxState = Literal["pending", "sent", "failed"]
 NoticeState = OutboxState
 
@@ -111,7 +110,7 @@ class Subscriber:
     chat_id: int
     thread_id: int | None
     kind: SubscriberKind
-    lang: Lang
+    lang: UiLang
     active: bool
     muted_until: datetime | None
     created_at: datetime

@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.delivery.render import cut
+from bot.delivery.html import cut
 from bot.i18n import t
 from bot.services import Services
 from bot.store import Subscriber

@@ -15,7 +15,8 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.i18n import Lang, lang_for, t
+from bot.i18n import lang_for, t
+from bot.model import UiLang
 from bot.services import Services
 from bot.store import Subscriber, SubscriberKind
 from bot.telegram.guard import is_chat_admin
@@ -53,7 +54,7 @@ class Where:
     chat: Chat
     thread_id: int | None
     subscriber: Subscriber | None
-    lang: Lang
+    lang: UiLang
 
     @property
     def kind(self) -> SubscriberKind:
@@ -73,7 +74,7 @@ def where(update: Update, services: Services, message: Message | None = None) ->
     thread_id = thread_of(msg)
     sub = services.store.find_subscriber(chat.id, thread_id)
     user = update.effective_user
-    lang: Lang = sub.lang if sub else lang_for(user.language_code if user else None)
+    lang: UiLang = sub.lang if sub else lang_for(user.language_code if user else None)
     return Where(chat, thread_id, sub, lang)
 
 

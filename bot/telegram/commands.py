@@ -11,7 +11,7 @@ from telegram import MessageEntity, Update
 from telegram.ext import ContextTypes
 
 from bot.config import parse_duration
-from bot.delivery.render import local_time
+from bot.delivery.html import local_time
 from bot.i18n import as_lang, t
 from bot.services import Services
 from bot.telegram.buttons import list_view, topics_view

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.config import Config, EventSpec
-from bot.delivery.render import cut, esc
+from bot.delivery.html import cut, esc
 from bot.i18n import t
 from bot.services import Services
 from bot.store import EventOverride, Store

@@ -28,22 +28,11 @@ from bot.telegram.guard import Admission, FloodGuard
 
 log = logging.getLogger(__name__)
 
-# Descriptions shown in Telegram's command menu; admin-only commands stay out of it.
-_MENU: dict[str, dict[str, str]] = {
-    "start": {"en": "Subscribe to alerts", "ru": "Подписаться на уведомления"},
-    "stop": {"en": "Stop all alerts", "ru": "Остановить уведомления"},
-    "watch": {"en": "Watch a keyword query", "ru": "Следить за запросом"},
-    "unwatch": {"en": "Remove a watched query", "ru": "Удалить запрос"},
-    "list": {"en": "Your watches and topics", "ru": "Ваши запросы и темы"},
-    "topics": {"en": "Tracked topics and events", "ru": "Темы и события"},
-    "mute": {"en": "Hold alerts for a while", "ru": "Временно без уведомлений"},
-    "unmute": {"en": "Deliver alerts again", "ru": "Снова присылать уведомления"},
-    "lang": {"en": "Language: en or ru", "ru": "Язык: en или ru"},
-    "status": {"en": "Feed health, next event", "ru": "Состояние лент, ближайшее событие"},
-    "help": {"en": "Help and query syntax", "ru": "Справка и синтаксис запросов"},
-}
+# Telegram's command menu; admin-only commands stay out of it.
+MENU = ("start", "stop", "watch", "unwatch", "list", "topics", "mute", "unmute", "lang",
+        "status", "help")
 BOT_COMMANDS: dict[str, list[BotCommand]] = {
-    lang: [BotCommand(name, texts[lang]) for name, texts in _MENU.items()] for lang in LANGS
+    lang: [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU] for lang in LANGS
 }
 _COMMANDS = {
     "start": commands.start, "stop": commands.stop, "watch": watchcmds.watch,

@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Config, EventSpec
-from bot.delivery.render import (
+from bot.delivery.html import (
     MAX_MESSAGE,
     countdown,
     cut,

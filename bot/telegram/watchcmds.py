@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.delivery.render import esc
+from bot.delivery.html import esc
 from bot.i18n import t
 from bot.matching.matcher import Matcher
 from bot.matching.query import Query, QueryError, parse_query

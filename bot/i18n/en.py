@@ -1,0 +1,201 @@
+"""English: every text the bot shows in chats (Telegram HTML templates; callers escape
+every value they format in)."""
+
+COMMANDS = (
+    "<b>Commands</b>\n"
+    "/start — subscribe (or resume) alerts\n"
+    "/stop — stop all alerts\n"
+    "/watch &lt;query&gt; — alert on news matching a query\n"
+    "/unwatch &lt;query or number&gt; — remove a watched query\n"
+    "/list — your watches and followed topics\n"
+    "/topics — tracked topics and events\n"
+    "/mute &lt;2h|30m|1d&gt; — hold alerts for a while; /unmute\n"
+    "/lang en|ru — interface language\n"
+    "/status — feed health and the next event\n"
+    "/help — this help"
+)
+
+QUERY_HELP = (
+    "<b>Query syntax</b>\n"
+    "• <code>treaty Belarus</code> — all words must appear\n"
+    "• <code>\"union state\"</code> — exact phrase\n"
+    "• <code>treaty OR agreement</code> — either word\n"
+    "• <code>NOT sport</code> or <code>-sport</code> — must not appear\n"
+    "• <code>(Minsk OR Moscow) summit</code> — groups\n"
+    "• <code>ratif*</code> — any word starting with <i>ratif</i> (3+ letters)\n"
+    "• <code>Lukashenko NEAR/5 Putin</code> — at most 5 words apart"
+)
+
+TEXTS: dict[str, str] = {
+    "welcome": (
+        "👋 <b>Summit Watch</b> is on. You will get alerts about Belarus–Russia agreements "
+        "and summits from the tracked topics.\n"
+        "\n"
+        "Add your own keywords with /watch, e.g. <code>/watch \"union state\" treaty</code>.\n"
+        "\n"
+        + COMMANDS
+        + "\n"
+          "\n"
+          "More: /help"
+    ),
+    "resumed": "▶️ Alerts resumed; your watches and topics are kept. See /list.",
+    "already_active": "✅ This chat is already subscribed. See /list and /help.",
+    "stopped": "⏹ Alerts stopped. Send /start to resume; your settings are kept.",
+    "already_stopped": "Alerts are already stopped. Send /start to resume.",
+    "need_start": "This chat is not subscribed yet. Send /start first.",
+    "help": (
+        "<b>Summit Watch</b> alerts you once about each news item on Belarus–Russia "
+        "agreements and summits.\n"
+        "\n"
+        + COMMANDS
+        + "\n"
+          "\n"
+        + QUERY_HELP
+        + "\n"
+          "\n"
+          "In groups only admins can change settings. Alerts held by /mute are delivered when "
+          "it ends."
+    ),
+    "usage_watch": (
+        "Usage: <code>/watch &lt;query&gt;</code>, e.g. <code>/watch treaty ratif*</code>. "
+        "See /help for the query syntax."
+    ),
+    "usage_unwatch": "Usage: <code>/unwatch &lt;query or number from /list&gt;</code>",
+    "usage_mute": "Usage: <code>/mute 2h</code> (units m, h, d; at most 30d).",
+    "usage_lang": "Usage: <code>/lang en</code> or <code>/lang ru</code>",
+    "query_error": (
+        "⚠️ I could not read this query: {error}\n"
+        "<pre>{query}\n"
+        "{caret}</pre>"
+    ),
+    "query_too_long": "⚠️ The query is too long: {length} characters, the limit is {limit}.",
+    "watch_limit": (
+        "⚠️ This chat already has {limit} watches, the maximum. Remove one with /unwatch or "
+        "/list first."
+    ),
+    "watch_duplicate": "You already watch <code>{query}</code>.",
+    "watch_added": (
+        "👀 Watching <code>{query}</code>.\n"
+        "In the last 7 days it would have matched {count} stored item(s)."
+    ),
+    "watch_inactive_note": "Alerts are stopped in this chat: send /start to receive them.",
+    "unwatched": "🗑 Removed <code>{query}</code>.",
+    "unwatch_missing": "No such watch. See /list for the numbers.",
+    "list_header": "<b>Your watches</b>",
+    "list_empty": "No watches yet. Add one: <code>/watch &lt;query&gt;</code>",
+    "list_topics": "<b>Followed topics</b>",
+    "list_no_topics": "No followed topics (see /topics).",
+    "list_state_stopped": "⏹ Alerts are stopped (/start resumes).",
+    "list_state_muted": "🔇 Muted until {until}.",
+    "topics_header": "<b>Tracked topics</b>",
+    "topics_none": "No topics are configured.",
+    "events_header": "<b>Events</b>",
+    "topic_no_status": "no status reports yet",
+    "topic_confirmed": "confirmed by {n} source(s): {sources}",
+    "topic_unconfirmed": "unconfirmed ({n} of {needed}): {sources}",
+    "topic_since": "since {when}",
+    "following": "following",
+    "not_following": "not followed",
+    "btn_unwatch": "✖ {label}",
+    "btn_unfollow": "🔕 {label}",
+    "btn_follow": "🔔 {label}",
+    "days_in": "in {n} day(s)",
+    "days_today": "today",
+    "days_ago": "{n} day(s) ago",
+    "muted": "🔇 Muted until {until}. Alerts are held and delivered afterwards.",
+    "mute_capped": "(capped at 30 days)",
+    "unmuted": "🔔 Unmuted. Held alerts are on their way.",
+    "not_muted": "This chat is not muted.",
+    "lang_set": "Language: English.",
+    "status_feeds": (
+        "<b>Feeds</b>: {total} configured, {ok} OK, {failing} failing, {never} not polled "
+        "yet."
+    ),
+    "status_last_poll": "Last poll: {when}.",
+    "status_never_polled": "No poll has run yet.",
+    "status_next_event": "<b>Next event</b>: {title} — {date} ({countdown})",
+    "status_no_event": "No upcoming events.",
+    "admins_only": "Sorry, in groups only chat admins can change this.",
+    "bot_admins_only": "Sorry, this command is for the bot's operators only.",
+    "event_usage": (
+        "<b>/event</b> (operators only)\n"
+        "<code>/event move &lt;event-id&gt; &lt;YYYY-MM-DD&gt;</code> — move an event; its "
+        "followers are told\n"
+        "<code>/event add &lt;event-id&gt; | &lt;YYYY-MM-DD&gt; | &lt;IANA time zone&gt; | "
+        "&lt;location&gt; | &lt;title&gt; [| &lt;topic-id,topic-id&gt;]</code> — add an "
+        "event (all topics unless listed)"
+    ),
+    "event_list_header": "<b>Events</b> (id — date, location):",
+    "event_list_none": "No events yet.",
+    "event_unknown": "⚠️ There is no event <code>{event_id}</code>.",
+    "event_bad_date": "⚠️ <code>{value}</code> is not a date: write YYYY-MM-DD.",
+    "event_past_date": "⚠️ {date} has already passed in the event's time zone.",
+    "event_same_date": "The event <code>{event_id}</code> is already on {date}; nothing changed.",
+    "event_moved": (
+        "📅 Moved <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>. "
+        "Announcement queued for {n} chat(s)."
+    ),
+    "event_exists": (
+        "⚠️ The event <code>{event_id}</code> already exists; <code>/event move</code> "
+        "changes its date."
+    ),
+    "event_bad_id": (
+        "⚠️ <code>{event_id}</code> is not a valid id: use lowercase letters, digits and '-'."
+    ),
+    "event_unknown_topics": "⚠️ Unknown topic(s): {topics}. Known: {known}.",
+    "event_invalid": "⚠️ This event is not valid: {reason}",
+    "event_added": (
+        "➕ Added <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone}); "
+        "topics: {topics}."
+    ),
+    "unknown_command": "Unknown command, see /help.",
+    "slow_down": "⏳ Too many commands — please slow down; I will answer again in a minute.",
+    "group_hello": (
+        "👋 Hi! I post alerts about Belarus–Russia agreements and summits. A chat admin can "
+        "send /start to subscribe this chat; /help explains the rest."
+    ),
+    "error": "Something went wrong; please try again later.",
+    "cb_done": "Done",
+    "cb_gone": "Already removed",
+    "alert_source": "Source",
+    "alert_topics": "Topics",
+    "alert_watches": "Your watch",
+    "alert_terms": "matched",
+    "alert_also": "also",
+    "alert_untitled": "(untitled)",
+    "alert_undated": "undated",
+    "status_expected": "📅 EXPECTED",
+    "status_signed": "✅ SIGNED",
+    "status_ratified": "🖋 RATIFIED",
+    "status_in_force": "⚖️ IN FORCE",
+    "notice_reminder": "⏰ Reminder: <b>{title}</b> is {when} — {date}, {location}.",
+    "notice_in_days": "in {n} day(s)",
+    "notice_today": "today",
+    "notice_summit_day": (
+        "🏛 <b>Today: {title}</b>\n"
+        "📍 {location} · 🕒 {time} ({tz})"
+    ),
+    "notice_expected_agreements": "Expected agreements:",
+    "notice_no_status": "no report yet",
+    "notice_how_to_follow": (
+        "Alerts arrive here as reports come in. /topics shows the timeline, /mute pauses."
+    ),
+    "notice_status_new": "🚨 <b>{topic}</b>: {badge}",
+    "notice_unconfirmed": "⚠️ unconfirmed — {n} source(s) so far: {sources}; {needed} needed",
+    "notice_confirmed": "✅ confirmed by {n} source(s): {sources}",
+    "notice_first_report": "First report: {link}",
+    "notice_moved": "📅 <b>{title}</b> has moved: {old} → <b>{new}</b> ({location}).",
+    "notice_digest": "🗞 <b>{title}</b> — the day's stories, {date}",
+    "notice_digest_empty": "No matching stories today.",
+    "menu_start": "Subscribe to alerts",
+    "menu_stop": "Stop all alerts",
+    "menu_watch": "Watch a keyword query",
+    "menu_unwatch": "Remove a watched query",
+    "menu_list": "Your watches and topics",
+    "menu_topics": "Tracked topics and events",
+    "menu_mute": "Hold alerts for a while",
+    "menu_unmute": "Deliver alerts again",
+    "menu_lang": "Language: en or ru",
+    "menu_status": "Feed health, next event",
+    "menu_help": "Help and query syntax",
+}

@@ -1,0 +1,207 @@
+"""Russian: every text the bot shows in chats (Telegram HTML templates; callers escape
+every value they format in)."""
+
+COMMANDS = (
+    "<b>Команды</b>\n"
+    "/start — подписаться (или возобновить) уведомления\n"
+    "/stop — остановить все уведомления\n"
+    "/watch &lt;запрос&gt; — уведомлять о новостях по запросу\n"
+    "/unwatch &lt;запрос или номер&gt; — удалить запрос\n"
+    "/list — ваши запросы и темы\n"
+    "/topics — отслеживаемые темы и события\n"
+    "/mute &lt;2h|30m|1d&gt; — придержать уведомления; /unmute\n"
+    "/lang en|ru — язык интерфейса\n"
+    "/status — состояние лент и ближайшее событие\n"
+    "/help — эта справка"
+)
+
+QUERY_HELP = (
+    "<b>Синтаксис запроса</b>\n"
+    "• <code>договор Беларусь</code> — все слова должны встретиться\n"
+    "• <code>\"союзное государство\"</code> — точная фраза\n"
+    "• <code>договор OR соглашение</code> — любое из слов\n"
+    "• <code>NOT спорт</code> или <code>-спорт</code> — слово не должно встретиться\n"
+    "• <code>(Минск OR Москва) саммит</code> — группы\n"
+    "• <code>ратифи*</code> — любое слово, начинающееся на <i>ратифи</i> (от 3 букв)\n"
+    "• <code>Лукашенко NEAR/5 Путин</code> — не дальше 5 слов друг от друга"
+)
+
+TEXTS: dict[str, str] = {
+    "welcome": (
+        "👋 <b>Summit Watch</b> включён. Вы будете получать уведомления о соглашениях и "
+        "саммитах Беларуси и России по отслеживаемым темам.\n"
+        "\n"
+        "Добавьте свои ключевые слова через /watch, например <code>/watch \"союзное "
+        "государство\" договор</code>.\n"
+        "\n"
+        "Подробнее: /help\n"
+        "\n"
+        + COMMANDS
+    ),
+    "resumed": "▶️ Уведомления возобновлены, ваши запросы и темы сохранены. См. /list.",
+    "already_active": "✅ Этот чат уже подписан. См. /list и /help.",
+    "stopped": (
+        "⏹ Уведомления остановлены. Отправьте /start, чтобы возобновить; настройки сохранены."
+    ),
+    "already_stopped": "Уведомления уже остановлены. Отправьте /start, чтобы возобновить.",
+    "need_start": "Этот чат ещё не подписан. Сначала отправьте /start.",
+    "help": (
+        "<b>Summit Watch</b> один раз сообщает о каждой новости о соглашениях и саммитах "
+        "Беларуси и России.\n"
+        "\n"
+        + COMMANDS
+        + "\n"
+          "\n"
+        + QUERY_HELP
+        + "\n"
+          "\n"
+          "В группах настройки меняют только администраторы. Уведомления, придержанные /mute, "
+          "придут после его окончания."
+    ),
+    "usage_watch": (
+        "Использование: <code>/watch &lt;запрос&gt;</code>, например <code>/watch договор "
+        "ратифи*</code>. Синтаксис — в /help."
+    ),
+    "usage_unwatch": "Использование: <code>/unwatch &lt;запрос или номер из /list&gt;</code>",
+    "usage_mute": "Использование: <code>/mute 2h</code> (единицы m, h, d; не больше 30d).",
+    "usage_lang": "Использование: <code>/lang en</code> или <code>/lang ru</code>",
+    "query_error": (
+        "⚠️ Не удалось разобрать запрос: {error}\n"
+        "<pre>{query}\n"
+        "{caret}</pre>"
+    ),
+    "query_too_long": "⚠️ Запрос слишком длинный: {length} символов, предел — {limit}.",
+    "watch_limit": (
+        "⚠️ В этом чате уже {limit} запросов — это максимум. Сначала удалите один через "
+        "/unwatch или /list."
+    ),
+    "watch_duplicate": "Вы уже следите за <code>{query}</code>.",
+    "watch_added": (
+        "👀 Слежу за <code>{query}</code>.\n"
+        "За последние 7 дней совпало бы сохранённых новостей: {count}."
+    ),
+    "watch_inactive_note": (
+        "Уведомления в этом чате остановлены: отправьте /start, чтобы их получать."
+    ),
+    "unwatched": "🗑 Удалено: <code>{query}</code>.",
+    "unwatch_missing": "Такого запроса нет. Номера — в /list.",
+    "list_header": "<b>Ваши запросы</b>",
+    "list_empty": "Запросов пока нет. Добавьте: <code>/watch &lt;запрос&gt;</code>",
+    "list_topics": "<b>Темы</b>",
+    "list_no_topics": "Нет отслеживаемых тем (см. /topics).",
+    "list_state_stopped": "⏹ Уведомления остановлены (/start возобновит).",
+    "list_state_muted": "🔇 Без звука до {until}.",
+    "topics_header": "<b>Отслеживаемые темы</b>",
+    "topics_none": "Темы не настроены.",
+    "events_header": "<b>События</b>",
+    "topic_no_status": "сообщений о статусе пока нет",
+    "topic_confirmed": "подтверждено источниками ({n}): {sources}",
+    "topic_unconfirmed": "не подтверждено ({n} из {needed}): {sources}",
+    "topic_since": "с {when}",
+    "following": "отслеживается",
+    "not_following": "не отслеживается",
+    "btn_unwatch": "✖ {label}",
+    "btn_unfollow": "🔕 {label}",
+    "btn_follow": "🔔 {label}",
+    "days_in": "через {n} дн.",
+    "days_today": "сегодня",
+    "days_ago": "{n} дн. назад",
+    "muted": "🔇 Без звука до {until}. Уведомления придут после этого.",
+    "mute_capped": "(не больше 30 дней)",
+    "unmuted": "🔔 Звук включён. Придержанные уведомления уже в пути.",
+    "not_muted": "Этот чат не на беззвучном режиме.",
+    "lang_set": "Язык: русский.",
+    "status_feeds": (
+        "<b>Ленты</b>: всего {total}, в порядке {ok}, с ошибками {failing}, ещё не опрошены "
+        "{never}."
+    ),
+    "status_last_poll": "Последний опрос: {when}.",
+    "status_never_polled": "Опросов ещё не было.",
+    "status_next_event": "<b>Ближайшее событие</b>: {title} — {date} ({countdown})",
+    "status_no_event": "Предстоящих событий нет.",
+    "admins_only": "Извините, в группах это могут менять только администраторы чата.",
+    "bot_admins_only": "Извините, эта команда только для операторов бота.",
+    "event_usage": (
+        "<b>/event</b> (только для операторов)\n"
+        "<code>/event move &lt;event-id&gt; &lt;YYYY-MM-DD&gt;</code> — перенести событие; "
+        "подписчики получат сообщение\n"
+        "<code>/event add &lt;event-id&gt; | &lt;YYYY-MM-DD&gt; | &lt;часовой пояс IANA&gt; "
+        "| &lt;место&gt; | &lt;название&gt; [| &lt;topic-id,topic-id&gt;]</code> — добавить "
+        "событие (по умолчанию все темы)"
+    ),
+    "event_list_header": "<b>События</b> (id — дата, место):",
+    "event_list_none": "Событий пока нет.",
+    "event_unknown": "⚠️ События <code>{event_id}</code> нет.",
+    "event_bad_date": "⚠️ <code>{value}</code> — не дата: пишите ГГГГ-ММ-ДД.",
+    "event_past_date": "⚠️ {date} уже прошло в часовом поясе события.",
+    "event_same_date": (
+        "Событие <code>{event_id}</code> уже назначено на {date}; ничего не изменено."
+    ),
+    "event_moved": (
+        "📅 Перенесено: <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>. "
+        "Сообщение поставлено в очередь для чатов: {n}."
+    ),
+    "event_exists": (
+        "⚠️ Событие <code>{event_id}</code> уже есть; дату меняет <code>/event move</code>."
+    ),
+    "event_bad_id": (
+        "⚠️ <code>{event_id}</code> — недопустимый id: только строчные латинские буквы, "
+        "цифры и '-'."
+    ),
+    "event_unknown_topics": "⚠️ Неизвестные темы: {topics}. Есть: {known}.",
+    "event_invalid": "⚠️ Событие некорректно: {reason}",
+    "event_added": (
+        "➕ Добавлено: <b>{title}</b> (<code>{event_id}</code>): {date}, {location} "
+        "({timezone}); темы: {topics}."
+    ),
+    "unknown_command": "Неизвестная команда, см. /help.",
+    "slow_down": "⏳ Слишком много команд — пожалуйста, помедленнее; я отвечу через минуту.",
+    "group_hello": (
+        "👋 Привет! Я присылаю уведомления о соглашениях и саммитах Беларуси и России. "
+        "Администратор может отправить /start, чтобы подписать чат; остальное — в /help."
+    ),
+    "error": "Что-то пошло не так; попробуйте позже.",
+    "cb_done": "Готово",
+    "cb_gone": "Уже удалено",
+    "alert_source": "Источник",
+    "alert_topics": "Темы",
+    "alert_watches": "Ваш запрос",
+    "alert_terms": "совпадения",
+    "alert_also": "также",
+    "alert_untitled": "(без заголовка)",
+    "alert_undated": "без даты",
+    "status_expected": "📅 ОЖИДАЕТСЯ",
+    "status_signed": "✅ ПОДПИСАНО",
+    "status_ratified": "🖋 РАТИФИЦИРОВАНО",
+    "status_in_force": "⚖️ ВСТУПИЛО В СИЛУ",
+    "notice_reminder": "⏰ Напоминание: <b>{title}</b> — {when}, {date}, {location}.",
+    "notice_in_days": "через {n} дн.",
+    "notice_today": "сегодня",
+    "notice_summit_day": (
+        "🏛 <b>Сегодня: {title}</b>\n"
+        "📍 {location} · 🕒 {time} ({tz})"
+    ),
+    "notice_expected_agreements": "Ожидаемые документы:",
+    "notice_no_status": "сообщений пока нет",
+    "notice_how_to_follow": (
+        "Оповещения придут сюда по мере сообщений. /topics — хронология, /mute — пауза."
+    ),
+    "notice_status_new": "🚨 <b>{topic}</b>: {badge}",
+    "notice_unconfirmed": "⚠️ не подтверждено — источников: {n} ({sources}); нужно {needed}",
+    "notice_confirmed": "✅ подтверждено источниками ({n}): {sources}",
+    "notice_first_report": "Первое сообщение: {link}",
+    "notice_moved": "📅 <b>{title}</b>: дата изменена: {old} → <b>{new}</b> ({location}).",
+    "notice_digest": "🗞 <b>{title}</b> — новости дня, {date}",
+    "notice_digest_empty": "Сегодня подходящих новостей не было.",
+    "menu_start": "Подписаться на уведомления",
+    "menu_stop": "Остановить уведомления",
+    "menu_watch": "Следить за запросом",
+    "menu_unwatch": "Удалить запрос",
+    "menu_list": "Ваши запросы и темы",
+    "menu_topics": "Темы и события",
+    "menu_mute": "Временно без уведомлений",
+    "menu_unmute": "Снова присылать уведомления",
+    "menu_lang": "Язык: en или ru",
+    "menu_status": "Состояние лент, ближайшее событие",
+    "menu_help": "Справка и синтаксис запросов",
+}
