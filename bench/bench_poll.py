@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import bot.ingest.feedparse
 from bot.config import Config, settings_from_env
-from bot.ingest.fetch import Fetcher, FetchLimits
+from bot.ingest.fetch import Fetcher
+from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import FeedReport, Poller
 from bot.services import Services
 from bot.store import open_store

@@ -22,7 +22,8 @@ from bot.delivery.drainer import Drainer, Sink
 from bot.delivery.ratelimit import Limits, RateLimiter
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_sink import TelegramSink
-from bot.ingest.fetch import Fetcher, FetchLimits, quiet_http_loggers
+from bot.ingest.fetch import Fetcher, quiet_http_loggers
+from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
 from bot.ingest.schedule import tick_interval
 from bot.services import Services

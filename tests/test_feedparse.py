@@ -11,7 +11,8 @@ import pytest
 from feedserver import FeedServer, atom, rss
 
 from bot.ingest.feedparse import FeedError, ParsedFeed, parse_feed, parse_feed_async
-from bot.ingest.fetch import Fetcher, FetchLimits, Outcome
+from bot.ingest.fetch import Fetcher
+from bot.ingest.outcome import FetchLimits, Outcome
 from bot.model import SUMMARY_MAX
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,7 +12,8 @@ import httpx
 import pytest
 from feedserver import FeedServer, unused_url
 
-from bot.ingest.fetch import Fetcher, FetchLimits, FetchResult, Outcome, classify, parse_retry_after
+from bot.ingest.fetch import Fetcher
+from bot.ingest.outcome import FetchLimits, FetchResult, Outcome, classify, parse_retry_after
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 FAST = FetchLimits(connect_timeout=2, total_timeout=0.6, max_bytes=1_000_000)

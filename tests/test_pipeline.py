@@ -14,7 +14,8 @@ import pytest
 from feedserver import FeedServer
 
 from bot.config import Config, settings_from_env
-from bot.ingest.fetch import Fetcher, FetchLimits
+from bot.ingest.fetch import Fetcher
+from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import FeedReport, Poller
 from bot.services import Services
 from bot.store import Store, open_store

@@ -21,7 +21,8 @@ from feedserver import FeedServer
 
 from bot.config import Config, settings_from_env
 from bot.delivery.render import render_notice
-from bot.ingest.fetch import Fetcher, FetchLimits
+from bot.ingest.fetch import Fetcher
+from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
 from bot.services import Services
 from bot.store import FeedState, NoticeItem, Subscriber, TopicStatusRow, open_store

@@ -24,7 +24,8 @@ from bot.delivery.drainer import Drainer
 from bot.delivery.ratelimit import Limits, RateLimiter
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_sink import TelegramSink
-from bot.ingest.fetch import Fetcher, FetchLimits
+from bot.ingest.fetch import Fetcher
+from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
 from bot.services import Services
 from bot.store import Store, open_store

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Config, Settings
-from bot.ingest.fetch import Fetcher, FetchLimits, quiet_http_loggers
+from bot.ingest.fetch import Fetcher, quiet_http_loggers
+from bot.ingest.outcome import FetchLimits
 from bot.ingest.probe import format_table, probe_all
 from bot.ingest.schedule import tick_interval
 from bot.store import open_store

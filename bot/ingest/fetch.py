@@ -1,26 +1,21 @@
-"""The HTTP adapter: conditional GET of feeds with httpx, size/time/concurrency limits.
-
-Every HTTP outcome is classified in one pure function, `classify`; `Fetcher.fetch` never raises.
+"""The HTTP adapter: conditional GET of feeds with httpx under size, time and concurrency
+limits (global and per host). `Fetcher.fetch` never raises: see `bot.ingest.outcome`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import time
 import zlib
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit
 
 import httpx
 
-from bot.config import Fetch
+from bot.ingest.outcome import BodyTooLarge, FetchLimits, FetchResult, classify
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -32,155 +27,6 @@ def quiet_http_loggers() -> None:
     """Keep httpx/httpcore at WARNING: at INFO they log full URLs, and Telegram's carry the token."""
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
-
-
-@dataclass(frozen=True, slots=True)
-class FetchLimits:
-    connect_timeout: float = 10.0
-    total_timeout: float = 20.0
-    max_bytes: int = 5_000_000
-    max_redirects: int = 5
-    user_agent: str = "SummitWatch/0.1 (+https://github.com/summit-watch; RSS alert bot)"
-    max_concurrency: int = 20
-    per_host: int = 2
-
-    @classmethod
-    def from_config(cls, fetch: Fetch) -> FetchLimits:
-        """The `fetch:` section of feeds.yaml as the fetcher's limits."""
-        return cls(
-            connect_timeout=fetch.connect_timeout.total_seconds(),
-            total_timeout=fetch.timeout.total_seconds(),
-            max_bytes=fetch.max_bytes,
-            user_agent=fetch.user_agent,
-            max_concurrency=fetch.max_concurrency,
-            per_host=fetch.per_host,
-        )
-
-
-class Outcome(enum.Enum):
-    OK = "ok"
-    NOT_MODIFIED = "not_modified"
-    RATE_LIMITED = "rate_limited"  # 429
-    UNAVAILABLE = "unavailable"  # 503
-    HTTP_ERROR = "http_error"  # any other 4xx/5xx (and unexpected 1xx/3xx)
-    TOO_LARGE = "too_large"
-    TIMEOUT = "timeout"
-    NETWORK_ERROR = "network_error"
-    TOO_MANY_REDIRECTS = "too_many_redirects"
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    outcome: Outcome
-    url: str
-    status_code: int | None = None
-    body: bytes | None = None
-    content_type: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    final_url: str | None = None
-    retry_after: timedelta | None = None
-    error: str | None = None
-    elapsed: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """A usable answer: new content, or the content we already have."""
-        return self.outcome in (Outcome.OK, Outcome.NOT_MODIFIED)
-
-    @property
-    def failed(self) -> bool:
-        return not self.ok
-
-
-class BodyTooLarge(Exception):
-    """Raised inside the fetcher when a body passes `max_bytes`; classified as TOO_LARGE."""
-
-
-def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
-    """Retry-After as delay-seconds or an HTTP-date, relative to `now`; never negative."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=int(value))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # RFC 9110 dates are GMT even when the zone is written "-0000"
-        when = when.replace(tzinfo=UTC)
-    return max(when - now, timedelta(0))
-
-
-def classify(
-    url: str,
-    *,
-    limits: FetchLimits,
-    now: datetime,
-    elapsed: float = 0.0,
-    status_code: int | None = None,
-    headers: Mapping[str, str] | None = None,
-    body: bytes | None = None,
-    final_url: str | None = None,
-    exc: BaseException | None = None,
-    sent_etag: str | None = None,
-    sent_last_modified: str | None = None,
-) -> FetchResult:
-    """Turn what happened to one request (an exception, or a status+headers+body) into a result."""
-    if exc is not None:
-        outcome, error = _classify_exception(exc, limits)
-        return FetchResult(outcome, url, final_url=final_url or url, error=error, elapsed=elapsed)
-    assert status_code is not None, "classify needs a status_code or an exception"
-    headers = headers or {}
-    base = FetchResult(
-        Outcome.OK,
-        url,
-        status_code=status_code,
-        content_type=headers.get("content-type"),
-        etag=headers.get("etag"),
-        last_modified=headers.get("last-modified"),
-        final_url=final_url or url,
-        elapsed=elapsed,
-    )
-    if 200 <= status_code < 300:
-        return replace(base, body=body or b"")
-    if status_code == 304:
-        # A 304 need not repeat the validators; the ones we sent are still the current ones.
-        return replace(
-            base,
-            outcome=Outcome.NOT_MODIFIED,
-            etag=base.etag or sent_etag,
-            last_modified=base.last_modified or sent_last_modified,
-        )
-    retry_after = parse_retry_after(headers.get("retry-after"), now)
-    error = f"HTTP {status_code}"
-    if retry_after is not None:
-        error += f" (retry after {int(retry_after.total_seconds())}s)"
-    return replace(
-        base,
-        outcome=_STATUS_OUTCOMES.get(status_code, Outcome.HTTP_ERROR),
-        etag=None,
-        last_modified=None,
-        retry_after=retry_after,
-        error=error,
-    )
-
-
-_STATUS_OUTCOMES = {429: Outcome.RATE_LIMITED, 503: Outcome.UNAVAILABLE}
-
-
-def _classify_exception(exc: BaseException, limits: FetchLimits) -> tuple[Outcome, str]:
-    if isinstance(exc, BodyTooLarge):
-        return Outcome.TOO_LARGE, f"body over {limits.max_bytes} bytes"
-    if isinstance(exc, httpx.TooManyRedirects):
-        return Outcome.TOO_MANY_REDIRECTS, f"more than {limits.max_redirects} redirects"
-    if isinstance(exc, httpx.ConnectTimeout):
-        return Outcome.TIMEOUT, f"connect timed out after {limits.connect_timeout:g}s"
-    if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
-        return Outcome.TIMEOUT, f"timed out after {limits.total_timeout:g}s"
-    detail = str(exc) or type(exc).__name__
-    return Outcome.NETWORK_ERROR, f"{type(exc).__name__}: {detail}"[:200]
 
 
 # What "a network problem" may look like coming out of httpx/the socket layer.

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 
 from bot.config import FeedSpec
 from bot.ingest.feedparse import FeedError, parse_feed_async
-from bot.ingest.fetch import Fetcher, FetchResult, Outcome
+from bot.ingest.fetch import Fetcher
 from bot.ingest.identity import entry_keys, primary_key
+from bot.ingest.outcome import FetchResult, Outcome
 from bot.ingest.schedule import (
     backlog_cutoff,
     due_feeds,
