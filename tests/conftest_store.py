@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, select, text
 
-from bot.model import Entry, Status
-from bot.store import FeedState, NewEntry, Store, open_store
+from bot.model import Entry, FeedState, NewEntry, Status
+from bot.store import Store, open_store
 from bot.store.db import create_engine_for, write_tx
 from bot.store.notices import update_notices_in
 from bot.store.schema import notices

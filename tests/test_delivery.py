@@ -13,8 +13,8 @@ import pytest
 
 from bot.delivery.console import ConsoleSink
 from bot.delivery.drainer import Delivered, Drainer, Verdict
-from bot.model import Entry
-from bot.store import FeedState, NewAlert, NewEntry, OutboxItem, Store, Subscriber
+from bot.model import Entry, FeedState, NewAlert, NewEntry, OutboxItem, Subscriber
+from bot.store import Store
 
 T0 = datetime(2025, 4, 2, 9, 0, tzinfo=UTC)
 MINSK = ZoneInfo("Europe/Minsk")

@@ -21,7 +21,7 @@ from bot.ingest.schedule import (
     surge_interval,
     tick_interval,
 )
-from bot.store import FeedState
+from bot.model import FeedState
 
 A, B, C, D = (f"https://{n}.news.test/rss" for n in "abcd")
 

@@ -10,7 +10,8 @@ import pytest
 from conftest_store import NOW, later, make_entry
 from sqlalchemy import select
 
-from bot.store import CommitResult, FeedState, NewAlert, NewEntry, Store, Subscriber
+from bot.model import CommitResult, FeedState, NewAlert, NewEntry, Subscriber
+from bot.store import Store
 from bot.store.schema import outbox
 
 

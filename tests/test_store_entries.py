@@ -10,7 +10,8 @@ import pytest
 from conftest_store import NOW, later, make_entry
 from sqlalchemy import exc, func, select
 
-from bot.store import FeedState, NewAlert, Store
+from bot.model import FeedState, NewAlert
+from bot.store import Store
 from bot.store.schema import entries, entry_keys, feeds, outbox
 
 FEED = FeedState("https://news.example/rss", etag='"v1"', last_http_status="200", primed=True)

@@ -10,7 +10,8 @@ import pytest
 from conftest_store import NOW, later
 from sqlalchemy import exc
 
-from bot.store import EventOverride, NewNotice, Store
+from bot.model import EventOverride, NewNotice
+from bot.store import Store
 
 MOVED = EventOverride("summit-2025", title="Forum of Regions", date=date(2025, 6, 27),
                       timezone="Europe/Minsk", location="Minsk", topics=("gas", "union-state"),

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from conftest_store import NOW, later, make_entry, save_states
 
-from bot.store import FeedState, Store
+from bot.model import FeedState
+from bot.store import Store
 
 URL = "https://news.example/rss"
 

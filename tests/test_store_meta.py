@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from conftest_store import NOW, later, make_entry
 
-from bot.store import FeedState, NewAlert, NewNotice, Store, StoreStats
+from bot.model import FeedState, NewAlert, NewNotice, StoreStats
+from bot.store import Store
 
 
 def test_meta_get_set_overwrite(db: Store) -> None:

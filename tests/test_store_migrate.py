@@ -10,19 +10,8 @@ import pytest
 from conftest_store import NOW, later, make_entry
 from sqlalchemy import Column, Connection, Integer, MetaData, Table, inspect, select
 
-from bot.store import (
-    MIGRATIONS,
-    FeedState,
-    Migration,
-    NewAlert,
-    NewNotice,
-    SchemaTooNewError,
-    Store,
-    TopicStatusRow,
-    open_store,
-    schema,
-    schema_v1,
-)
+from bot.model import FeedState, NewAlert, NewNotice, TopicStatusRow
+from bot.store import MIGRATIONS, Migration, SchemaTooNewError, Store, open_store, schema, schema_v1
 from bot.store.migrate import add_column, create_tables
 from bot.store.schema import schema_version
 

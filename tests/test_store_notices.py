@@ -8,7 +8,8 @@ import pytest
 from conftest_store import NOW, later, notice_keys, reopen_notices
 from sqlalchemy import select
 
-from bot.store import NewNotice, Store, Subscriber
+from bot.model import NewNotice, Subscriber
+from bot.store import Store
 from bot.store.schema import notices
 
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from conftest_store import NOW, later, make_entry
 
-from bot.store import FeedState, NewAlert, Store, Subscriber
+from bot.model import FeedState, NewAlert, Subscriber
+from bot.store import Store
 
 FEED = FeedState("https://news.example/rss")
 

@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 from conftest_store import NOW, later, make_entry
 
-from bot.store import ClusterRow, FeedState, Store
+from bot.model import ClusterRow, FeedState
+from bot.store import Store
 
 FEED = FeedState("https://news.example/rss")
 

@@ -11,7 +11,8 @@ import pytest
 from conftest_store import NOW, later, make_entry
 from sqlalchemy import exc, func, select
 
-from bot.store import FeedState, NewAlert, NewNotice, Store, TimelineRow, TopicStatusRow
+from bot.model import FeedState, NewAlert, NewNotice, TimelineRow, TopicStatusRow
+from bot.store import Store
 from bot.store.schema import entries, notices, topic_status, topic_timeline
 
 FEED = FeedState("https://news.example/rss")

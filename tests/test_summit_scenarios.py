@@ -24,8 +24,9 @@ from bot.delivery.render import render_notice
 from bot.ingest.fetch import Fetcher
 from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
+from bot.model import FeedState, NoticeItem, Subscriber, TopicStatusRow
 from bot.services import Services
-from bot.store import FeedState, NoticeItem, Subscriber, TopicStatusRow, open_store
+from bot.store import open_store
 from bot.summit.jobs import SummitJobs
 
 MINSK = ZoneInfo("Europe/Minsk")  # UTC+3 all year

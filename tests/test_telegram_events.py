@@ -24,8 +24,7 @@ from test_telegram_handlers import (  # noqa: F401 - app and h are fixtures
 
 from bot.config import Config, EventSpec
 from bot.delivery.render import render_notice
-from bot.model import Entry
-from bot.store import FeedState, NewEntry, TimelineRow, TopicStatusRow
+from bot.model import Entry, FeedState, NewEntry, TimelineRow, TopicStatusRow
 from bot.summit.jobs import effective_config
 
 

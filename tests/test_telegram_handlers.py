@@ -21,9 +21,9 @@ from fakebotapi import DEFAULT_TOKEN, FakeBotApi, SentMessage
 from telegram.ext import ApplicationBuilder
 
 from bot.config import Settings, load_config
-from bot.model import Entry
+from bot.model import Entry, FeedState, NewEntry
 from bot.services import Services
-from bot.store import FeedState, NewEntry, Store, open_store
+from bot.store import Store, open_store
 from bot.telegram.guard import FloodGuard
 from bot.telegram.handlers import BOT_COMMANDS, register_handlers, set_commands
 

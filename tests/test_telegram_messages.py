@@ -12,8 +12,7 @@ import pytest
 
 from bot.delivery.html import MAX_MESSAGE, countdown, cut, safe_href, utf16_len
 from bot.delivery.render import render_alert
-from bot.model import Entry
-from bot.store import OutboxItem, StoredEntry, Subscriber
+from bot.model import Entry, OutboxItem, StoredEntry, Subscriber
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 MINSK = ZoneInfo("Europe/Minsk")

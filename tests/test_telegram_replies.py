@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import Config, load_config
 from bot.matching.query import QueryError, parse_query
-from bot.store import FeedState, TimelineRow, TopicStatusRow, Watch
+from bot.model import FeedState, TimelineRow, TopicStatusRow, Watch
 from bot.summit.calendar import next_event
 from bot.telegram.replies import (
     TIMELINE_SHOWN,

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.delivery.drainer import Delivered, Verdict
 from bot.delivery.render import notice_text
-from bot.model import Entry, MatchResult, WatchHit
-from bot.store import NoticeItem, OutboxItem
+from bot.model import Entry, MatchResult, NoticeItem, OutboxItem, WatchHit
 
 BADGES = {"expected": "EXPECTED", "signed": "SIGNED", "ratified": "RATIFIED", "in_force": "IN FORCE"}
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.store import NoticeItem, OutboxItem, Store
+from bot.model import NoticeItem, OutboxItem
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 

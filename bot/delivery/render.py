@@ -21,7 +21,7 @@ from bot.delivery.html import (
     utf16_len,
 )
 from bot.i18n import t
-from bot.store import OutboxItem
+from bot.model import OutboxItem
 
 EXCERPT_MAX = 500  # summary characters an alert shows (display only: matching reads SUMMARY_MAX)
 MAX_WATCHES_SHOWN = 5

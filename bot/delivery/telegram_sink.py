@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from bot.delivery.drainer import Delivered, Verdict
 from bot.delivery.render import render_alert, render_notice
 from bot.delivery.sender import OutcomeKind, Sender, SendOutcome
-from bot.store import NoticeItem, OutboxItem, Store, Subscriber
+from bot.model import NoticeItem, OutboxItem, Subscriber
+from bot.store import Store
 
 
 class TelegramSink:

@@ -29,9 +29,9 @@ from bot.ingest.schedule import (
 )
 from bot.matching.matcher import Matcher
 from bot.matching.topics import build_matcher
-from bot.model import Entry, MatchResult
+from bot.model import Entry, FeedState, MatchResult, NewAlert, NewEntry
 from bot.services import Services
-from bot.store import CONSOLE_CHAT_ID, FeedState, NewAlert, NewEntry
+from bot.store import CONSOLE_CHAT_ID
 from bot.summit.clusters import Signature, signature
 from bot.summit.stories import StoryTracker
 

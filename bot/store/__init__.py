@@ -1,5 +1,6 @@
 """The storage adapter (SQLAlchemy Core): `open_store(url)` returns a migrated, thread-safe
-`Store`; SQLite by default, PostgreSQL through a `postgresql://` URL.
+`Store`; SQLite by default, PostgreSQL through a `postgresql://` URL. The records it takes
+and returns are plain data from `bot.model`.
 """
 
 from __future__ import annotations
@@ -8,38 +9,16 @@ from collections.abc import Sequence
 
 from bot.store.db import DEFAULT_URL, create_engine_for, normalise_url
 from bot.store.entries import EntriesRepo
+from bot.store.errors import DuplicateWatchError, SchemaTooNewError, StoreError
 from bot.store.events import EventsRepo
 from bot.store.feeds import FeedsRepo
 from bot.store.meta import MetaRepo
 from bot.store.migrate import MIGRATIONS, Migration, migrate
 from bot.store.notices import NoticesRepo
 from bot.store.outbox import OutboxRepo
-from bot.store.recent import StoriesRepo
-from bot.store.statuses import TopicsRepo
+from bot.store.recent import RecentRepo
+from bot.store.statuses import StatusesRepo
 from bot.store.subscribers import CONSOLE_CHAT_ID, SubscribersRepo
-from bot.store.types import (
-    ClusterRow,
-    CommitResult,
-    DuplicateWatchError,
-    EventOverride,
-    FeedState,
-    NewAlert,
-    NewEntry,
-    NewNotice,
-    NoticeItem,
-    NoticeState,
-    OutboxItem,
-    OutboxState,
-    SchemaTooNewError,
-    StoredEntry,
-    StoreError,
-    StoreStats,
-    Subscriber,
-    SubscriberKind,
-    TimelineRow,
-    TopicStatusRow,
-    Watch,
-)
 from bot.store.watches import WatchesRepo
 
 
@@ -51,9 +30,9 @@ class Store(
     OutboxRepo,
     MetaRepo,
     NoticesRepo,
-    TopicsRepo,
+    StatusesRepo,
     EventsRepo,
-    StoriesRepo,
+    RecentRepo,
 ):
     """All repository operations over one engine; each call is one short transaction on
     its own pooled connection, so a Store may be shared with worker threads."""
@@ -74,29 +53,11 @@ __all__ = [
     "CONSOLE_CHAT_ID",
     "DEFAULT_URL",
     "MIGRATIONS",
-    "ClusterRow",
-    "CommitResult",
     "DuplicateWatchError",
-    "EventOverride",
-    "FeedState",
     "Migration",
-    "NewAlert",
-    "NewEntry",
-    "NewNotice",
-    "NoticeItem",
-    "NoticeState",
-    "OutboxItem",
-    "OutboxState",
     "SchemaTooNewError",
     "Store",
     "StoreError",
-    "StoreStats",
-    "StoredEntry",
-    "Subscriber",
-    "SubscriberKind",
-    "TimelineRow",
-    "TopicStatusRow",
-    "Watch",
     "create_engine_for",
     "normalise_url",
     "open_store",

@@ -12,12 +12,11 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from bot.model import Entry
+from bot.model import Entry, NewAlert
 from bot.store.base import chunked
 from bot.store.db import insert_ignore, lock_keys
 from bot.store.queue import reopen_values
 from bot.store.schema import entries, outbox
-from bot.store.types import NewAlert
 
 # Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
 ROWS_PER_INSERT = 200

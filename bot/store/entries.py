@@ -15,7 +15,19 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, and_, delete, exists, select, update
 
-from bot.model import SUMMARY_MAX, Entry, Status
+from bot.model import (
+    SUMMARY_MAX,
+    CommitResult,
+    Entry,
+    FeedState,
+    NewAlert,
+    NewEntry,
+    NewNotice,
+    Status,
+    StoredEntry,
+    TimelineRow,
+    TopicStatusRow,
+)
 from bot.store.alerts import ROWS_PER_INSERT, Inserted, enqueue_alerts
 from bot.store.base import StoreBase, chunked, utcnow
 from bot.store.db import insert_ignore
@@ -23,16 +35,6 @@ from bot.store.feeds import save_feed_state_in
 from bot.store.notices import enqueue_notices_in, update_notices_in
 from bot.store.schema import entries, entry_keys, outbox
 from bot.store.statuses import add_timeline_in, save_topic_statuses_in
-from bot.store.types import (
-    CommitResult,
-    FeedState,
-    NewAlert,
-    NewEntry,
-    NewNotice,
-    StoredEntry,
-    TimelineRow,
-    TopicStatusRow,
-)
 
 
 def row_to_stored_entry(m: Mapping[Any, Any], prefix: str = "") -> StoredEntry:

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from bot.model import EventOverride, NewNotice
 from bot.store.base import StoreBase, utcnow
 from bot.store.db import upsert
 from bot.store.notices import enqueue_notices_in
 from bot.store.schema import event_overrides
-from bot.store.types import EventOverride, NewNotice
 
 _COLUMNS = ("title", "date", "timezone", "location", "topics", "updated_at", "updated_by")
 

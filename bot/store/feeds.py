@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, select, update
 
+from bot.model import FeedState
 from bot.store.base import StoreBase, chunked
 from bot.store.db import upsert
 from bot.store.schema import feeds
-from bot.store.types import FeedState
 
 # entries_total is maintained only by commit_poll, never overwritten from a FeedState.
 _SAVED_FIELDS = (

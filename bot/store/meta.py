@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Table, func, select
 
+from bot.model import StoreStats
 from bot.store.base import StoreBase, utcnow
 from bot.store.db import upsert
 from bot.store.migrate import current_version
@@ -19,7 +20,6 @@ from bot.store.schema import (
     subscribers,
     watches,
 )
-from bot.store.types import StoreStats
 
 
 def _count(conn: Connection, table: Table, *where: object) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy.schema import CreateColumn
 
 from bot.store import schema, schema_v1
 from bot.store.db import lock_for_migration, write_tx
-from bot.store.types import SchemaTooNewError
+from bot.store.errors import SchemaTooNewError
 
 
 @dataclass(frozen=True, slots=True)

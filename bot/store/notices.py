@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from bot.model import NewNotice, NoticeItem
 from bot.store.base import StoreBase, chunked, utcnow
 from bot.store.db import insert_ignore
 from bot.store.queue import (
@@ -24,7 +25,6 @@ from bot.store.queue import (
 )
 from bot.store.schema import notices, subscribers
 from bot.store.subscribers import row_to_subscriber
-from bot.store.types import NewNotice, NoticeItem
 
 _ROWS_PER_INSERT = 200
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from bot.model import OutboxItem
 from bot.store.base import StoreBase
 from bot.store.entries import row_to_stored_entry
 from bot.store.queue import (
@@ -25,7 +26,6 @@ from bot.store.queue import (
 )
 from bot.store.schema import entries, outbox, subscribers
 from bot.store.subscribers import row_to_subscriber
-from bot.store.types import OutboxItem
 
 __all__ = ["DEFAULT_LEASE", "OutboxRepo"]
 

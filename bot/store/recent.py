@@ -8,13 +8,13 @@ from datetime import datetime
 
 from sqlalchemy import Text, select, type_coerce
 
+from bot.model import ClusterRow, StoredEntry
 from bot.store.base import StoreBase
 from bot.store.entries import row_to_stored_entry
 from bot.store.schema import entries
-from bot.store.types import ClusterRow, StoredEntry
 
 
-class StoriesRepo(StoreBase):
+class RecentRepo(StoreBase):
     """Cluster candidates and digest entries."""
 
     def cluster_candidates(self, since: datetime, limit: int = 5000) -> list[ClusterRow]:

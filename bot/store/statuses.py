@@ -11,11 +11,10 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, select
 
-from bot.model import Status
+from bot.model import Status, TimelineRow, TopicStatusRow
 from bot.store.base import StoreBase
 from bot.store.db import upsert
 from bot.store.schema import entries, topic_status, topic_timeline
-from bot.store.types import TimelineRow, TopicStatusRow
 
 _STATUS_COLUMNS = ("status", "since", "sources", "confirmed", "updated_at")
 
@@ -74,7 +73,7 @@ def _row_to_status(m: Mapping[Any, Any]) -> TopicStatusRow:
     )
 
 
-class TopicsRepo(StoreBase):
+class StatusesRepo(StoreBase):
     """Reads topic statuses and timelines (writes go through `commit_poll`)."""
 
     def topic_statuses(self) -> dict[str, TopicStatusRow]:

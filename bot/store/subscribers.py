@@ -8,11 +8,10 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, and_, select, update
 
-from bot.model import UiLang
+from bot.model import Subscriber, SubscriberKind, UiLang
 from bot.store.base import StoreBase, utcnow
 from bot.store.db import insert_ignore
 from bot.store.schema import subscribers
-from bot.store.types import Subscriber, SubscriberKind
 
 CONSOLE_CHAT_ID = 0
 

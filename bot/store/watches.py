@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from bot.model import Watch
 from bot.store.base import StoreBase, chunked, utcnow
 from bot.store.db import insert_ignore, upsert
+from bot.store.errors import DuplicateWatchError
 from bot.store.schema import subscribers, topic_follows, watches
-from bot.store.types import DuplicateWatchError, Watch
 
 
 def _row_to_watch(m: Mapping[Any, Any]) -> Watch:

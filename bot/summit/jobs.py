@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.config import Config, EventSpec
+from bot.model import EventOverride, NewNotice, StoredEntry
 from bot.services import Services
-from bot.store import EventOverride, NewNotice, Store, StoredEntry
+from bot.store import Store
 from bot.summit.calendar import (
     Reminder,
     countdown_days,

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import Config
-from bot.model import Entry, MatchResult
-from bot.store import NewNotice, Store, TimelineRow, TopicStatusRow
+from bot.model import Entry, MatchResult, NewNotice, TimelineRow, TopicStatusRow
+from bot.store import Store
 from bot.summit.clusters import Candidate, ClusterIndex, Signature, signature
 from bot.summit.timeline import Report, TopicStatus, apply
 

@@ -17,8 +17,8 @@ from telegram.ext import ContextTypes
 
 from bot.delivery.html import cut
 from bot.i18n import t
+from bot.model import Subscriber
 from bot.services import Services
-from bot.store import Subscriber
 from bot.telegram.chats import NO_PREVIEW, services_of, where
 from bot.telegram.guard import is_chat_admin
 from bot.telegram.replies import (

@@ -16,9 +16,8 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import lang_for, t
-from bot.model import UiLang
+from bot.model import Subscriber, SubscriberKind, UiLang
 from bot.services import Services
-from bot.store import Subscriber, SubscriberKind
 from bot.telegram.guard import is_chat_admin
 
 log = logging.getLogger(__name__)

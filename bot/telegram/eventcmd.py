@@ -18,8 +18,9 @@ from telegram.ext import ContextTypes
 from bot.config import Config, EventSpec
 from bot.delivery.html import cut, esc
 from bot.i18n import t
+from bot.model import EventOverride
 from bot.services import Services
-from bot.store import EventOverride, Store
+from bot.store import Store
 from bot.summit.calendar import with_event_changes
 from bot.summit.jobs import event_followers, moved_notices
 from bot.telegram.chats import Where, command, command_arg, reply

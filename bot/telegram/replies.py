@@ -24,7 +24,7 @@ from bot.delivery.html import (
 )
 from bot.i18n import t
 from bot.matching.query import QueryError
-from bot.store import (
+from bot.model import (
     FeedState,
     StoredEntry,
     StoreStats,

@@ -14,8 +14,9 @@ from bot.delivery.html import esc
 from bot.i18n import t
 from bot.matching.matcher import Matcher
 from bot.matching.query import Query, QueryError, parse_query
+from bot.model import StoredEntry
 from bot.services import Services
-from bot.store import DuplicateWatchError, StoredEntry
+from bot.store import DuplicateWatchError
 from bot.telegram.chats import Where, command, command_arg, reply
 from bot.telegram.replies import PREVIEW_SAMPLES, query_error, watch_added
 

@@ -10,8 +10,6 @@ from datetime import datetime
 from typing import Literal
 
 Status = Literal["expected", "signed", "ratified", "in_force"]
-# The language of a chat's interface (its alerts, replies and menus).
-UiLang = Literal["en", "ru"]
 # An entry's summary is cut to this many characters when it is parsed: the live poll, the
 # stored copy (read by /watch previews and digests) and `replay` all match the same text.
 SUMMARY_MAX = 1000

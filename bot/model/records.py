@@ -1,6 +1,5 @@
-"""Plain frozen data that crosses the store boundary: feed states, entries, alerts,
-subscribers, watches, outbox items, notices, topic statuses, event overrides, and the
-store's specific errors.
+"""The records the store keeps and hands out, as plain frozen data: feed states, entries,
+alerts, subscribers, watches, outbox items, notices, topic statuses, event overrides.
 """
 
 from __future__ import annotations
@@ -9,23 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from bot.model import Entry, Status, UiLang
+from bot.model.news import Entry, Status
 
+# The language of a chat's interface (its alerts, replies and menus).
+UiLang = Literal["en", "ru"]
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
 OutboxState = Literal["pending", "sent", "failed"]
 NoticeState = OutboxState
-
-
-class StoreError(Exception):
-    """Base class of errors the store raises on purpose."""
-
-
-class DuplicateWatchError(StoreError):
-    """The subscriber already watches exactly this query."""
-
-
-class SchemaTooNewError(StoreError):
-    """The database was migrated by a newer version of the bot than this one."""
 
 
 @dataclass(frozen=True, slots=True)

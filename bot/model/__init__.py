@@ -1,0 +1,61 @@
+"""The data every stage shares, as plain frozen values (no I/O): news entries and what a
+match found (`news`), and the records the store keeps and hands out (`records`).
+"""
+
+from bot.model.news import (
+    STATUS_ORDER,
+    SUMMARY_MAX,
+    Entry,
+    MatchResult,
+    Status,
+    WatchHit,
+)
+from bot.model.records import (
+    ClusterRow,
+    CommitResult,
+    EventOverride,
+    FeedState,
+    NewAlert,
+    NewEntry,
+    NewNotice,
+    NoticeItem,
+    NoticeState,
+    OutboxItem,
+    OutboxState,
+    StoredEntry,
+    StoreStats,
+    Subscriber,
+    SubscriberKind,
+    TimelineRow,
+    TopicStatusRow,
+    UiLang,
+    Watch,
+)
+
+__all__ = [
+    "STATUS_ORDER",
+    "SUMMARY_MAX",
+    "ClusterRow",
+    "CommitResult",
+    "Entry",
+    "EventOverride",
+    "FeedState",
+    "MatchResult",
+    "NewAlert",
+    "NewEntry",
+    "NewNotice",
+    "NoticeItem",
+    "NoticeState",
+    "OutboxItem",
+    "OutboxState",
+    "Status",
+    "StoreStats",
+    "StoredEntry",
+    "Subscriber",
+    "SubscriberKind",
+    "TimelineRow",
+    "TopicStatusRow",
+    "UiLang",
+    "Watch",
+    "WatchHit",
+]
