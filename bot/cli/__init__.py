@@ -1,7 +1,7 @@
-"""The command line: `run`, `check`, `replay`, `health` and `evaluate`.
+"""The command line: `run`, `check`, `replay`, `health` and `evaluate`. Parses arguments,
+loads the config, maps errors to exit codes (2 for config or query errors).
 
-Parses arguments, loads config, maps errors to exit codes (2 for config or query errors);
-each verb lives in its own module and is imported only when it runs.
+Offers `main`. Each verb lives in its own module, imported only when it runs.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The data every stage shares, as plain frozen values (no I/O): news entries and what a
 match found (`news`), and the records the store keeps and hands out (`records`).
+
+Offers `Entry`, `MatchResult`, `WatchHit`, `Status`, the store's records (`FeedState`,
+`NewEntry`, `NewAlert`, `Subscriber`, `OutboxItem`, `NoticeItem`, ...) and `UiLang`.
 """
 
 from bot.model.news import (

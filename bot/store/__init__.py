@@ -1,6 +1,8 @@
-"""The storage adapter (SQLAlchemy Core): `open_store(url)` returns a migrated, thread-safe
-`Store`; SQLite by default, PostgreSQL through a `postgresql://` URL. The records it takes
-and returns are plain data from `bot.model`.
+"""The storage adapter (SQLAlchemy Core): one repository module per table group, all
+mixed into one thread-safe `Store`; SQLite by default, PostgreSQL by a `postgresql://` URL.
+
+Offers `open_store`, `Store`, `CONSOLE_CHAT_ID` and the store's errors. The records it
+takes and returns are plain data from `bot.model`.
 """
 
 from __future__ import annotations
