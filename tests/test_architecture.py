@@ -32,7 +32,7 @@ def docstring(path: Path) -> str:
 
 def test_import_linter_contracts_hold() -> None:
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
-    done = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True,
+    done = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False,
                           timeout=120)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "0 broken" in done.stdout
