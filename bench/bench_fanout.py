@@ -23,10 +23,12 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fakebotapi import DEFAULT_TOKEN
 
 from bot.delivery.ratelimit import Limits
 from bot.delivery.sender import OutcomeKind, Sender
-from tests.fakebotapi import DEFAULT_TOKEN
 
 LIMIT = 30.0
 ALERT = ("<b>Union State</b>: a new programme of integration is signed in Minsk\n"

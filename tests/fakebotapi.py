@@ -8,8 +8,6 @@ Telegram's flood limits. Run `python tests/fakebotapi.py --enforce-limits` to se
 from __future__ import annotations
 
 import argparse
-import email.parser
-import email.policy
 import itertools
 import json
 import threading
@@ -17,159 +15,27 @@ import time
 import urllib.parse
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
+# The split modules sit beside this one; as a script, only tests/ is on sys.path.
+from fakebot_limits import FloodEnforcer
+from fakebot_methods import DEFAULT_UPDATE_TYPES, handle
+from fakebot_wire import (
+    JSON,
+    ApiError,
+    Call,
+    Fault,
+    SentMessage,
+    chat_json,
+    member_json,
+    user_json,
+    utf16_len,
+)
+
+__all__ = ["DEFAULT_TOKEN", "FakeBotApi", "FloodEnforcer", "SentMessage"]
+
 DEFAULT_TOKEN = "123456:TEST-fake-token"
-JSON = dict[str, Any]
-
-_NUMERIC = {
-    "chat_id", "message_id", "offset", "limit", "timeout", "message_thread_id", "user_id",
-    "cache_time", "reply_to_message_id", "from_chat_id",
-}
-_DEFAULT_UPDATE_TYPES = {  # what Telegram sends when allowed_updates is empty
-    "message", "edited_message", "channel_post", "edited_channel_post", "callback_query",
-    "inline_query", "chosen_inline_result", "my_chat_member", "shipping_query",
-    "pre_checkout_query", "poll", "poll_answer", "chat_join_request",
-}
-
-
-class ApiError(Exception):
-    """An error answer: HTTP status = error_code, with optional ResponseParameters."""
-
-    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.parameters = code, description, parameters
-
-    def body(self) -> JSON:
-        out: JSON = {"ok": False, "error_code": self.code, "description": self.description}
-        if self.parameters:
-            out["parameters"] = self.parameters
-        return out
-
-
-@dataclass(frozen=True)
-class Call:
-    method: str
-    params: JSON
-    time: float  # time.monotonic() when the request arrived
-
-
-@dataclass
-class SentMessage:
-    """A message the bot sent (and later edits applied to it)."""
-
-    message_id: int
-    chat_id: int
-    text: str
-    message_thread_id: int | None = None
-    parse_mode: str | None = None
-    link_preview_options: JSON | None = None
-    disable_web_page_preview: bool | None = None
-    reply_markup: JSON | None = None
-    time: float = 0.0
-    edits: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Fault:
-    code: int
-    description: str
-    parameters: JSON | None
-    count: int
-    chat_id: int | None
-
-
-class FloodEnforcer:
-    """Telegram's documented flood limits, answering 429 when a message would exceed them.
-
-    Telegram's bot FAQ: "no more than 30 messages per second or so" overall, "avoid sending
-    more than one message per second" in a chat ("we may allow short bursts"), and "not more
-    than 20 messages per minute to the same group". Tolerances here: the overall 1 s sliding
-    window admits `global_slack` (1) message beyond 30 for network jitter; a chat is a token
-    bucket of `chat_burst` (3) messages refilled one per second; a group (chat_id < 0) is a
-    strict 60 s sliding window of 20.
-    """
-
-    def __init__(self, per_second: int = 30, chat_interval: float = 1.0,
-                 group_per_minute: int = 20, *, global_slack: int = 1, chat_burst: int = 3,
-                 retry_after: int = 1) -> None:
-        self.global_max = per_second + global_slack
-        self.chat_interval, self.chat_burst = chat_interval, chat_burst
-        self.group_max = group_per_minute
-        self.retry_after = retry_after
-        self._global: deque[float] = deque()
-        self._chat_tat: dict[int, float] = {}
-        self._groups: dict[int, deque[float]] = {}
-
-    def admit(self, chat_id: int, now: float) -> bool:
-        """Count the message and return True, or return False (and count nothing)."""
-        _expire(self._global, now - 1.0)
-        if len(self._global) >= self.global_max:
-            return False
-        tat = max(self._chat_tat.get(chat_id, now), now)
-        if tat - now > self.chat_interval * (self.chat_burst - 1) + 1e-9:
-            return False
-        group = self._groups.setdefault(chat_id, deque()) if chat_id < 0 else None
-        if group is not None:
-            _expire(group, now - 60.0)
-            if len(group) >= self.group_max:
-                return False
-            group.append(now)
-        self._chat_tat[chat_id] = tat + self.chat_interval
-        self._global.append(now)
-        return True
-
-
-def _expire(times: deque[float], cutoff: float) -> None:
-    while times and times[0] <= cutoff:
-        times.popleft()
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _coerce(key: str, value: str) -> Any:
-    """PTB sends form fields with non-string values JSON-encoded; undo that."""
-    if key in _NUMERIC:
-        try:
-            return int(value)
-        except ValueError:
-            return value  # "@channelusername"
-    if value[:1] in "[{" or value in ("true", "false"):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def parse_body(content_type: str, body: bytes, query: str) -> JSON:
-    """Parameters of one Bot API request, from the query string and a JSON/form/multipart body."""
-    params: JSON = {k: _coerce(k, v) for k, v in urllib.parse.parse_qsl(query)}
-    ctype = content_type.split(";")[0].strip().lower()
-    if not body:
-        return params
-    if ctype == "application/json":
-        loaded = json.loads(body)
-        if isinstance(loaded, dict):
-            params.update(loaded)
-    elif ctype == "application/x-www-form-urlencoded":
-        params.update({k: _coerce(k, v) for k, v in urllib.parse.parse_qsl(body.decode())})
-    elif ctype == "multipart/form-data":
-        head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-        for part in msg.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True)
-            payload = payload if isinstance(payload, bytes) else b""
-            if part.get_filename():
-                params[str(name)] = payload  # an uploaded file, kept as bytes
-            elif name:
-                params[str(name)] = _coerce(str(name), payload.decode())
-    return params
 
 
 class FakeBotApi:
@@ -196,7 +62,7 @@ class FakeBotApi:
         self._sent: list[SentMessage] = []
         self._by_key: dict[tuple[int, int], SentMessage] = {}
         self._updates: deque[JSON] = deque()
-        self._allowed: set[str] = set(_DEFAULT_UPDATE_TYPES)
+        self._allowed: set[str] = set(DEFAULT_UPDATE_TYPES)
         self._faults: dict[str, list[Fault]] = {}
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
@@ -317,13 +183,13 @@ class FakeBotApi:
                   chat_type: str | None = None, message_thread_id: int | None = None,
                   is_topic_message: bool = False, language_code: str = "en") -> JSON:
         """A user writes `text` in a chat; a leading /command gets its bot_command entity."""
-        user = _user(user_id or (chat_id if chat_id > 0 else 5000), language_code)
+        user = user_json(user_id or (chat_id if chat_id > 0 else 5000), language_code)
         msg: JSON = {"message_id": next(self._ids), "date": int(time.time()),
-                     "chat": _chat(chat_id, chat_type, user), "from": user, "text": text}
+                     "chat": chat_json(chat_id, chat_type, user), "from": user, "text": text}
         if text.startswith("/"):
             command = text.split()[0]
             msg["entities"] = [{"type": "bot_command", "offset": 0,
-                                "length": _utf16_len(command)}]
+                                "length": utf16_len(command)}]
         if message_thread_id is not None:
             msg["message_thread_id"] = message_thread_id
         if is_topic_message:
@@ -332,11 +198,11 @@ class FakeBotApi:
 
     def press_button(self, chat_id: int, message_id: int, data: str, user_id: int) -> JSON:
         """A user presses an inline button under one of the bot's messages."""
-        user = _user(user_id, "en")
+        user = user_json(user_id, "en")
         with self._cond:
             sent = self._by_key.get((chat_id, message_id))
         message: JSON = {"message_id": message_id, "date": int(time.time()),
-                         "chat": _chat(chat_id, None, user), "from": self.bot_user,
+                         "chat": chat_json(chat_id, None, user), "from": self.bot_user,
                          "text": sent.text if sent else ""}
         if sent is not None and sent.reply_markup:
             message["reply_markup"] = sent.reply_markup
@@ -347,245 +213,20 @@ class FakeBotApi:
     def my_chat_member(self, chat_id: int, old_status: str, new_status: str,
                        chat_type: str | None = None, user_id: int = 5000) -> JSON:
         """The bot's own membership changes (added to / removed from a chat, or blocked)."""
-        user = _user(user_id, "en")
-        change = {"chat": _chat(chat_id, chat_type, user), "from": user,
+        user = user_json(user_id, "en")
+        change = {"chat": chat_json(chat_id, chat_type, user), "from": user,
                   "date": int(time.time()),
-                  "old_chat_member": self._member(old_status, self.bot_user),
-                  "new_chat_member": self._member(new_status, self.bot_user)}
+                  "old_chat_member": member_json(old_status, self.bot_user),
+                  "new_chat_member": member_json(new_status, self.bot_user)}
         return self.inject({"my_chat_member": change})
 
     def migrate(self, chat_id: int, new_chat_id: int, user_id: int = 5000) -> JSON:
         """A group is upgraded to a supergroup: the service message in the old chat."""
-        user = _user(user_id, "en")
+        user = user_json(user_id, "en")
         msg = {"message_id": next(self._ids), "date": int(time.time()),
-               "chat": _chat(chat_id, "group", user), "from": user,
+               "chat": chat_json(chat_id, "group", user), "from": user,
                "migrate_to_chat_id": new_chat_id}
         return self.inject({"message": msg})
-
-    @staticmethod
-    def _member(status: str, user: JSON) -> JSON:
-        member: JSON = {"status": status, "user": user}
-        if status == "administrator":
-            member.update({key: True for key in _ADMIN_RIGHTS})
-            member.update(can_be_edited=False, is_anonymous=False)
-        elif status == "creator":
-            member["is_anonymous"] = False
-        elif status == "restricted":
-            member.update(is_member=True, until_date=0, **{k: False for k in _RESTRICTIONS})
-        elif status == "kicked":
-            member["until_date"] = 0
-        return member
-
-
-_ADMIN_RIGHTS = (
-    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
-    "can_edit_stories", "can_delete_stories",
-)
-_RESTRICTIONS = (
-    "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
-    "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
-    "can_send_other_messages", "can_add_web_page_previews", "can_change_info",
-    "can_invite_users", "can_pin_messages", "can_manage_topics",
-)
-
-
-def _user(user_id: int, language_code: str) -> JSON:
-    return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}",
-            "username": f"user{user_id}", "language_code": language_code}
-
-
-def chat_type_of(chat_id: int) -> str:
-    """Telegram's id ranges: users positive, supergroups -100…, basic groups other negatives."""
-    if chat_id > 0:
-        return "private"
-    return "supergroup" if chat_id <= -1_000_000_000_000 else "group"
-
-
-def _chat(chat_id: int, chat_type: str | None, user: JSON | None = None) -> JSON:
-    kind = chat_type or chat_type_of(chat_id)
-    if kind == "private":
-        name = (user or {}).get("first_name", f"User{chat_id}")
-        return {"id": chat_id, "type": "private", "first_name": name}
-    return {"id": chat_id, "type": kind, "title": f"Group {abs(chat_id)}"}
-
-
-# -- Bot API methods: each takes the server and the request's params, returns `result` -----
-def _message_json(api: FakeBotApi, sent: SentMessage) -> JSON:
-    msg: JSON = {"message_id": sent.message_id, "date": int(time.time()),
-                 "chat": _chat(sent.chat_id, None), "from": api.bot_user, "text": sent.text}
-    if sent.message_thread_id is not None:
-        msg.update(message_thread_id=sent.message_thread_id, is_topic_message=True)
-    if sent.reply_markup:
-        msg["reply_markup"] = sent.reply_markup
-    if sent.edits:
-        msg["edit_date"] = int(time.time())
-    return msg
-
-
-def _chat_id(params: JSON) -> int:
-    chat_id = params.get("chat_id")
-    if chat_id in (None, ""):
-        raise ApiError(400, "Bad Request: chat_id is empty")
-    if not isinstance(chat_id, int):
-        raise ApiError(400, "Bad Request: chat not found")
-    return chat_id
-
-
-def _send_message(api: FakeBotApi, p: JSON) -> JSON:
-    chat_id, text = _chat_id(p), p.get("text")
-    if not text or not isinstance(text, str):
-        raise ApiError(400, "Bad Request: message text is empty")
-    if _utf16_len(text) > 4096:
-        raise ApiError(400, "Bad Request: message is too long")
-    sent = SentMessage(
-        message_id=next(api._ids), chat_id=chat_id, text=text,
-        message_thread_id=p.get("message_thread_id"), parse_mode=p.get("parse_mode"),
-        link_preview_options=p.get("link_preview_options"),
-        disable_web_page_preview=p.get("disable_web_page_preview"),
-        reply_markup=p.get("reply_markup"), time=time.monotonic())
-    api.messages_sent += 1
-    if api.record_calls:
-        api._sent.append(sent)
-        api._by_key[(chat_id, sent.message_id)] = sent
-    api._cond.notify_all()
-    return _message_json(api, sent)
-
-
-def _edit_message_text(api: FakeBotApi, p: JSON) -> JSON:
-    chat_id, text = _chat_id(p), p.get("text")
-    sent = api._by_key.get((chat_id, int(p.get("message_id") or 0)))
-    if sent is None:
-        raise ApiError(400, "Bad Request: message to edit not found")
-    if not text:
-        raise ApiError(400, "Bad Request: message text is empty")
-    markup = p.get("reply_markup")
-    if text == sent.text and markup == sent.reply_markup:
-        raise ApiError(400, "Bad Request: message is not modified: specified new message "
-                       "content and reply markup are exactly the same as a current content "
-                       "and reply markup of the message")
-    sent.edits.append(sent.text)
-    sent.text, sent.reply_markup = text, markup
-    return _message_json(api, sent)
-
-
-def _get_updates(api: FakeBotApi, p: JSON) -> list[JSON]:
-    offset, timeout = int(p.get("offset") or 0), max(0.0, float(p.get("timeout") or 0))
-    limit = min(100, max(1, int(p.get("limit") or 100)))
-    if p.get("allowed_updates") is not None:
-        api._allowed = set(p["allowed_updates"]) or set(_DEFAULT_UPDATE_TYPES)
-    if offset > 0:  # everything below offset is confirmed and forgotten
-        while api._updates and api._updates[0]["update_id"] < offset:
-            api._updates.popleft()
-    elif offset < 0:
-        while len(api._updates) > -offset:
-            api._updates.popleft()
-    deadline = time.monotonic() + timeout
-    while not api._updates and not api._closing:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        api._cond.wait(left)
-    return list(itertools.islice(api._updates, limit))
-
-
-def _member_of(api: FakeBotApi, chat_id: int, user_id: int) -> JSON:
-    user = api.bot_user if user_id == api.bot_user["id"] else _user(user_id, "en")
-    if api.creators.get(chat_id) == user_id:
-        return FakeBotApi._member("creator", user)
-    if user_id in api.admins.get(chat_id, set()):
-        return FakeBotApi._member("administrator", user)
-    return FakeBotApi._member("member", user)
-
-
-def _get_chat_administrators(api: FakeBotApi, p: JSON) -> list[JSON]:
-    chat_id = _chat_id(p)
-    if chat_id > 0:
-        raise ApiError(400, "Bad Request: there are no administrators in the private chat")
-    ids = ([api.creators[chat_id]] if chat_id in api.creators else [])
-    ids += sorted(api.admins.get(chat_id, set()) - set(ids))
-    return [_member_of(api, chat_id, uid) for uid in ids]
-
-
-def _get_chat(api: FakeBotApi, p: JSON) -> JSON:
-    gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts",
-                           "premium_subscription", "gifts_from_channels"), False)
-    return {**_chat(_chat_id(p), None), "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": gifts}
-
-
-def _set_my_commands(api: FakeBotApi, p: JSON) -> bool:
-    key = json.dumps([p.get("scope"), p.get("language_code")], sort_keys=True)
-    api.commands[key] = list(p.get("commands") or [])
-    return True
-
-
-def _get_my_commands(api: FakeBotApi, p: JSON) -> list[JSON]:
-    return api.commands.get(json.dumps([p.get("scope"), p.get("language_code")],
-                                       sort_keys=True), [])
-
-
-_METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
-    "getme": lambda api, p: api.bot_user,
-    "getupdates": _get_updates,
-    "sendmessage": _send_message,
-    "editmessagetext": _edit_message_text,
-    "answercallbackquery": lambda api, p: True,
-    "getchatmember": lambda api, p: _member_of(api, _chat_id(p), int(p.get("user_id") or 0)),
-    "getchatadministrators": _get_chat_administrators,
-    "getchat": _get_chat,
-    "setmycommands": _set_my_commands,
-    "getmycommands": _get_my_commands,
-    "deletewebhook": lambda api, p: True,
-    "getwebhookinfo": lambda api, p: {"url": "", "has_custom_certificate": False,
-                                      "pending_update_count": len(api._updates)},
-    "close": lambda api, p: True,
-    "logout": lambda api, p: True,
-}
-_FLOOD_COUNTED = {"sendmessage"}
-
-
-def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,
-           query: str) -> tuple[int, JSON]:
-    """One HTTP request to (status, JSON answer)."""
-    if path == "/_fake/stats":
-        return 200, {"count_429": api.count_429, "enforced_429": api.count_enforced_429,
-                     "messages_sent": api.messages_sent}
-    parts = path.split("/")
-    if len(parts) != 3 or not parts[1].startswith("bot"):
-        return 404, ApiError(404, "Not Found").body()
-    if parts[1][3:] != api.token:
-        return 401, ApiError(401, "Unauthorized").body()
-    method, impl = parts[2], _METHODS.get(parts[2].lower())
-    if impl is None:
-        return 404, ApiError(404, "Not Found").body()
-    try:
-        params = parse_body(content_type, body, query)
-    except ValueError:
-        return 400, ApiError(400, "Bad Request: can't parse request").body()
-    with api._cond:
-        if api.record_calls:
-            api.calls.append(Call(method, params, time.monotonic()))
-        try:
-            error = api._take_fault(method, params) or _flood_check(api, method, params)
-            if error is not None:
-                raise error
-            return 200, {"ok": True, "result": impl(api, params)}
-        except ApiError as exc:
-            if exc.code == 429:
-                api.count_429 += 1
-            return exc.code, exc.body()
-
-
-def _flood_check(api: FakeBotApi, method: str, params: JSON) -> ApiError | None:
-    chat_id = params.get("chat_id")
-    if api.enforcer is None or method.lower() not in _FLOOD_COUNTED:
-        return None
-    if not isinstance(chat_id, int) or api.enforcer.admit(chat_id, time.monotonic()):
-        return None
-    api.count_enforced_429 += 1
-    wait = api.enforcer.retry_after
-    return ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
 
 
 def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:

@@ -15,9 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from fakebotapi import DEFAULT_TOKEN, FakeBotApi, SentMessage
 from feedserver import FeedServer
-
-from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi, SentMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 777

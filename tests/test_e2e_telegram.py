@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fakebotapi import DEFAULT_TOKEN, FakeBotApi, SentMessage
 from feedserver import FeedServer
-
-from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi, SentMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = 4242

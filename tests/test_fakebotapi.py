@@ -13,10 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
+from fakebotapi import DEFAULT_TOKEN, FakeBotApi, FloodEnforcer, SentMessage
 from telegram import Update
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
-
-from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi, FloodEnforcer, SentMessage
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from fakebotapi import DEFAULT_TOKEN, FakeBotApi
 from feedserver import FeedServer
 from telegram import Bot
 from telegram.ext import ApplicationBuilder
@@ -31,7 +32,6 @@ from bot.services import Services
 from bot.store import Store, open_store
 from bot.summit.jobs import SummitJobs
 from bot.telegram.handlers import register_handlers
-from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi
 
 CHAT = 4242
 T0 = datetime(2026, 5, 19, 9, 0, tzinfo=UTC)

@@ -8,11 +8,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import TypeVar
 
 import pytest
+from fakebotapi import DEFAULT_TOKEN, FakeBotApi
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery.ratelimit import Limits
 from bot.delivery.sender import Backoff, OutcomeKind, Sender, SendOutcome
-from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi
 
 T = TypeVar("T")
 FAST = Limits(global_per_second=1000, chat_interval=0.05, group_max=3, group_window=0.5)
