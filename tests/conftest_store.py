@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,23 +34,36 @@ def pg_admin() -> Iterator[Engine]:
 
 
 @pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL to an empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'store.db'}"
-        return
-    admin: Engine = request.getfixturevalue("pg_admin")
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    # Left as given (e.g. plain postgresql://): open_store must pick the driver itself.
-    url = make_url(os.environ[PG_URL_ENV])
-    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
+def new_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """A factory of URLs to empty databases of one backend: SQLite files, or fresh
+    PostgreSQL schemas (dropped after the test)."""
+    schemas: list[str] = []
+
+    def make() -> str:
+        if request.param == "sqlite":
+            return f"sqlite:///{tmp_path / 'data' / f'store{len(schemas)}.db'}"
+        admin: Engine = request.getfixturevalue("pg_admin")
+        schema = f"t_{uuid.uuid4().hex[:16]}"
         with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        schemas.append(schema)
+        # Left as given (e.g. plain postgresql://): open_store must pick the driver itself.
+        url = make_url(os.environ[PG_URL_ENV])
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    yield make
+    if schemas:
+        admin = request.getfixturevalue("pg_admin")
+        with admin.connect() as conn:
+            for schema in schemas:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+@pytest.fixture
+def store_url(new_store_url: Callable[[], str]) -> str:
+    """A URL to an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    return new_store_url()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -331,3 +332,28 @@ def test_evaluate_of_a_missing_file_fails_cleanly(tmp_path: Path) -> None:
     run = run_bot("evaluate", "--config", SHIPPED, tmp_path / "none.jsonl", cwd=tmp_path)
     assert run.code == 1
     assert "none.jsonl" in run.err and "Traceback" not in run.err
+
+
+# ---------------------------------------------------------------- db
+
+
+def test_db_upgrade_then_current(tmp_path: Path) -> None:
+    """`db upgrade` creates the schema under ./data (the default URL), `db current` reports
+    the head revision; a second upgrade changes nothing."""
+    first = run_bot("db", "upgrade", "--config", SHIPPED, cwd=tmp_path)
+    assert first.code == 0, first.err
+    assert "upgraded from empty to revision" in first.out and "(head)" in first.out
+    assert (tmp_path / "data" / "summit-watch.db").is_file()
+    again = run_bot("db", "upgrade", "--config", SHIPPED, cwd=tmp_path)
+    assert again.code == 0 and "already at revision" in again.out
+    current = run_bot("db", "current", "--config", SHIPPED, cwd=tmp_path)
+    assert current.code == 0 and current.out.strip().endswith("(head)")
+
+
+def test_db_refuses_a_database_it_cannot_upgrade(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    with sqlite3.connect(tmp_path / "data" / "summit-watch.db") as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('9999')")
+    done = run_bot("db", "upgrade", "--config", SHIPPED, cwd=tmp_path)
+    assert done.code == 1 and "newer version" in done.out

@@ -6,6 +6,7 @@ from conftest_store import NOW, later, make_entry
 
 from bot.model import FeedState, NewAlert, NewNotice, StoreStats
 from bot.store import Store
+from bot.store.migrations import head_revision
 
 
 def test_meta_get_set_overwrite(db: Store) -> None:
@@ -33,9 +34,9 @@ def test_stats_counts(db: Store) -> None:
     db.mark_notice_sent(b.id, NOW, 2)
     db.mark_notice_failed(c.id, "blocked")
     assert db.stats() == StoreStats(
-        schema_version=db.schema_version(), feeds=1, entries=3, entry_keys=4,
+        schema_revision=head_revision(), feeds=1, entries=3, entry_keys=4,
         subscribers_total=2, subscribers_active=1, watches=1,
         outbox_pending=1, outbox_sent=1, outbox_failed=1,
         notices_pending=1, notices_sent=2, notices_failed=1,
     )
-    assert db.schema_version() >= 1
+    assert db.schema_revision() == head_revision()

@@ -1,4 +1,4 @@
-"""The command line: `run`, `check`, `replay`, `health` and `evaluate`. Parses arguments,
+"""The command line: `run`, `check`, `replay`, `health`, `db` and `evaluate`. Parses arguments,
 loads the config, maps errors to exit codes (2 for config or query errors).
 
 Offers `main`. Each verb lives in its own module, imported only when it runs.
@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("health", parents=[common],
                    help="exit 0 if a running bot's poll loop is alive (for HEALTHCHECK)")
 
+    db = sub.add_parser("db", parents=[common], help="database schema: upgrade, current")
+    db.add_argument("action", choices=["upgrade", "current"],
+                    help="upgrade: to the newest revision (run does this at start); "
+                         "current: show the revision")
+
     evaluate = sub.add_parser("evaluate", parents=[common], help="score topics on labelled JSONL")
     evaluate.add_argument("file", metavar="FILE", help="labelled items (see shared eval README)")
     evaluate.add_argument("--misses", action="store_true", help="list misses and false alerts")
@@ -56,7 +61,8 @@ def _setup_logging(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # httpx logs full request URLs, and Telegram URLs carry the bot token.
-    for name in ("httpx", "httpcore", "telegram.request", "apscheduler"):
+    # Alembic narrates every step at INFO; the store logs one line per upgrade instead.
+    for name in ("httpx", "httpcore", "telegram.request", "apscheduler", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -102,7 +108,13 @@ def _cmd_health(args: argparse.Namespace, config: Config) -> int:
     return health(config, _settings(args))
 
 
-COMMANDS = {"health": _cmd_health, "run": _cmd_run, "check": _cmd_check,
+def _cmd_db(args: argparse.Namespace, config: Config) -> int:
+    from bot.cli.database import database
+
+    return database(_settings(args), args.action)
+
+
+COMMANDS = {"db": _cmd_db, "health": _cmd_health, "run": _cmd_run, "check": _cmd_check,
             "replay": _cmd_replay, "evaluate": _cmd_evaluate}
 
 

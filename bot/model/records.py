@@ -140,7 +140,7 @@ class OutboxItem:
 class StoreStats:
     """Counts for the admin `/stats` command."""
 
-    schema_version: int
+    schema_revision: str  # the Alembic revision
     feeds: int
     entries: int
     entry_keys: int

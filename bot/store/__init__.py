@@ -7,15 +7,13 @@ takes and returns are plain data from `bot.model`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from bot.store.db import DEFAULT_URL, create_engine_for, normalise_url
 from bot.store.entries import EntriesRepo
 from bot.store.errors import DuplicateWatchError, SchemaTooNewError, StoreError
 from bot.store.events import EventsRepo
 from bot.store.feeds import FeedsRepo
 from bot.store.meta import MetaRepo
-from bot.store.migrate import MIGRATIONS, Migration, migrate
+from bot.store.migrations import upgrade
 from bot.store.notices import NoticesRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.recent import RecentRepo
@@ -40,11 +38,12 @@ class Store(
     its own pooled connection, so a Store may be shared with worker threads."""
 
 
-def open_store(url: str = DEFAULT_URL, *, migrations: Sequence[Migration] = MIGRATIONS) -> Store:
-    """Connect to `url` and apply pending migrations (idempotent); close() when done."""
+def open_store(url: str = DEFAULT_URL) -> Store:
+    """Connect to `url` and upgrade its schema to the newest revision (idempotent); close()
+    when done."""
     engine = create_engine_for(url)
     try:
-        migrate(engine, migrations)
+        upgrade(engine)
     except BaseException:
         engine.dispose()
         raise
@@ -54,9 +53,7 @@ def open_store(url: str = DEFAULT_URL, *, migrations: Sequence[Migration] = MIGR
 __all__ = [
     "CONSOLE_CHAT_ID",
     "DEFAULT_URL",
-    "MIGRATIONS",
     "DuplicateWatchError",
-    "Migration",
     "SchemaTooNewError",
     "Store",
     "StoreError",

@@ -24,13 +24,10 @@ _SAVED_FIELDS = (
     "last_http_status",
     "primed",
 )
-# The column a FeedState field is saved in, where the two names differ.
-_COLUMN_OF = {"last_http_status": "last_status"}
-_SAVED_COLUMNS = tuple(_COLUMN_OF.get(f, f) for f in _SAVED_FIELDS)
 
 
 def _values(state: FeedState) -> dict[str, Any]:
-    return {_COLUMN_OF.get(f, f): getattr(state, f) for f in _SAVED_FIELDS}
+    return {f: getattr(state, f) for f in _SAVED_FIELDS}
 
 
 def row_to_feed_state(row: Row[Any]) -> FeedState:
@@ -44,7 +41,7 @@ def row_to_feed_state(row: Row[Any]) -> FeedState:
         last_ok_at=m["last_ok_at"],
         failures=m["failures"],
         last_error=m["last_error"],
-        last_http_status=m["last_status"],
+        last_http_status=m["last_http_status"],
         primed=bool(m["primed"]),
         entries_total=m["entries_total"],
     )
@@ -60,7 +57,7 @@ def save_feed_state_in(conn: Connection, state: FeedState, added_entries: int = 
         feeds,
         values,
         ["url"],
-        _SAVED_COLUMNS,
+        _SAVED_FIELDS,
         also_set={"entries_total": feeds.c.entries_total + added_entries},
     )
     conn.execute(stmt)
@@ -97,7 +94,7 @@ class FeedsRepo(StoreBase):
                     for s in states if s.url in existing]
             if rows:
                 stmt = (update(feeds).where(feeds.c.url == bindparam("b_url"))
-                        .values({c: bindparam(c) for c in _SAVED_COLUMNS}))
+                        .values({c: bindparam(c) for c in _SAVED_FIELDS}))
                 conn.execute(stmt, rows)
             for state in states:
                 if state.url not in existing:

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Table, func, select
 from bot.model import StoreStats
 from bot.store.base import StoreBase, utcnow
 from bot.store.db import upsert
-from bot.store.migrate import current_version
+from bot.store.migrations import current_revision
 from bot.store.schema import (
     entries,
     entry_keys,
@@ -42,15 +42,15 @@ class MetaRepo(StoreBase):
         with self._write() as conn:
             conn.execute(upsert(conn, meta, values, ["key"], ["value", "updated_at"]))
 
-    def schema_version(self) -> int:
-        with self._read() as conn:
-            return current_version(conn)
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at."""
+        return current_revision(self.engine)
 
     def stats(self) -> StoreStats:
         with self._read() as conn:
             state, notice = outbox.c.state, notices.c.state
             return StoreStats(
-                schema_version=current_version(conn),
+                schema_revision=current_revision(self.engine) or "-",
                 feeds=_count(conn, feeds),
                 entries=_count(conn, entries),
                 entry_keys=_count(conn, entry_keys),

@@ -1,7 +1,6 @@
-"""The current table definitions of the store (SQLAlchemy Core).
-
-Tables are created and altered only by the versioned steps in `migrate.py` (migration 1
-builds the frozen copy in `schema_v1.py`; later steps bring it up to these definitions).
+"""The current table definitions of the store (SQLAlchemy Core): what queries are written
+against. Tables are created and altered only by Alembic revisions (`migrations/versions`);
+a test checks that a migrated database matches these definitions.
 """
 
 from __future__ import annotations
@@ -46,14 +45,6 @@ class JsonText(TypeDecorator[Any]):
         return None if value is None else json.loads(value)
 
 
-schema_version = Table(
-    "schema_version",
-    metadata,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("name", Text, nullable=False),
-    Column("applied_at", UTCDateTime, nullable=False),
-)
-
 feeds = Table(
     "feeds",
     metadata,
@@ -65,7 +56,7 @@ feeds = Table(
     Column("last_ok_at", UTCDateTime),
     Column("failures", Integer, nullable=False, server_default=text("0")),
     Column("last_error", Text),
-    Column("last_status", Text),
+    Column("last_http_status", Text),  # "200", "304", or the outcome, e.g. "timeout"
     Column("primed", Boolean, nullable=False, server_default=false()),
     Column("entries_total", Integer, nullable=False, server_default=text("0")),
     Index("ix_feeds_next_poll_at", "next_poll_at"),
@@ -87,7 +78,7 @@ entries = Table(
     Column("seen_at", UTCDateTime, nullable=False),
     Column("status", Text),
     Column("topics", JsonText, nullable=False, server_default="[]"),
-    # v2: the story's first entry id (its own id for a story's first report). No foreign
+    # The story's first entry id (its own id for a story's first report). No foreign
     # key: the first entry may be pruned while later reports of the story remain.
     Column("cluster_id", Integer),
     Index("ix_entries_seen_at", "seen_at"),
@@ -191,9 +182,9 @@ outbox = Table(
     Column("why", JsonText, nullable=False, server_default="{}"),
     Column("created_at", UTCDateTime, nullable=False),
     *_delivery_columns(),
-    # v2: one row per (subscriber, story); later reports of the story edit its message.
+    # One row per (subscriber, story); later reports of the story edit its message.
     Column("cluster_id", Integer),
-    *_revision_columns(),  # v2
+    *_revision_columns(),
     UniqueConstraint("subscriber_id", "entry_id", name="uq_outbox_subscriber_entry"),
     Index("ix_outbox_state_next", "state", "next_attempt_at"),
     Index("ix_outbox_entry_id", "entry_id"),
@@ -208,7 +199,7 @@ meta = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# v2 (summit-day mode). Messages that are not about one entry: reminders, the summit-day
+# Messages that are not about one entry: reminders, the summit-day
 # alert, breaking status alerts, "event moved", the digest. A key reaches a subscriber once.
 notices = Table(
     "notices",
@@ -270,6 +261,3 @@ event_overrides = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", BigInteger),
 )
-
-# Tables created by migration 2, in dependency order.
-V2_TABLES: tuple[Table, ...] = (notices, topic_status, topic_timeline, event_overrides)

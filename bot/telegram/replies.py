@@ -192,7 +192,7 @@ def status_text(lang: str, config: Config, states: Sequence[FeedState],
 
 def stats_text(stats: StoreStats) -> str:
     rows = [
-        ("schema", stats.schema_version), ("feeds", stats.feeds), ("entries", stats.entries),
+        ("schema", stats.schema_revision), ("feeds", stats.feeds), ("entries", stats.entries),
         ("entry keys", stats.entry_keys),
         ("subscribers", f"{stats.subscribers_active} active / {stats.subscribers_total}"),
         ("watches", stats.watches),
