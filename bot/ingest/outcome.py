@@ -56,16 +56,20 @@ class Outcome(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class FetchResult:
+    """What one GET came to; a failure carries its reason instead of raising."""
+
     outcome: Outcome
     url: str
+    final_url: str | None = None  # after redirects
+    # The answer, when there was one, and its validators for the next conditional GET.
     status_code: int | None = None
-    body: bytes | None = None
     content_type: str | None = None
+    body: bytes | None = None
     etag: str | None = None
     last_modified: str | None = None
-    final_url: str | None = None
-    retry_after: timedelta | None = None
+    # Why it failed, and how long the server asked us to stay away.
     error: str | None = None
+    retry_after: timedelta | None = None
     elapsed: float = 0.0
 
     @property

@@ -22,8 +22,10 @@ class FeedState:
     """Polling state of one feed; a feed never polled is `FeedState(url)`."""
 
     url: str
+    # The validators sent with the next conditional GET.
     etag: str | None = None
     last_modified: str | None = None
+    # When it is polled next, and how the last polls went.
     next_poll_at: datetime | None = None
     last_polled_at: datetime | None = None
     last_ok_at: datetime | None = None
@@ -230,5 +232,6 @@ class EventOverride:
     timezone: str | None = None
     location: str | None = None
     topics: tuple[str, ...] | None = None
+    # Who changed it and when, for /event's listing.
     updated_at: datetime | None = None  # set by the store on save
     updated_by: int | None = None  # Telegram user id of the admin

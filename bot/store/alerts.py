@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select, update
 from bot.model import Entry, NewAlert
 from bot.store.base import chunked
 from bot.store.db import insert_ignore, lock_keys
-from bot.store.queue import reopen_values
+from bot.store.queue import pending_row, reopen_values
 from bot.store.schema import entries, outbox
 
 # Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
@@ -124,16 +124,8 @@ def enqueue_alerts(
 
 def _insert(conn: Connection, rows: Sequence[_Row], now: datetime) -> list[int]:
     values = [
-        {
-            "subscriber_id": row.subscriber_id,
-            "entry_id": row.entry_id,
-            "cluster_id": row.cluster_id,
-            "why": row.why,
-            "created_at": now,
-            "state": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-        }
+        pending_row(now, subscriber_id=row.subscriber_id, entry_id=row.entry_id,
+                    cluster_id=row.cluster_id, why=row.why)
         for row in rows
     ]
     new_ids: dict[tuple[int, int], int] = {}

@@ -5,16 +5,21 @@ Repository mixins build on `StoreBase`, so `Store` is safe to call from worker t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
 from bot.store.db import read_tx, write_tx
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 T = TypeVar("T")
+R = TypeVar("R", bound="DataclassInstance")
 
 
 class StoreBase:
@@ -47,3 +52,10 @@ def chunked(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
     """Slices small enough for any dialect's bound-parameter limit."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def record(cls: type[R], row: Mapping[Any, Any], prefix: str = "", **values: Any) -> R:
+    """A record from a row whose columns are named like the record's fields (after
+    `prefix`, for joined rows); `values` give the fields that need converting."""
+    read = {f.name: row[prefix + f.name] for f in dataclasses.fields(cls) if f.name not in values}
+    return cls(**read, **values)

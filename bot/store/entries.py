@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, select, update
 
@@ -23,13 +23,12 @@ from bot.model import (
     NewAlert,
     NewEntry,
     NewNotice,
-    Status,
     StoredEntry,
     TimelineRow,
     TopicStatusRow,
 )
 from bot.store.alerts import ROWS_PER_INSERT, Inserted, enqueue_alerts
-from bot.store.base import StoreBase, chunked, utcnow
+from bot.store.base import StoreBase, chunked, record, utcnow
 from bot.store.db import insert_ignore
 from bot.store.feeds import save_feed_state_in
 from bot.store.notices import enqueue_notices_in, update_notices_in
@@ -39,25 +38,8 @@ from bot.store.statuses import add_timeline_in, save_topic_statuses_in
 
 def row_to_stored_entry(m: Mapping[Any, Any], prefix: str = "") -> StoredEntry:
     """Build a StoredEntry from a row mapping whose entry columns carry `prefix`."""
-    entry = Entry(
-        feed=m[prefix + "feed"],
-        feed_url=m[prefix + "feed_url"],
-        title=m[prefix + "title"],
-        link=m[prefix + "link"],
-        summary=m[prefix + "summary"],
-        published=m[prefix + "published"],
-        guid=m[prefix + "guid"],
-        lang=m[prefix + "lang"],
-    )
-    return StoredEntry(
-        id=m[prefix + "id"],
-        key=m[prefix + "key"],
-        entry=entry,
-        seen_at=m[prefix + "seen_at"],
-        status=cast("Status | None", m[prefix + "status"]),
-        topics=tuple(m[prefix + "topics"] or ()),
-        cluster_id=m[prefix + "cluster_id"],
-    )
+    return record(StoredEntry, m, prefix, entry=record(Entry, m, prefix),
+                  topics=tuple(m[prefix + "topics"] or ()))
 
 
 def _keys_of(new: NewEntry) -> tuple[str, ...]:

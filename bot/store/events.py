@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from bot.model import EventOverride, NewNotice
-from bot.store.base import StoreBase, utcnow
+from bot.store.base import StoreBase, record, utcnow
 from bot.store.db import upsert
 from bot.store.notices import enqueue_notices_in
 from bot.store.schema import event_overrides
@@ -21,16 +21,9 @@ _COLUMNS = ("title", "date", "timezone", "location", "topics", "updated_at", "up
 
 def _row_to_override(m: Mapping[Any, Any]) -> EventOverride:
     topics = m["topics"]
-    return EventOverride(
-        event_id=m["event_id"],
-        title=m["title"],
-        date=None if m["date"] is None else date.fromisoformat(m["date"]),
-        timezone=m["timezone"],
-        location=m["location"],
-        topics=None if topics is None else tuple(topics),
-        updated_at=m["updated_at"],
-        updated_by=m["updated_by"],
-    )
+    return record(EventOverride, m,
+                  date=None if m["date"] is None else date.fromisoformat(m["date"]),
+                  topics=None if topics is None else tuple(topics))
 
 
 class EventsRepo(StoreBase):

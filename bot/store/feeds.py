@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, select, update
 
 from bot.model import FeedState
-from bot.store.base import StoreBase, chunked
+from bot.store.base import StoreBase, chunked, record
 from bot.store.db import upsert
 from bot.store.schema import feeds
 
@@ -31,20 +31,7 @@ def _values(state: FeedState) -> dict[str, Any]:
 
 
 def row_to_feed_state(row: Row[Any]) -> FeedState:
-    m = row._mapping
-    return FeedState(
-        url=m["url"],
-        etag=m["etag"],
-        last_modified=m["last_modified"],
-        next_poll_at=m["next_poll_at"],
-        last_polled_at=m["last_polled_at"],
-        last_ok_at=m["last_ok_at"],
-        failures=m["failures"],
-        last_error=m["last_error"],
-        last_http_status=m["last_http_status"],
-        primed=bool(m["primed"]),
-        entries_total=m["entries_total"],
-    )
+    return record(FeedState, row._mapping, primed=bool(row._mapping["primed"]))
 
 
 def save_feed_state_in(conn: Connection, state: FeedState, added_entries: int = 0) -> FeedState:

@@ -18,6 +18,7 @@ from bot.store.queue import (
     DEFAULT_LEASE,
     claim_ids,
     failed_values,
+    pending_row,
     reopen_values,
     retry_values,
     sent_values,
@@ -35,16 +36,8 @@ def enqueue_notices_in(
     """Insert-or-ignore inside the caller's transaction; the ids of rows inserted now, in
     the order given (a (subscriber, key) pair already stored, or repeated, is ignored)."""
     values = [
-        {
-            "subscriber_id": n.subscriber_id,
-            "key": n.key,
-            "kind": n.kind,
-            "payload": n.payload,
-            "created_at": now,
-            "state": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-        }
+        pending_row(now, subscriber_id=n.subscriber_id, key=n.key, kind=n.kind,
+                    payload=n.payload)
         for n in new
     ]
     found: dict[tuple[int, str], int] = {}

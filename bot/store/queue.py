@@ -83,6 +83,12 @@ def reopen_values(table: Table, now: datetime) -> dict[str, Any]:
     }
 
 
+def pending_row(now: datetime, **values: Any) -> dict[str, Any]:
+    """The values of a newly queued row: due now, never tried."""
+    return {**values, "created_at": now, "state": "pending", "attempts": 0,
+            "next_attempt_at": now}
+
+
 def settle(conn: Connection, table: Table, row_id: int, values: dict[str, Any]) -> bool:
     return conn.execute(update(table).where(table.c.id == row_id).values(**values)).rowcount > 0
 

@@ -45,6 +45,33 @@ class JsonText(TypeDecorator[Any]):
         return None if value is None else json.loads(value)
 
 
+def _subscriber_id() -> Column[int]:
+    """The owning chat; its rows go when the subscriber row goes."""
+    return Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"),
+                  nullable=False)
+
+
+def _delivery_columns() -> list[Column[Any]]:
+    """The state of one queued message; the outbox and notices are drained alike."""
+    return [
+        Column("state", Text, nullable=False, server_default="pending"),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("next_attempt_at", UTCDateTime, nullable=False),
+        Column("sent_at", UTCDateTime),
+        Column("message_id", BigInteger),
+        Column("last_error", Text),
+    ]
+
+
+def _revision_columns() -> list[Column[Any]]:
+    """Bumped by every change to a row; a claim remembers it, so a change made while the
+    row was being sent makes `mark_sent` leave it pending (an edit follows)."""
+    return [
+        Column("revision", Integer, nullable=False, server_default=text("0")),
+        Column("claimed_revision", Integer),
+    ]
+
+
 feeds = Table(
     "feeds",
     metadata,
@@ -118,12 +145,7 @@ watches = Table(
     "watches",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "subscriber_id",
-        Integer,
-        ForeignKey("subscribers.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _subscriber_id(),
     Column("query", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("subscriber_id", "query", name="uq_watches_subscriber_query"),
@@ -133,12 +155,7 @@ watches = Table(
 topic_follows = Table(
     "topic_follows",
     metadata,
-    Column(
-        "subscriber_id",
-        Integer,
-        ForeignKey("subscribers.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _subscriber_id(),
     Column("topic_id", Text, nullable=False),
     Column("following", Boolean, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -146,37 +163,11 @@ topic_follows = Table(
 )
 
 
-def _delivery_columns() -> list[Column[Any]]:
-    """The state of one queued message; the outbox and notices are drained alike."""
-    return [
-        Column("state", Text, nullable=False, server_default="pending"),
-        Column("attempts", Integer, nullable=False, server_default=text("0")),
-        Column("next_attempt_at", UTCDateTime, nullable=False),
-        Column("sent_at", UTCDateTime),
-        Column("message_id", BigInteger),
-        Column("last_error", Text),
-    ]
-
-
-def _revision_columns() -> list[Column[Any]]:
-    """Bumped by every change to a row; a claim remembers it, so a change made while the
-    row was being sent makes `mark_sent` leave it pending (an edit follows)."""
-    return [
-        Column("revision", Integer, nullable=False, server_default=text("0")),
-        Column("claimed_revision", Integer),
-    ]
-
-
 outbox = Table(
     "outbox",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "subscriber_id",
-        Integer,
-        ForeignKey("subscribers.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _subscriber_id(),
     # No cascade: pruning must never silently drop an alert (see entries.prune_entries).
     Column("entry_id", Integer, ForeignKey("entries.id"), nullable=False),
     Column("why", JsonText, nullable=False, server_default="{}"),
@@ -205,12 +196,7 @@ notices = Table(
     "notices",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "subscriber_id",
-        Integer,
-        ForeignKey("subscribers.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _subscriber_id(),
     Column("key", Text, nullable=False),
     Column("kind", Text, nullable=False),
     Column("payload", JsonText, nullable=False, server_default="{}"),

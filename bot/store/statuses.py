@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, select
 
 from bot.model import Status, TimelineRow, TopicStatusRow
-from bot.store.base import StoreBase
+from bot.store.base import StoreBase, record
 from bot.store.db import upsert
 from bot.store.schema import entries, topic_status, topic_timeline
 
@@ -64,13 +64,8 @@ def add_timeline_in(
 
 
 def _row_to_status(m: Mapping[Any, Any]) -> TopicStatusRow:
-    return TopicStatusRow(
-        topic_id=m["topic_id"],
-        status=cast("Status | None", m["status"]),
-        since=m["since"],
-        sources=tuple(m["sources"] or ()),
-        confirmed=bool(m["confirmed"]),
-    )
+    return record(TopicStatusRow, m, sources=tuple(m["sources"] or ()),
+                  confirmed=bool(m["confirmed"]))
 
 
 class StatusesRepo(StoreBase):

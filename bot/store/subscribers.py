@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, and_, select, update
 
 from bot.model import Subscriber, SubscriberKind, UiLang
-from bot.store.base import StoreBase, utcnow
+from bot.store.base import StoreBase, record, utcnow
 from bot.store.db import insert_ignore
 from bot.store.schema import subscribers
 
@@ -18,18 +18,10 @@ CONSOLE_CHAT_ID = 0
 
 def row_to_subscriber(m: Mapping[Any, Any], prefix: str = "") -> Subscriber:
     """Build a Subscriber from a row mapping whose subscriber columns carry `prefix`."""
-    thread_id = m[prefix + "thread_id"]
-    return Subscriber(
-        id=m[prefix + "id"],
-        chat_id=m[prefix + "chat_id"],
-        thread_id=thread_id or None,  # 0 stands for "no forum topic"
-        kind=cast(SubscriberKind, m[prefix + "kind"]),
-        lang=cast(UiLang, m[prefix + "lang"]),
+    return record(
+        Subscriber, m, prefix,
+        thread_id=m[prefix + "thread_id"] or None,  # 0 stands for "no forum topic"
         active=bool(m[prefix + "active"]),
-        muted_until=m[prefix + "muted_until"],
-        created_at=m[prefix + "created_at"],
-        updated_at=m[prefix + "updated_at"],
-        title=m[prefix + "title"],
     )
 
 

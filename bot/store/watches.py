@@ -9,16 +9,14 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from bot.model import Watch
-from bot.store.base import StoreBase, chunked, utcnow
+from bot.store.base import StoreBase, chunked, record, utcnow
 from bot.store.db import insert_ignore, upsert
 from bot.store.errors import DuplicateWatchError
 from bot.store.schema import subscribers, topic_follows, watches
 
 
 def _row_to_watch(m: Mapping[Any, Any]) -> Watch:
-    return Watch(
-        id=m["id"], subscriber_id=m["subscriber_id"], query=m["query"], created_at=m["created_at"]
-    )
+    return record(Watch, m)
 
 
 class WatchesRepo(StoreBase):

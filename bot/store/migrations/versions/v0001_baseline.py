@@ -1,9 +1,10 @@
 """Baseline: the schema the hand-written migrations reached (their version 2), created
-from a frozen dump per dialect (`baseline/0001.<dialect>.sql`).
+from the frozen statements the shipped bot's databases hold (`baseline/0001.json`).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from alembic import op
@@ -13,19 +14,18 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-_DUMPS = Path(__file__).resolve().parent.parent / "baseline"
+_DUMP = Path(__file__).resolve().parent.parent / "baseline" / "0001.json"
 
 
 def statements(dialect: str) -> list[str]:
-    """The dump's statements for `dialect`, without comments."""
-    text = (_DUMPS / f"0001.{dialect}.sql").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if not line.startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";")]
+    """The frozen DDL statements for `dialect` ("sqlite" or "postgresql"), in order."""
+    found: list[str] = json.loads(_DUMP.read_text(encoding="utf-8"))[dialect]
+    return found
 
 
 def upgrade() -> None:
     for statement in statements(op.get_bind().dialect.name):
-        op.execute(statement.rstrip(";"))
+        op.execute(statement)
 
 
 def downgrade() -> None:
