@@ -109,7 +109,6 @@ def open_runtime(services: Services, application: App, sink: Sink) -> Runtime:
     drainer = Drainer(services.store, sink, services.now)
     rt = Runtime(services, application, Poller(services, fetcher), drainer, fetcher,
                  SummitJobs(services))
-    services.watches_changed = rt.poller.invalidate_matcher
     services.outbox_changed = lambda: nudge_delivery(rt)
     application.bot_data["services"] = services
     return rt

@@ -19,14 +19,12 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Config, storage and the clock, plus a hook that tells the poller watches changed."""
+    """Config, storage and the clock, plus a hook that asks for delivery soon."""
 
     config: Config
     settings: Settings
     store: Store
     clock: Callable[[], datetime] = utc_now
-    # Called after a chat adds or removes a watch, so the next poll rebuilds the matcher.
-    watches_changed: Callable[[], None] = field(default=lambda: None)
     # Called when new outbox rows may be waiting (after a poll or /start on summit day).
     outbox_changed: Callable[[], None] = field(default=lambda: None)
 

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, make_url, select, text
 
 from bot.model import Entry, FeedState, NewEntry, Status
+from bot.model.routing import NoticeEdit, PollPlan
 from bot.store import Store, open_store
 from bot.store.db import create_engine_for, write_tx
-from bot.store.notices import update_notices_in
+from bot.store.entries import Planner
+from bot.store.poll import edit_notice
 from bot.store.schema import notices
 
 PG_URL_ENV = "BOT_TEST_DATABASE_URL"
@@ -111,10 +114,18 @@ def notice_keys(store: Store, subscriber_id: int, prefix: str = "") -> set[str]:
         return {k for k in conn.execute(stmt).scalars() if k.startswith(prefix)}
 
 
-def reopen_notices(store: Store, key: str, payload: dict[str, object], now: datetime) -> int:
-    """What `commit_poll(notice_updates=...)` does to notices, on its own transaction."""
+def reopen_notices(store: Store, key: str, payload: dict[str, Any], now: datetime,
+                   subscriber_ids: Iterable[int]) -> int:
+    """What a poll plan's notice edit does to these chats' copies, in its own transaction."""
     with write_tx(store.engine) as conn:
-        return update_notices_in(conn, key, payload, now)
+        return edit_notice(conn, NoticeEdit(key, frozenset(subscriber_ids), payload), now)
+
+
+def plan_of(**parts: Any) -> Planner:
+    """A planner that decides `parts` (PollPlan fields as lists) whatever it reads: for
+    store tests, which check how a plan is written, not how routing makes one."""
+    fixed = PollPlan(**{name: tuple(value) for name, value in parts.items()})
+    return lambda view: fixed
 
 
 def save_states(store: Store, *states: FeedState) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest_store import plan_of
 
 from bot.delivery.console import ConsoleSink
 from bot.delivery.drainer import Delivered, Drainer, Verdict
@@ -52,7 +53,7 @@ def entry(n: int) -> Entry:
 def enqueue(store: Store, sub: Subscriber, *numbers: int) -> tuple[int, ...]:
     news = [NewEntry(f"k{n}", (f"k{n}",), entry(n), "signed", ("union-state",)) for n in numbers]
     alerts = [NewAlert(f"k{n}", sub.id, WHY) for n in numbers]
-    return store.commit_poll(FeedState(FEED), news, alerts, now=T0).outbox_ids
+    return store.commit_poll(FeedState(FEED), news, now=T0, plan=plan_of(alerts=alerts)).outbox_ids
 
 
 def drain(drainer: Drainer) -> int:

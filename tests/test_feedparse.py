@@ -10,7 +10,7 @@ from typing import Literal
 import pytest
 from feedserver import FeedServer, atom, rss
 
-from bot.ingest.feedparse import FeedError, ParsedFeed, parse_feed, parse_feed_async
+from bot.ingest.feedparse import FeedError, Origin, ParsedFeed, parse_feed, parse_feed_async
 from bot.ingest.fetch import Fetcher
 from bot.ingest.outcome import FetchLimits, Outcome
 from bot.model import SUMMARY_MAX
@@ -20,9 +20,10 @@ NOW = datetime(2025, 3, 1, tzinfo=UTC)
 CYRILLIC = "Переговоры в Минске: Союзное государство"
 
 
-def parse(body: bytes, content_type: str | None = "application/rss+xml", **kw: str) -> ParsedFeed:
-    return parse_feed(body, content_type=content_type, feed_name="Fixture",
-                      feed_url="https://fixture.test/feed", **kw)
+def parse(body: bytes, content_type: str | None = "application/rss+xml",
+          lang: str | None = None) -> ParsedFeed:
+    origin = Origin("Fixture", "https://fixture.test/feed", lang=lang)
+    return parse_feed(body, content_type=content_type, origin=origin, now=NOW)
 
 
 def fixture(name: str) -> bytes:
@@ -176,7 +177,7 @@ def test_legacy_encodings_over_http(feed_server: FeedServer, fmt: Literal["rss",
         assert (encoding.encode() in prolog) == (declare == "prolog")
         assert (encoding in (result.content_type or "")) == (declare == "header")
         return await parse_feed_async(result.body, content_type=result.content_type,
-                                      feed_name="ru", feed_url=result.url)
+                                      origin=Origin("ru", result.url))
 
     (entry,) = asyncio.run(go()).entries
     assert (entry.title, entry.summary, entry.lang) == (CYRILLIC, "Договор о союзе", "ru")

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from conftest_store import NOW, later, make_entry
+from conftest_store import NOW, later, make_entry, plan_of
 from sqlalchemy import exc, func, select
 
 from bot.model import FeedState, NewAlert
@@ -27,7 +27,7 @@ def test_commit_poll_records_entries_keys_alerts_and_state(db: Store) -> None:
     new = [make_entry(1, keys=("guid:1", "link:1"), status="signed", topics=("gas",)),
            make_entry(2)]
     alert = NewAlert("k1", sub.id, {"topics": ["gas"], "status": "signed"})
-    result = db.commit_poll(FEED, new, [alert], now=NOW)
+    result = db.commit_poll(FEED, new, now=NOW, plan=plan_of(alerts=[alert]))
     assert set(result.entry_ids) == {"k1", "k2"} and result.inserted == 2
     assert result.skipped_keys == () and len(result.outbox_ids) == 1
     assert result.feed_state.entries_total == 2 and result.feed_state.etag == '"v1"'
@@ -47,19 +47,19 @@ def test_commit_poll_records_entries_keys_alerts_and_state(db: Store) -> None:
 )
 def test_entry_with_any_known_key_is_skipped(db: Store, shared_key: str) -> None:
     sub = db.ensure_console_subscriber()
-    db.commit_poll(FEED, [make_entry(1, keys=("guid:shared", "link:shared"))], [], now=NOW)
+    db.commit_poll(FEED, [make_entry(1, keys=("guid:shared", "link:shared"))], now=NOW)
     other_feed = FeedState("https://other.example/atom")
     dup = make_entry(1 if shared_key == "k1" else 9, feed_url=other_feed.url, keys=(shared_key,))
-    result = db.commit_poll(other_feed, [dup], [NewAlert(dup.key, sub.id)], now=later(5))
+    result = db.commit_poll(other_feed, [dup], now=later(5), plan=plan_of(alerts=[NewAlert(dup.key, sub.id)]))
     assert result.entry_ids == {} and result.skipped_keys == (dup.key,)
-    assert result.outbox_ids == () and result.alerts_skipped == 1
+    assert result.outbox_ids == ()
     assert result.feed_state.entries_total == 0
     assert _count(db, entries) == 1 and db.pending_count() == 0
 
 
 def test_duplicates_within_one_batch_keep_the_first(db: Store) -> None:
     first, second = make_entry(1, keys=("link:x",)), make_entry(2, keys=("link:x",))
-    result = db.commit_poll(FEED, [first, second], [], now=NOW)
+    result = db.commit_poll(FEED, [first, second], now=NOW)
     assert list(result.entry_ids) == ["k1"] and result.skipped_keys == ("k2",)
     assert db.known_keys(["k2"]) == set()
 
@@ -69,52 +69,44 @@ def test_commit_poll_is_atomic(db: Store) -> None:
     good = NewAlert("k1", sub.id, {"topics": ["gas"]})
     bad = NewAlert("k2", sub.id + 999, {})  # no such subscriber: FK fails after inserts
     with pytest.raises(exc.IntegrityError):
-        db.commit_poll(FEED, [make_entry(1, keys=("guid:1",)), make_entry(2)], [good, bad],
-                       now=NOW)
+        db.commit_poll(FEED, [make_entry(1, keys=("guid:1",)), make_entry(2)], now=NOW, plan=plan_of(alerts=[good, bad]))
     assert db.known_keys(["k1", "guid:1", "k2"]) == set()
     assert _count(db, entries) == 0 and _count(db, entry_keys) == 0
     assert _count(db, outbox) == 0 and _count(db, feeds) == 0
     # Nothing was marked seen, so the retry records it all.
-    retry = db.commit_poll(FEED, [make_entry(1, keys=("guid:1",)), make_entry(2)], [good],
-                           now=later(1))
+    retry = db.commit_poll(FEED, [make_entry(1, keys=("guid:1",)), make_entry(2)], now=later(1), plan=plan_of(alerts=[good]))
     assert retry.inserted == 2 and len(retry.outbox_ids) == 1
 
 
 def test_unserialisable_why_rolls_back_too(db: Store) -> None:
     sub = db.ensure_console_subscriber()
     with pytest.raises(exc.StatementError):
-        db.commit_poll(FEED, [make_entry(1)], [NewAlert("k1", sub.id, {"x": object()})], now=NOW)
+        db.commit_poll(FEED, [make_entry(1)], now=NOW, plan=plan_of(alerts=[NewAlert("k1", sub.id, {"x": object()})]))
     assert db.known_keys(["k1"]) == set() and db.pending_count() == 0
 
 
 def test_alert_for_unknown_or_old_entry_is_not_enqueued(db: Store) -> None:
     sub = db.ensure_console_subscriber()
-    db.commit_poll(FEED, [make_entry(1)], [], now=NOW)
-    result = db.commit_poll(
-        FEED, [make_entry(2)],
-        [NewAlert("k1", sub.id), NewAlert("k2", sub.id), NewAlert("k-missing", sub.id)],
-        now=later(1),
-    )
-    assert len(result.outbox_ids) == 1 and result.alerts_skipped == 2
+    db.commit_poll(FEED, [make_entry(1)], now=NOW)
+    result = db.commit_poll(FEED, [make_entry(2)], now=later(1), plan=plan_of(alerts=[NewAlert("k1", sub.id), NewAlert("k2", sub.id), NewAlert("k-missing", sub.id)]))
+    assert len(result.outbox_ids) == 1  # only k2 was inserted now
 
 
 def test_same_alert_twice_in_one_commit_is_enqueued_once(db: Store) -> None:
     sub = db.ensure_console_subscriber()
-    result = db.commit_poll(
-        FEED, [make_entry(1)], [NewAlert("k1", sub.id), NewAlert("k1", sub.id)], now=NOW
-    )
-    assert len(result.outbox_ids) == 1 and result.alerts_skipped == 1
+    result = db.commit_poll(FEED, [make_entry(1)], now=NOW, plan=plan_of(alerts=[NewAlert("k1", sub.id), NewAlert("k1", sub.id)]))
+    assert len(result.outbox_ids) == 1
 
 
 def test_entries_total_accumulates_across_polls(db: Store) -> None:
-    db.commit_poll(FEED, [make_entry(1), make_entry(2)], [], now=NOW)
-    result = db.commit_poll(FEED, [make_entry(2), make_entry(3)], [], now=later(10))
+    db.commit_poll(FEED, [make_entry(1), make_entry(2)], now=NOW)
+    result = db.commit_poll(FEED, [make_entry(2), make_entry(3)], now=later(10))
     assert result.feed_state.entries_total == 3
 
 
 def test_known_keys_handles_large_batches(db: Store) -> None:
     batch = [make_entry(i, keys=(f"guid:{i}",)) for i in range(700)]
-    db.commit_poll(FEED, batch, [], now=NOW)
+    db.commit_poll(FEED, batch, now=NOW)
     asked = [f"guid:{i}" for i in range(0, 1400, 2)]
     assert db.known_keys(asked) == {f"guid:{i}" for i in range(0, 700, 2)}
     assert db.known_keys([]) == set()
@@ -123,14 +115,14 @@ def test_known_keys_handles_large_batches(db: Store) -> None:
 def test_summary_is_truncated(db: Store) -> None:
     entry = make_entry(1)
     long = replace(entry, entry=replace(entry.entry, summary="x" * 5000))
-    db.commit_poll(FEED, [long], [], now=NOW)
+    db.commit_poll(FEED, [long], now=NOW)
     (stored,) = db.recent_entries(NOW, 5)
     assert len(stored.entry.summary) == 1000
 
 
 def test_recent_entries_newest_first_since_and_limit(db: Store) -> None:
     for i in range(5):
-        db.commit_poll(FEED, [make_entry(i)], [], now=later(i))
+        db.commit_poll(FEED, [make_entry(i)], now=later(i))
     recent = db.recent_entries(later(1), limit=3)
     assert [e.key for e in recent] == ["k4", "k3", "k2"]
     assert [e.key for e in db.recent_entries(later(3), limit=10)] == ["k4", "k3"]
@@ -140,9 +132,8 @@ def test_recent_entries_newest_first_since_and_limit(db: Store) -> None:
 def test_prune_keeps_entries_with_pending_alerts(db: Store) -> None:
     sub = db.ensure_console_subscriber()
     old = db.commit_poll(FEED, [make_entry(1, keys=("g1",)), make_entry(2, keys=("g2",)),
-                                make_entry(3)],
-                         [NewAlert("k1", sub.id), NewAlert("k2", sub.id)], now=NOW)
-    db.commit_poll(FEED, [make_entry(4)], [], now=NOW + timedelta(days=100))
+                                make_entry(3)], now=NOW, plan=plan_of(alerts=[NewAlert("k1", sub.id), NewAlert("k2", sub.id)]))
+    db.commit_poll(FEED, [make_entry(4)], now=NOW + timedelta(days=100))
     (item1,) = db.claim_due(NOW, 1)
     db.mark_sent(item1.id, NOW, 77)  # k1's alert is done; k2's is still pending
     deleted = db.prune_entries(NOW + timedelta(days=90))

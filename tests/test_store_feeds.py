@@ -32,7 +32,7 @@ def test_save_and_update_roundtrip(db: Store) -> None:
 
 
 def test_save_feed_state_keeps_entries_total(db: Store) -> None:
-    db.commit_poll(FeedState(URL), [make_entry(1), make_entry(2)], [], now=NOW)
+    db.commit_poll(FeedState(URL), [make_entry(1), make_entry(2)], now=NOW)
     save_states(db, FeedState(URL, failures=1, entries_total=999))
     saved = db.get_feed_states([URL])[URL]
     assert saved.entries_total == 2 and saved.failures == 1

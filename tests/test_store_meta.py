@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest_store import NOW, later, make_entry
+from conftest_store import NOW, later, make_entry, plan_of
 
 from bot.model import FeedState, NewAlert, NewNotice, StoreStats
 from bot.store import Store
@@ -21,13 +21,11 @@ def test_stats_counts(db: Store) -> None:
     off = db.get_or_create_subscriber(5, None, "private", "en", None, now=NOW)
     db.set_active(off.id, False)
     db.add_watch(sub.id, "gas", now=NOW)
-    db.commit_poll(FeedState("https://a.example/"), [make_entry(1, keys=("g1",)), make_entry(2)],
-                   [NewAlert("k1", sub.id), NewAlert("k2", sub.id)], now=NOW)
+    db.commit_poll(FeedState("https://a.example/"), [make_entry(1, keys=("g1",)), make_entry(2)], now=NOW, plan=plan_of(alerts=[NewAlert("k1", sub.id), NewAlert("k2", sub.id)]))
     first, second = db.claim_due(NOW, 10)
     db.mark_sent(first.id, NOW, 1)
     db.mark_failed(second.id, "blocked")
-    db.commit_poll(FeedState("https://a.example/"), [make_entry(3)], [NewAlert("k3", sub.id)],
-                   now=NOW)
+    db.commit_poll(FeedState("https://a.example/"), [make_entry(3)], now=NOW, plan=plan_of(alerts=[NewAlert("k3", sub.id)]))
     db.enqueue_notices([NewNotice(sub.id, k, "reminder") for k in "abcd"], now=NOW)
     a, b, c, _ = db.claim_notices(NOW, 10)
     db.mark_notice_sent(a.id, NOW, 1)

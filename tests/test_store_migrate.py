@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from conftest_store import NOW, later, make_entry
+from conftest_store import NOW, later, make_entry, plan_of
 from sqlalchemy import Engine, inspect, text
 
 from bot.model import FeedState, NewAlert
@@ -95,8 +95,7 @@ def test_legacy_database_is_stamped_and_upgraded_to_the_fresh_schema(
         assert (state.etag, state.failures, state.last_http_status) == ('"e1"', 2, "503")
         sub = store.find_subscriber(42)
         assert sub is not None and sub.lang == "ru"
-        result = store.commit_poll(FeedState("https://a.example/"), [make_entry(1)],
-                                   [NewAlert("k1", sub.id)], now=later(1))
+        result = store.commit_poll(FeedState("https://a.example/"), [make_entry(1)], now=later(1), plan=plan_of(alerts=[NewAlert("k1", sub.id)]))
         assert len(result.outbox_ids) == 1
         upgraded = shape(store.engine)
     finally:
@@ -111,7 +110,7 @@ def test_legacy_database_is_stamped_and_upgraded_to_the_fresh_schema(
 def test_restart_is_idempotent(store_url: str) -> None:
     for _ in range(2):
         store = open_store(store_url)
-        store.commit_poll(FeedState("https://a.example/"), [make_entry(1)], [], now=NOW)
+        store.commit_poll(FeedState("https://a.example/"), [make_entry(1)], now=NOW)
         assert store.schema_revision() == head_revision()
         assert store.known_keys(["k1"]) == {"k1"}
         store.close()

@@ -119,7 +119,8 @@ def test_update_notices_reopens_sent_as_edit(db: Store) -> None:
     first = db.claim_notices(NOW, 2)  # a's and b's
     db.mark_notice_sent(first[0].id, later(1), 501)
     db.mark_notice_failed(first[1].id, "403")
-    touched = reopen_notices(db, key, {"sources": ["Alpha", "Beta"]}, later(10))
+    touched = reopen_notices(db, key, {"sources": ["Alpha", "Beta"]}, later(10),
+                             [a.id, b.id, c.id])
     assert touched == 3
     assert state_of(db, ids[0]) == ("pending", 501, {"sources": ["Alpha", "Beta"]})
     assert state_of(db, ids[1]) == ("failed", None, {"sources": ["Alpha", "Beta"]})
@@ -131,14 +132,14 @@ def test_update_notices_reopens_sent_as_edit(db: Store) -> None:
     assert edit.sent_at == later(1) and claimed[ids[2]].sent_at is None
     db.mark_notice_sent(edit.id, later(11), None)
     assert state_of(db, ids[0])[:2] == ("sent", 501)
-    assert reopen_notices(db, "no-such-key", {}, NOW) == 0
+    assert reopen_notices(db, "no-such-key", {}, NOW, [a.id]) == 0
 
 
 def test_update_while_sending_leaves_notice_pending(db: Store) -> None:
     (sub,) = subs(db, 1)
     (nid,) = db.enqueue_notices([NewNotice(sub.id, "b", "breaking", {"v": 1})], now=NOW)
     db.claim_notices(NOW, 10)
-    reopen_notices(db, "b", {"v": 2}, later(0.5))
+    reopen_notices(db, "b", {"v": 2}, later(0.5), [sub.id])
     db.mark_notice_sent(nid, later(1), 77)
     (edit,) = db.claim_notices(later(1), 10)
     assert edit.payload == {"v": 2} and edit.message_id == 77

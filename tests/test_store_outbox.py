@@ -6,17 +6,19 @@ import threading
 from datetime import timedelta
 
 import pytest
-from conftest_store import NOW, later, make_entry
+from conftest_store import NOW, later, make_entry, plan_of
+from sqlalchemy import select
 
 from bot.model import FeedState, NewAlert, Subscriber
 from bot.store import Store
+from bot.store.schema import outbox
 
 FEED = FeedState("https://news.example/rss")
 
 
 def _enqueue(db: Store, sub: Subscriber, *numbers: int) -> tuple[int, ...]:
     alerts = [NewAlert(f"k{n}", sub.id, {"topics": ["gas"], "n": n}) for n in numbers]
-    return db.commit_poll(FEED, [make_entry(n) for n in numbers], alerts, now=NOW).outbox_ids
+    return db.commit_poll(FEED, [make_entry(n) for n in numbers], now=NOW, plan=plan_of(alerts=alerts)).outbox_ids
 
 
 def test_claim_returns_joined_items_in_id_order(db: Store) -> None:
@@ -79,7 +81,7 @@ def test_muted_items_are_held_then_delivered(db: Store) -> None:
     quiet = db.get_or_create_subscriber(2, None, "private", "en", "quiet", now=NOW)
     db.set_muted_until(quiet.id, later(60), now=NOW)
     alerts = [NewAlert("k1", loud.id), NewAlert("k1", quiet.id)]
-    db.commit_poll(FEED, [make_entry(1)], alerts, now=NOW)
+    db.commit_poll(FEED, [make_entry(1)], now=NOW, plan=plan_of(alerts=alerts))
     (sent,) = db.claim_due(later(10), 10)
     assert sent.subscriber.id == loud.id
     db.mark_sent(sent.id, later(10), 1)
@@ -98,14 +100,22 @@ def test_unmute_releases_held_items_early(db: Store) -> None:
     assert len(db.claim_due(later(2), 10)) == 1
 
 
-@pytest.mark.parametrize("reactivate", [False, True], ids=["inactive-held", "reactivated"])
-def test_inactive_subscribers_items_are_not_claimed(db: Store, reactivate: bool) -> None:
+@pytest.mark.parametrize("reactivate", [False, True], ids=["stopped", "stopped-then-resumed"])
+def test_stop_drops_what_was_queued(db: Store, reactivate: bool) -> None:
+    """/stop stops everything: what was queued is cancelled, and a resume does not bring
+    it back; the chat's next alerts are delivered as usual."""
     sub = db.get_or_create_subscriber(5, None, "private", "en", None, now=NOW)
-    _enqueue(db, sub, 1)
+    (queued,) = _enqueue(db, sub, 1)
     db.set_active(sub.id, False, now=NOW)
     if reactivate:
         db.set_active(sub.id, True, now=NOW)
-    assert len(db.claim_due(NOW + timedelta(minutes=1), 10)) == (1 if reactivate else 0)
+    assert db.claim_due(NOW + timedelta(minutes=1), 10) == []
+    with db.engine.connect() as conn:
+        state = conn.execute(select(outbox.c.state).where(outbox.c.id == queued)).scalar()
+    assert state == "cancelled"
+    if reactivate:
+        (later_one,) = _enqueue(db, sub, 2)
+        assert [i.id for i in db.claim_due(NOW + timedelta(minutes=2), 10)] == [later_one]
 
 
 def test_concurrent_claims_never_share_an_item(db: Store) -> None:

@@ -14,11 +14,11 @@ FEED = FeedState("https://news.example/rss")
 
 
 def test_cluster_candidates_since_oldest_first(db: Store) -> None:
-    first = db.commit_poll(FEED, [make_entry(0, topics=("gas",))], [], now=NOW)
+    first = db.commit_poll(FEED, [make_entry(0, topics=("gas",))], now=NOW)
     cluster = first.entry_ids["k0"]
     joined = replace(make_entry(1), cluster_id=cluster)
-    ids = db.commit_poll(FEED, [joined], [], now=later(5)).entry_ids
-    db.commit_poll(FEED, [make_entry(2)], [], now=later(10))
+    ids = db.commit_poll(FEED, [joined], now=later(5)).entry_ids
+    db.commit_poll(FEED, [make_entry(2)], now=later(10))
     rows = db.cluster_candidates(later(5))
     assert [r.entry_id for r in rows] == [ids["k1"], ids["k1"] + 1]
     assert rows[0] == ClusterRow(
@@ -31,7 +31,7 @@ def test_cluster_candidates_since_oldest_first(db: Store) -> None:
 
 def test_cluster_candidates_limit_keeps_the_newest(db: Store) -> None:
     for n in range(5):
-        db.commit_poll(FEED, [make_entry(n)], [], now=later(n))
+        db.commit_poll(FEED, [make_entry(n)], now=later(n))
     rows = db.cluster_candidates(NOW, limit=2)
     assert [r.title[-1] for r in rows] == ["3", "4"]
 
@@ -55,7 +55,7 @@ def test_entries_between(
     db: Store, start: int, end: int, topics_only: bool, limit: int, expected: list[str]
 ) -> None:
     for n, minute, topics in ENTRIES:
-        db.commit_poll(FEED, [make_entry(n, topics=topics)], [], now=later(minute))
+        db.commit_poll(FEED, [make_entry(n, topics=topics)], now=later(minute))
     found = db.entries_between(later(start), later(end), with_topics_only=topics_only,
                                limit=limit)
     assert [e.key for e in found] == expected

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest_store import notice_keys
+from conftest_store import notice_keys, plan_of
 from feedserver import FeedServer
 
 from bot.config import Config, settings_from_env
@@ -140,9 +140,8 @@ def test_reminders_go_on_schedule_and_once(calendar: Calendar) -> None:
     loner = calendar.subscribe(303, local(-30, 12))
     for topic in ("treaty", "oil"):  # follows none of the event's topics
         calendar.store.set_following(loner.id, topic, False)
-    calendar.store.commit_poll(  # as a poll that saw BelTA report the signing writes it
-        FeedState("http://127.0.0.1:9/feed.xml"), [], [], now=local(-2, 10),
-        topic_updates=[TopicStatusRow("treaty", "signed", local(-2, 10), ("BelTA",), False)])
+    calendar.store.commit_poll(# as a poll that saw BelTA report the signing writes it
+        FeedState("http://127.0.0.1:9/feed.xml"), [], now=local(-2, 10), plan=plan_of(topic_updates=[TopicStatusRow("treaty", "signed", local(-2, 10), ("BelTA",), False)]))
     sent: dict[str, list[NoticeItem]] = {}
     for label, at, kind in REMINDER_STEPS:
         items = calendar.run(at)
@@ -289,7 +288,7 @@ def test_digest_at_digest_time_on_the_event_day_once(feed_server: FeedServer, tm
         digests = [n for n in cal.run(local(0, 21)) if n.kind == "digest"]
         assert sorted(n.subscriber.chat_id for n in digests) == [101, 202]
         groups = digests[0].payload["groups"]
-        assert [(g["topic_id"], [(r["title"], r["feed"]) for r in g["rows"]]) for g in groups] == [
+        assert [(g["topic_id"], [(r["title"], r["publisher"]) for r in g["rows"]]) for g in groups] == [
             ("treaty", [("Belarus and Russia signed the security guarantees treaty", "BelTA")]),
             ("oil", [("Russia raises oil supplies to Belarus", "TASS")]),
         ]
@@ -321,6 +320,6 @@ def test_digest_lists_a_story_reported_by_two_feeds_once(feed_server: FeedServer
         assert len({e.cluster_id for e in stored}) == 1, "both reports are one story"
         [digest] = [n for n in cal.run(local(0, 21)) if n.kind == "digest"]
         [oil] = digest.payload["groups"]
-        assert [(r["feed"], r["link"]) for r in oil["rows"]] == [("BelTA", "https://news.test/1")]
+        assert [(r["publisher"], r["link"]) for r in oil["rows"]] == [("BelTA", "https://news.test/1")]
     finally:
         cal.close()

@@ -139,7 +139,7 @@ def test_status_breaks_is_confirmed_in_place_and_never_moves_back(
             await w.step(T0 + MINUTE)
             [breaking] = api.sent_messages(CHAT)  # the breaking notice, no entry alert besides
             assert "🚨 <b>Security guarantees treaty</b>: ✅ SIGNED" in breaking.text
-            assert "unconfirmed — 1 source(s) so far: BelTA; 2 needed" in breaking.text
+            assert "unconfirmed — 1 outlet so far: BelTA; 2 needed" in breaking.text
             assert signed in breaking.text and api.edits(CHAT) == []
 
             feed_server.add_item("/tass.xml", story(2, "Security guarantees treaty with Belarus "
@@ -148,7 +148,7 @@ def test_status_breaks_is_confirmed_in_place_and_never_moves_back(
             assert len(api.sent_messages(CHAT)) == 1, "confirmation edits, never a new message"
             [edit] = api.edits(CHAT)
             assert edit.params["message_id"] == breaking.message_id
-            assert "✅ confirmed by 2 source(s): BelTA, TASS" in edit.params["text"]
+            assert "✅ confirmed by 2 outlets: BelTA, TASS" in edit.params["text"]
             assert "unconfirmed" not in edit.params["text"] and signed in edit.params["text"]
 
             feed_server.add_item("/sputnik.xml", story(3, third_title, T0 + 3 * MINUTE - age))
@@ -165,7 +165,7 @@ def test_status_breaks_is_confirmed_in_place_and_never_moves_back(
             await w.step(T0 + 4 * MINUTE)
             [new] = [m for m in api.sent_messages(CHAT) if "🚨" in m.text and "RATIFIED" in m.text]
             assert new.message_id != breaking.message_id
-            assert "unconfirmed — 1 source(s) so far: BelTA" in new.text and ratified in new.text
+            assert "unconfirmed — 1 outlet so far: BelTA" in new.text and ratified in new.text
             assert len(api.edits(CHAT)) == 1
             assert w.store.topic_statuses()["treaty"].status == "ratified"
 
@@ -193,7 +193,7 @@ def test_a_confirmation_after_a_restart_edits_the_message_sent_before_it(
     [message] = api.sent_messages(CHAT)
     [edit] = api.edits(CHAT)
     assert edit.params["message_id"] == message.message_id
-    assert "✅ confirmed by 2 source(s): BelTA, TASS" in message.text  # as edited
+    assert "✅ confirmed by 2 outlets: BelTA, TASS" in message.text  # as edited
     assert SIGNED["/belta.xml"] in message.text  # the first report is still the one shown
 
 # ------------------------------------------------------------ 6. one story, one message
@@ -350,8 +350,8 @@ def test_two_sources_in_one_tick_are_one_confirmed_breaking_message(
     signed_in_one_tick(api, feed_server, tmp_path, ["/belta.xml", "/tass.xml"])
     [message] = api.sent_messages(CHAT)  # confirmed before it was sent: no edit needed
     # The feeds are fetched concurrently: whichever answered first is the first source.
-    assert ("✅ confirmed by 2 source(s): BelTA, TASS" in message.text
-            or "✅ confirmed by 2 source(s): TASS, BelTA" in message.text), message.text
+    assert ("✅ confirmed by 2 outlets: BelTA, TASS" in message.text
+            or "✅ confirmed by 2 outlets: TASS, BelTA" in message.text), message.text
     assert api.edits(CHAT) == []
 
 
@@ -361,4 +361,4 @@ def test_a_watch_matching_a_status_moving_report_adds_no_second_message(
     signed_in_one_tick(api, feed_server, tmp_path, ["/belta.xml"], watch="treaty")
     texts = [m.text for m in api.sent_messages(CHAT)]
     [text] = texts
-    assert "🚨" in text and "1 source(s) so far: BelTA" in text, "the breaking notice, only"
+    assert "🚨" in text and "1 outlet so far: BelTA" in text, "the breaking notice, only"

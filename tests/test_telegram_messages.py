@@ -176,9 +176,12 @@ def test_safe_href(url: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("offset", "lang", "expected"),
-    [(3, "en", "in 3 day(s)"), (0, "en", "today"), (0, "ru", "сегодня"),
-     (-2, "en", "2 day(s) ago"), (5, "ru", "через 5 дн.")],
-    ids=["future", "today", "today-ru", "past", "future-ru"],
+    [(3, "en", "in 3 days"), (1, "en", "in 1 day"), (0, "en", "today"), (0, "ru", "сегодня"),
+     (-2, "en", "2 days ago"), (-1, "en", "1 day ago"), (5, "ru", "через 5 дней"),
+     (1, "ru", "через 1 день"), (3, "ru", "через 3 дня"), (21, "ru", "через 21 день"),
+     (-12, "ru", "12 дней назад")],
+    ids=["future", "one-day", "today", "today-ru", "past", "one-day-ago", "future-ru-many",
+         "future-ru-one", "future-ru-few", "future-ru-21", "past-ru-12"],
 )
 def test_countdown(offset: int, lang: str, expected: str) -> None:
     today = date(2025, 3, 1)

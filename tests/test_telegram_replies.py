@@ -76,7 +76,7 @@ def test_next_event_and_status_counts(config: Config) -> None:
               FeedState("https://f1.example/rss", last_polled_at=NOW, failures=3)]
     text = status_text("en", config, states, NOW, NOW)
     assert "60 configured, 1 OK, 1 failing, 58 not polled yet" in text
-    assert "Soon &amp; Co" in text and "in 1 day(s)" in text
+    assert "Soon &amp; Co" in text and "in 1 day" in text
 
 
 def test_feeds_table_is_escaped_and_bounded(config: Config) -> None:
@@ -115,7 +115,7 @@ def test_topics_text_shows_timelines_within_the_limit(
     assert len(text.encode("utf-16-le")) // 2 <= 4096
     assert text.count("▫️") == topics * shown
     assert "Soon &amp; Co" in text and "Later" in text  # the events are never cut
-    assert text.count("confirmed by 2 source(s): A &amp; B, C") == topics
+    assert text.count("confirmed by 2 outlets: A &amp; B, C") == topics
     if shown:
         assert 'Wire &lt;1&gt;: <a href="https://w.example/0">Short 0</a>' in text
         assert "2025-03-01 15:00 ✅ SIGNED" in text  # Minsk local time

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.delivery.console import alert_json, console_line
+from bot.ingest.publishers import Publishers
 from bot.ingest.replay import replay
 from bot.matching.evaluation import evaluate_file, format_report
 from bot.matching.query import QueryError, parse_query
@@ -34,7 +35,8 @@ def replay_files(config: Config, files: Sequence[str], watches: Sequence[str],
             print(f"error: --watch {text!r}: {err}", file=sys.stderr)
             return EXIT_CONFIG
     matcher = build_matcher(config, list(enumerate(watches)))
-    for entry, result in replay([Path(f) for f in files], matcher, _warn):
+    publishers = Publishers.of(config.feeds)
+    for entry, result in replay([Path(f) for f in files], matcher, _warn, publishers):
         if json_lines:
             print(json.dumps(alert_json(entry, result), ensure_ascii=False))
         else:

@@ -34,25 +34,33 @@ _Date = date  # EventSpec has a field called `date`, which shadows the type in i
 
 
 class FeedSpec(BaseModel):
-    """One feed to poll. `name` is the short outlet name shown in alerts."""
+    """One feed to poll. `name` tells feeds apart (logs, /feeds); `publisher` is the outlet
+    credited in alerts and counted once for confirmations, across its language editions.
+    An aggregator's items are credited to the outlet each item names instead."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     url: HttpUrl
-    name: str = ""
+    name: str = Field(default="", max_length=200)
+    publisher: str = Field(default="", max_length=200)  # "": the feed's name
+    aggregator: bool | None = None  # None: decided per item (a <source> names the outlet)
     lang: FeedLang | None = None
     interval: PositiveDuration | None = None  # None: the top-level `interval`
 
     @model_validator(mode="before")
     @classmethod
-    def _name_defaults_to_host(cls, data: object) -> object:
-        if isinstance(data, dict) and not data.get("name") and isinstance(data.get("url"), str):
+    def _defaults(cls, data: object) -> object:
+        """`name` defaults to the URL's host, `publisher` to the name."""
+        if not isinstance(data, dict) or not isinstance(data.get("url"), str):
+            return data
+        name = data.get("name")
+        if not name:
             try:
                 host = urlsplit(data["url"]).hostname
             except ValueError:
                 host = None  # the url validator reports it
-            data = {**data, "name": host or data["url"]}
-        return data
+            name = host or data["url"]
+        return {**data, "name": name, "publisher": data.get("publisher") or name}
 
 
 class TopicWindow(BaseModel):

@@ -12,19 +12,29 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-_DURATION_RE = re.compile(r"(\d+)([smhd])")
+_DURATION_RE = re.compile(r"([0-9]+)([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION_HINT = "write a duration like 90s, 10m, 1h, 7d"
 
 
+# Longer than any interval, mute or window anyone means; also keeps `now + duration`
+# far from datetime's year-9999 edge.
+MAX_DURATION = timedelta(days=3650)
+
+
 def parse_duration(text: str) -> timedelta:
-    """`90s`, `10m`, `1h`, `7d` or combinations such as `1h30m`; `0` alone means zero."""
+    """`90s`, `10m`, `1h`, `7d` or combinations such as `1h30m`; `0` alone means zero.
+    Raises ValueError (never anything else) for text that is not one, or is longer than
+    ten years."""
     text = text.strip()
     if text == "0":
         return timedelta(0)
-    if not text or _DURATION_RE.sub("", text):
-        raise ValueError(f"{text!r} is not a duration: {_DURATION_HINT}")
-    return timedelta(seconds=sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION_RE.findall(text)))
+    if not text or len(text) > 40 or _DURATION_RE.sub("", text):
+        raise ValueError(f"{text[:40]!r} is not a duration: {_DURATION_HINT}")
+    seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION_RE.findall(text))
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"{text!r} is too long: at most {MAX_DURATION.days}d")
+    return timedelta(seconds=seconds)
 
 
 def _to_duration(value: object) -> timedelta:

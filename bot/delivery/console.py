@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.delivery.drainer import Delivered, Verdict
-from bot.delivery.render import notice_text
+from bot.delivery.render import also_reports, notice_text
 from bot.model import Entry, MatchResult, NoticeItem, OutboxItem, WatchHit
 
 BADGES = {"expected": "EXPECTED", "signed": "SIGNED", "ratified": "RATIFIED", "in_force": "IN FORCE"}
@@ -46,7 +46,7 @@ def console_line(entry: Entry, result: MatchResult, tz: ZoneInfo) -> str:
     if result.status:
         parts.append(f"[{BADGES[result.status]}]")
     parts.append(local_time(entry.published, tz))
-    parts.append(f"{entry.feed}:")
+    parts.append(f"{entry.publisher}:")
     parts.append(entry.title or "(untitled)")
     why = [f"topic {t}" for t in result.topics] + [f"watch [{w.query}]" for w in result.watches]
     line = " ".join(parts) + f"  — {', '.join(why)}"
@@ -68,9 +68,9 @@ def item_result(item: OutboxItem) -> MatchResult:
     )
 
 
-def also_feeds(why: Mapping[str, Any]) -> list[str]:
-    """Feeds that later reported the same story (clustered into this alert)."""
-    return [str(a.get("feed")) for a in why.get("also") or () if isinstance(a, Mapping) and a.get("feed")]
+def also_publishers(why: Mapping[str, Any]) -> list[str]:
+    """Outlets that later reported the same story (clustered into this alert)."""
+    return [name for name, _ in also_reports(why)]
 
 
 class ConsoleSink:
@@ -93,7 +93,7 @@ class ConsoleSink:
             # A chat subscriber from an earlier Telegram run: keep its alert for that mode.
             return Delivered(Verdict.RETRY, retry_after=timedelta(hours=1), error="console mode")
         entry, result = item.entry.entry, item_result(item)
-        also = also_feeds(item.why)
+        also = also_publishers(item.why)
         if item.sent_at is not None:  # printed before: only the new sources are news
             if self.json_lines:
                 return self._write(json.dumps({"type": "update", "link": entry.link, "title": entry.title,

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.i18n import t
+from bot.i18n import t, tn
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the parsed text
 MAX_HREF = 2000  # longer links are shown without the link rather than risk a rejection
@@ -64,10 +64,10 @@ def countdown(lang: str, day: date, today: date) -> str:
     """'in 3 days' / 'today' / '2 days ago' (localized)."""
     days = (day - today).days
     if days > 0:
-        return t(lang, "days_in", n=days)
+        return t(lang, "days_in", days=tn(lang, "days", days))
     if days == 0:
         return t(lang, "days_today")
-    return t(lang, "days_ago", n=-days)
+    return t(lang, "days_ago", days=tn(lang, "days", -days))
 
 
 def fit_lines(lines: Sequence[str], limit: int = MAX_MESSAGE) -> str:

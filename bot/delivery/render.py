@@ -20,7 +20,7 @@ from bot.delivery.html import (
     status_badge,
     utf16_len,
 )
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.model import OutboxItem
 
 EXCERPT_MAX = 500  # summary characters an alert shows (display only: matching reads SUMMARY_MAX)
@@ -60,13 +60,24 @@ def _compose(item: OutboxItem, title: str, summary: str, tz: ZoneInfo, lang: str
     if summary:
         lines.append(esc(summary))
     when = local_time(entry.published or item.entry.seen_at, tz, lang)
-    lines.append(f"📰 {esc(entry.feed)} · 🕒 {when}")
-    also = [a for a in item.why.get("also") or () if isinstance(a, Mapping) and a.get("feed")]
+    lines.append(f"📰 {esc(entry.publisher)} · 🕒 {when}")
+    also = also_reports(item.why)
     if also:
         lines.append(f"➕ {t(lang, 'alert_also')}: " + ", ".join(
-            link(str(a["feed"]), a.get("link")) for a in also[:10]))
+            link(name, url) for name, url in also[:10]))
     lines.extend(why_lines)
     return "\n".join(lines)
+
+
+def also_reports(why: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """(publisher, link) of each later report merged into an alert. Rows written before
+    publishers were recorded name the feed instead."""
+    found = []
+    for also in why.get("also") or ():
+        name = also.get("publisher") or also.get("feed") if isinstance(also, Mapping) else None
+        if name:
+            found.append((str(name), also.get("link")))
+    return found
 
 
 def render_alert(item: OutboxItem, *, tz: ZoneInfo, lang: str,
@@ -112,7 +123,7 @@ def _s(payload: Mapping[str, Any], key: str) -> str:
 
 def _reminder(p: Mapping[str, Any], lang: str) -> list[str]:
     days = int(p.get("days_left") or 0)
-    when = _t(lang, "in_days", n=days) if days > 0 else _t(lang, "today")
+    when = _t(lang, "in_days", days=tn(lang, "days", days)) if days > 0 else _t(lang, "today")
     return [_t(lang, "reminder", title=_s(p, "title"), when=when, date=_s(p, "date"), location=_s(p, "location"))]
 
 
@@ -131,9 +142,11 @@ def _status(p: Mapping[str, Any], lang: str) -> list[str]:
     names = esc(", ".join(sources))
     lines = [_t(lang, "status_new", topic=_s(p, "topic_title"), badge=status_badge(lang, p.get("status")) or "")]
     if p.get("confirmed"):
-        lines.append(_t(lang, "confirmed", n=len(sources), sources=names))
+        lines.append(_t(lang, "confirmed", outlets=tn(lang, "outlets", len(sources)),
+                        sources=names))
     else:
-        lines.append(_t(lang, "unconfirmed", n=len(sources), sources=names, needed=int(p.get("needed") or 2)))
+        lines.append(_t(lang, "unconfirmed", outlets=tn(lang, "outlets", len(sources)),
+                        sources=names, needed=int(p.get("needed") or 2)))
     if p.get("title"):
         lines.append(_t(lang, "first_report", link=link(cut(str(p["title"]), 300), p.get("link"))))
     return lines
@@ -152,7 +165,7 @@ def _digest(p: Mapping[str, Any], lang: str) -> list[str]:
     for group in groups:
         lines += ["", f"<b>{esc(str(group.get('title') or group.get('topic_id')))}</b>"]
         for row in group.get("rows") or ():
-            source = esc(str(row.get("feed") or ""))
+            source = esc(str(row.get("publisher") or row.get("feed") or ""))
             lines.append(f"• {link(cut(str(row.get('title') or ''), 200), row.get('link'))} — {source}")
     return lines
 

@@ -1,7 +1,7 @@
 """Every text the bot shows in chats, one module per language (`en`, `ru`), and how a
 chat's language is chosen.
 
-Offers `t(lang, key, **values)`, `LANGS`, `TEXTS` (language -> key -> template),
+Offers `t(lang, key, **values)`, `tn(lang, noun, n)` (plural forms), `LANGS`, `TEXTS` (language -> key -> template),
 `lang_for` (Telegram's language_code to ours) and `as_lang` (a typed `/lang` argument).
 Templates are Telegram HTML: callers escape every value they format into them.
 """
@@ -9,12 +9,16 @@ Templates are Telegram HTML: callers escape every value they format into them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+
+from babel import Locale
 
 from bot.i18n import en, ru
 from bot.model import UiLang
 
 LANGS: tuple[UiLang, ...] = ("en", "ru")
 TEXTS: Mapping[str, Mapping[str, str]] = {"en": en.TEXTS, "ru": ru.TEXTS}
+PLURALS: Mapping[str, Mapping[str, Mapping[str, str]]] = {"en": en.PLURALS, "ru": ru.PLURALS}
 # Belarusian and Ukrainian speakers are far likelier to read Russian than English.
 _RU_PREFIXES = ("ru", "be", "uk")
 
@@ -38,3 +42,17 @@ def t(lang: str, key: str, **values: object) -> str:
     """
     template = TEXTS.get(lang, en.TEXTS).get(key) or en.TEXTS[key]
     return template.format(**values) if values else template
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def tn(lang: str, key: str, n: int) -> str:
+    """`n` with the noun `key` in the plural form `lang` uses for it: "1 outlet",
+    "2 outlets"; in Russian "1 издание", "3 издания", "5 изданий" (CLDR rules, by Babel)."""
+    lang = lang if lang in PLURALS else "en"
+    forms = PLURALS[lang][key]
+    form = forms.get(_locale(lang).plural_form(n)) or forms["other"]
+    return form.format(n=n)

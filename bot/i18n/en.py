@@ -91,17 +91,17 @@ TEXTS: dict[str, str] = {
     "topics_none": "No topics are configured.",
     "events_header": "<b>Events</b>",
     "topic_no_status": "no status reports yet",
-    "topic_confirmed": "confirmed by {n} source(s): {sources}",
-    "topic_unconfirmed": "unconfirmed ({n} of {needed}): {sources}",
+    "topic_confirmed": "confirmed by {outlets}: {sources}",
+    "topic_unconfirmed": "unconfirmed ({n} of {needed} outlets): {sources}",
     "topic_since": "since {when}",
     "following": "following",
     "not_following": "not followed",
     "btn_unwatch": "✖ {label}",
     "btn_unfollow": "🔕 {label}",
     "btn_follow": "🔔 {label}",
-    "days_in": "in {n} day(s)",
+    "days_in": "in {days}",
     "days_today": "today",
-    "days_ago": "{n} day(s) ago",
+    "days_ago": "{days} ago",
     "muted": "🔇 Muted until {until}. Alerts are held and delivered afterwards.",
     "mute_capped": "(capped at 30 days)",
     "unmuted": "🔔 Unmuted. Held alerts are on their way.",
@@ -133,7 +133,7 @@ TEXTS: dict[str, str] = {
     "event_same_date": "The event <code>{event_id}</code> is already on {date}; nothing changed.",
     "event_moved": (
         "📅 Moved <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>. "
-        "Announcement queued for {n} chat(s)."
+        "Announcement queued for {chats}."
     ),
     "event_exists": (
         "⚠️ The event <code>{event_id}</code> already exists; <code>/event move</code> "
@@ -169,7 +169,7 @@ TEXTS: dict[str, str] = {
     "status_ratified": "🖋 RATIFIED",
     "status_in_force": "⚖️ IN FORCE",
     "notice_reminder": "⏰ Reminder: <b>{title}</b> is {when} — {date}, {location}.",
-    "notice_in_days": "in {n} day(s)",
+    "notice_in_days": "in {days}",
     "notice_today": "today",
     "notice_summit_day": (
         "🏛 <b>Today: {title}</b>\n"
@@ -181,8 +181,8 @@ TEXTS: dict[str, str] = {
         "Alerts arrive here as reports come in. /topics shows the timeline, /mute pauses."
     ),
     "notice_status_new": "🚨 <b>{topic}</b>: {badge}",
-    "notice_unconfirmed": "⚠️ unconfirmed — {n} source(s) so far: {sources}; {needed} needed",
-    "notice_confirmed": "✅ confirmed by {n} source(s): {sources}",
+    "notice_unconfirmed": "⚠️ unconfirmed — {outlets} so far: {sources}; {needed} needed",
+    "notice_confirmed": "✅ confirmed by {outlets}: {sources}",
     "notice_first_report": "First report: {link}",
     "notice_moved": "📅 <b>{title}</b> has moved: {old} → <b>{new}</b> ({location}).",
     "notice_digest": "🗞 <b>{title}</b> — the day's stories, {date}",
@@ -198,4 +198,11 @@ TEXTS: dict[str, str] = {
     "menu_lang": "Language: en or ru",
     "menu_status": "Feed health, next event",
     "menu_help": "Help and query syntax",
+}
+
+# Counted nouns, by CLDR plural category (Babel picks the category for a number).
+PLURALS: dict[str, dict[str, str]] = {
+    "outlets": {"one": "{n} outlet", "other": "{n} outlets"},
+    "days": {"one": "{n} day", "other": "{n} days"},
+    "chats": {"one": "{n} chat", "other": "{n} chats"},
 }

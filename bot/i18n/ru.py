@@ -95,7 +95,7 @@ TEXTS: dict[str, str] = {
     "topics_none": "Темы не настроены.",
     "events_header": "<b>События</b>",
     "topic_no_status": "сообщений о статусе пока нет",
-    "topic_confirmed": "подтверждено источниками ({n}): {sources}",
+    "topic_confirmed": "подтверждают {outlets}: {sources}",
     "topic_unconfirmed": "не подтверждено ({n} из {needed}): {sources}",
     "topic_since": "с {when}",
     "following": "отслеживается",
@@ -103,9 +103,9 @@ TEXTS: dict[str, str] = {
     "btn_unwatch": "✖ {label}",
     "btn_unfollow": "🔕 {label}",
     "btn_follow": "🔔 {label}",
-    "days_in": "через {n} дн.",
+    "days_in": "через {days}",
     "days_today": "сегодня",
-    "days_ago": "{n} дн. назад",
+    "days_ago": "{days} назад",
     "muted": "🔇 Без звука до {until}. Уведомления придут после этого.",
     "mute_capped": "(не больше 30 дней)",
     "unmuted": "🔔 Звук включён. Придержанные уведомления уже в пути.",
@@ -139,7 +139,7 @@ TEXTS: dict[str, str] = {
     ),
     "event_moved": (
         "📅 Перенесено: <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>. "
-        "Сообщение поставлено в очередь для чатов: {n}."
+        "Сообщение поставлено в очередь: {chats}."
     ),
     "event_exists": (
         "⚠️ Событие <code>{event_id}</code> уже есть; дату меняет <code>/event move</code>."
@@ -175,7 +175,7 @@ TEXTS: dict[str, str] = {
     "status_ratified": "🖋 РАТИФИЦИРОВАНО",
     "status_in_force": "⚖️ ВСТУПИЛО В СИЛУ",
     "notice_reminder": "⏰ Напоминание: <b>{title}</b> — {when}, {date}, {location}.",
-    "notice_in_days": "через {n} дн.",
+    "notice_in_days": "через {days}",
     "notice_today": "сегодня",
     "notice_summit_day": (
         "🏛 <b>Сегодня: {title}</b>\n"
@@ -187,8 +187,8 @@ TEXTS: dict[str, str] = {
         "Оповещения придут сюда по мере сообщений. /topics — хронология, /mute — пауза."
     ),
     "notice_status_new": "🚨 <b>{topic}</b>: {badge}",
-    "notice_unconfirmed": "⚠️ не подтверждено — источников: {n} ({sources}); нужно {needed}",
-    "notice_confirmed": "✅ подтверждено источниками ({n}): {sources}",
+    "notice_unconfirmed": "⚠️ не подтверждено — пока {outlets}: {sources}; нужно {needed}",
+    "notice_confirmed": "✅ подтверждают {outlets}: {sources}",
     "notice_first_report": "Первое сообщение: {link}",
     "notice_moved": "📅 <b>{title}</b>: дата изменена: {old} → <b>{new}</b> ({location}).",
     "notice_digest": "🗞 <b>{title}</b> — новости дня, {date}",
@@ -204,4 +204,12 @@ TEXTS: dict[str, str] = {
     "menu_lang": "Язык: en или ru",
     "menu_status": "Состояние лент, ближайшее событие",
     "menu_help": "Справка и синтаксис запросов",
+}
+
+# Counted nouns, by CLDR plural category (Babel picks the category for a number).
+PLURALS: dict[str, dict[str, str]] = {
+    "outlets": {"one": "{n} издание", "few": "{n} издания", "many": "{n} изданий",
+                "other": "{n} издания"},
+    "days": {"one": "{n} день", "few": "{n} дня", "many": "{n} дней", "other": "{n} дня"},
+    "chats": {"one": "{n} чат", "few": "{n} чата", "many": "{n} чатов", "other": "{n} чата"},
 }

@@ -1,22 +1,32 @@
 """The parsing adapter: feedparser over fetched bytes (in a worker thread) into `Entry` values.
 
-Owns entity-DOCTYPE rejection, charset hand-over from HTTP, HTML stripping and date conversion.
+Owns entity-DOCTYPE rejection, charset hand-over from HTTP, HTML stripping, bounded dates and
+lengths, and crediting each entry to its publisher.
 """
 
 from __future__ import annotations
 
 import asyncio
 import calendar
+import dataclasses
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
 
+from bot.config import FeedSpec
+from bot.ingest.publishers import (
+    NO_PUBLISHERS,
+    Publishers,
+    is_aggregator_url,
+    strip_source_suffix,
+    unwrap_link,
+)
 from bot.matching.textnorm import strip_html
-from bot.model import SUMMARY_MAX, Entry
+from bot.model import SUMMARY_MAX, TITLE_MAX, Entry
 
 LANGS = frozenset({"en", "ru", "be", "uk", "de"})
 
@@ -31,6 +41,29 @@ _SCRIPT_CLOSE = {
 _SPACE_PUNCT = re.compile(r" (?=[.,;:!?)])")
 
 
+# Feed dates before this are parse artefacts (the epoch, "0001-01-01"), not news dates.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+# A date ahead of the clock by more than this is a wrong zone or a typo: read it as "now".
+FUTURE_SLACK = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a body came from: the feed, its language, and the outlets entries are credited
+    to (`aggregator`: None decides per item, by whether the item names its source)."""
+
+    name: str
+    url: str
+    lang: str | None = None
+    publisher: str = ""
+    aggregator: bool | None = None
+    publishers: Publishers = NO_PUBLISHERS
+
+    @classmethod
+    def of(cls, feed: FeedSpec, publishers: Publishers = NO_PUBLISHERS) -> Origin:
+        return cls(feed.name, feed.url, feed.lang, feed.publisher, feed.aggregator, publishers)
+
+
 class FeedError(Exception):
     """The body is not a usable feed; the message is short and safe to show to an operator."""
 
@@ -43,12 +76,7 @@ class ParsedFeed:
 
 
 def parse_feed(
-    body: bytes,
-    *,
-    content_type: str | None,
-    feed_name: str,
-    feed_url: str,
-    lang: str | None = None,
+    body: bytes, *, content_type: str | None, origin: Origin, now: datetime | None = None,
 ) -> ParsedFeed:
     """Parse one fetched body. Raises FeedError for entity DOCTYPEs, HTML pages and garbage."""
     _reject_entities(body)
@@ -63,10 +91,10 @@ def parse_feed(
     raw_entries = parsed.get("entries") or []
     if not raw_entries and not parsed.get("version"):
         raise FeedError(_why_not_a_feed(body, content_type, parsed))
-    feed_lang = lang or _primary_lang(parsed.feed.get("language"))
-    entries = tuple(
-        e for e in (_entry(raw, feed_name, feed_url, feed_lang) for raw in raw_entries) if e
-    )
+    lang = origin.lang or _primary_lang(parsed.feed.get("language"))
+    if lang != origin.lang:
+        origin = dataclasses.replace(origin, lang=lang)
+    entries = tuple(e for e in (_entry(raw, origin, now) for raw in raw_entries) if e)
     warning = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
@@ -76,18 +104,11 @@ def parse_feed(
 
 
 async def parse_feed_async(
-    body: bytes,
-    *,
-    content_type: str | None,
-    feed_name: str,
-    feed_url: str,
-    lang: str | None = None,
+    body: bytes, *, content_type: str | None, origin: Origin, now: datetime | None = None,
 ) -> ParsedFeed:
     """`parse_feed` in a worker thread: feedparser is synchronous and slow on large feeds."""
-    return await asyncio.to_thread(
-        parse_feed, body, content_type=content_type, feed_name=feed_name, feed_url=feed_url,
-        lang=lang,
-    )
+    return await asyncio.to_thread(parse_feed, body, content_type=content_type, origin=origin,
+                                   now=now)
 
 
 def _reject_entities(body: bytes) -> None:
@@ -115,21 +136,28 @@ def _primary_lang(tag: object) -> str | None:
     return primary if primary in LANGS else None
 
 
-def _entry(raw: Any, feed_name: str, feed_url: str, lang: str | None) -> Entry | None:
-    title = _text(raw.get("title") or "")
+def _entry(raw: Any, origin: Origin, now: datetime | None) -> Entry | None:
+    title = _truncate(_text(raw.get("title") or ""), TITLE_MAX)
     summary = _summary(raw)
     if not title and not summary:
         return None
+    link = (raw.get("link") or "").strip() or None
+    publisher = origin.publisher
+    source = raw.get("source") or {}
+    source_title = source.get("title") or raw.get("news_source")
+    aggregated = origin.aggregator
+    if aggregated is None:
+        aggregated = bool(source_title or source.get("href")) or is_aggregator_url(origin.url)
+    if aggregated:
+        link = unwrap_link(link)
+        publisher = origin.publishers.of_item(source_title, source.get("href"), link) or publisher
+        title = strip_source_suffix(title, str(source_title or publisher))
     return Entry(
-        feed=feed_name,
-        feed_url=feed_url,
-        title=title,
-        link=(raw.get("link") or "").strip() or None,
-        summary=summary,
+        feed=origin.name, feed_url=origin.url, title=title, link=link, summary=summary,
         # dict.get: FeedParserDict.get aliases updated<->published with a DeprecationWarning.
-        published=_utc(dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")),
-        guid=(raw.get("id") or "").strip() or None,
-        lang=lang,
+        published=_utc(dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed"), now),
+        guid=(raw.get("id") or "").strip()[:2000] or None,
+        lang=origin.lang, publisher=publisher,
     )
 
 
@@ -175,11 +203,15 @@ def _truncate(text: str, limit: int) -> str:
     return _SPACE.sub(" ", cut).rstrip() + "…"
 
 
-def _utc(parsed: Any) -> datetime | None:
+def _utc(parsed: Any, now: datetime | None) -> datetime | None:
+    """A feed date in UTC within sane bounds (see EARLIEST, FUTURE_SLACK), else None."""
     # feedparser has already shifted *_parsed to UTC (a time.struct_time without zone).
     if not parsed:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+        when = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         return None
+    if when < EARLIEST:
+        return None
+    return now if now is not None and when > now + FUTURE_SLACK else when

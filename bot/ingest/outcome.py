@@ -5,6 +5,7 @@ in one function (`classify`), and Retry-After read relative to `now`.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -86,20 +87,30 @@ class BodyTooLarge(Exception):
     """Raised inside the fetcher when a body passes `max_bytes`; classified as TOO_LARGE."""
 
 
+# A server may ask us to stay away, but not for ever: past this we try again anyway (the
+# feed's own backoff still applies). Anything that is not a number or a date is ignored.
+RETRY_AFTER_MAX = timedelta(days=1)
+_SECONDS = re.compile(r"[0-9]+")
+_HEADER_MAX = 64  # longer than any HTTP-date or sane number of seconds
+_MAX_SECONDS = int(RETRY_AFTER_MAX.total_seconds())
+
+
 def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
-    """Retry-After as delay-seconds or an HTTP-date, relative to `now`; never negative."""
-    if not value:
+    """Retry-After as delay-seconds or an HTTP-date, relative to `now`, within
+    [0, RETRY_AFTER_MAX]; None when absent or unreadable. Never raises."""
+    value = (value or "").strip()
+    if not value or len(value) > _HEADER_MAX:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=int(value))
+    if _SECONDS.fullmatch(value):  # compared as a number: a huge one must not overflow
+        return min(timedelta(seconds=min(int(value), _MAX_SECONDS)), RETRY_AFTER_MAX)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:  # RFC 9110 dates are GMT even when written "-0000"
+            when = when.replace(tzinfo=UTC)
+        wait = when - now
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:  # RFC 9110 dates are GMT even when the zone is written "-0000"
-        when = when.replace(tzinfo=UTC)
-    return max(when - now, timedelta(0))
+    return min(max(wait, timedelta(0)), RETRY_AFTER_MAX)
 
 
 def classify(

@@ -9,19 +9,18 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import FeedSpec
-from bot.ingest.feedparse import FeedError, parse_feed_async
+from bot.ingest.feedparse import FeedError, Origin, parse_feed_async
 from bot.ingest.fetch import Fetcher
-from bot.ingest.identity import entry_keys, primary_key
 from bot.ingest.outcome import FetchResult, Outcome
+from bot.ingest.publishers import Publishers
+from bot.ingest.recorder import Recorder
 from bot.ingest.schedule import (
-    backlog_cutoff,
     due_feeds,
     next_poll_after_failure,
     next_poll_after_success,
@@ -29,11 +28,8 @@ from bot.ingest.schedule import (
 )
 from bot.matching.matcher import Matcher
 from bot.matching.topics import build_matcher
-from bot.model import Entry, FeedState, MatchResult, NewAlert, NewEntry
+from bot.model import FeedState
 from bot.services import Services
-from bot.store import CONSOLE_CHAT_ID
-from bot.summit.clusters import Signature, signature
-from bot.summit.stories import StoryTracker
 
 log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = timedelta(seconds=15)
@@ -54,22 +50,19 @@ class FeedReport:
 
 
 class Poller:
-    """Runs poll ticks for one Services; the matcher is rebuilt when watches change."""
+    """Runs poll ticks for one Services; the matcher follows the audience's changes."""
 
     def __init__(self, services: Services, fetcher: Fetcher) -> None:
         self.services = services
         self.fetcher = fetcher
         self._matcher: Matcher | None = None
+        self._generation: int | None = None  # the audience generation the matcher reflects
         self._stopping = asyncio.Event()
         self._inflight: set[asyncio.Future[FetchResult]] = set()
         self._beat: datetime | None = None
         self._batch: list[FeedState] = []
-        self._record_lock = threading.Lock()
-        self._console: int | None = None
-        self.stories = StoryTracker(services.config, services.store)
-
-    def invalidate_matcher(self) -> None:
-        self._matcher = None
+        self.recorder = Recorder(services.config, services.store)
+        self.publishers = Publishers.of(services.config.feeds)
 
     def stop(self) -> None:
         """Abandon in-flight fetches: nothing is committed for them, so nothing is lost."""
@@ -78,11 +71,18 @@ class Poller:
             fetch.cancel()
 
     async def matcher(self) -> Matcher:
-        if self._matcher is None:
-            watches = await asyncio.to_thread(self.services.store.all_active_watches)
+        """The matcher over the topics and the active chats' watches, rebuilt whenever the
+        audience changed (a watch added or removed, /stop, /start, ...), here or in another
+        process. The generation is read before the watches: a change made while rebuilding
+        shows up as a newer generation next tick, so none is lost."""
+        store = self.services.store
+        generation = await asyncio.to_thread(store.audience_generation)
+        if self._matcher is None or generation != self._generation:
+            watches = await asyncio.to_thread(store.all_active_watches)
             self._matcher = build_matcher(
                 self.services.config, [((w.subscriber_id, w.id), w.query) for w in watches]
             )
+            self._generation = generation
         return self._matcher
 
     async def tick(self, now: datetime | None = None) -> list[FeedReport]:
@@ -148,7 +148,7 @@ class Poller:
         try:
             parsed = await parse_feed_async(
                 result.body or b"", content_type=result.content_type,
-                feed_name=feed.name, feed_url=feed.url, lang=feed.lang,
+                origin=Origin.of(feed, self.publishers), now=now,
             )
         except FeedError as err:
             return await self._fail(feed, state, now, f"not a usable feed: {err}", None, _http_status(result))
@@ -157,102 +157,12 @@ class Poller:
         if self._stopping.is_set():
             return FeedReport(feed, "cancelled")
         new_state = self._ok_state(feed, state, result, now)
-        commit = await asyncio.to_thread(self._record, new_state, parsed.entries, now, matcher)
-        if commit[0]:
-            log.info("%s: %d new entries, %d alerts", feed.name, commit[0], commit[1])
-        return FeedReport(feed, "ok", len(parsed.entries), commit[0], commit[1], http_status=_http_status(result))
-
-    def _record(self, state: FeedState, entries: Sequence[Entry], now: datetime, matcher: Matcher) -> tuple[int, int]:
-        """Dedupe, cluster, match and commit one feed's entries (runs in a worker thread).
-
-        One feed at a time: story clusters and topic statuses are shared across feeds, and
-        each decision must see the previous feed's commit.
-        """
-        with self._record_lock:
-            return self._record_locked(state, entries, now, matcher)
-
-    def _record_locked(self, state: FeedState, entries: Sequence[Entry], now: datetime,
-                       matcher: Matcher) -> tuple[int, int]:
-        store = self.services.store
-        self.stories.index(now)  # rebuilt from the store once, on the first feed after start
-        keyed = [(e, entry_keys(e)) for e in entries]
-        known = store.known_keys(k for _, keys in keyed for k in keys)
-        fresh = [(e, keys) for e, keys in keyed if not known.intersection(keys)]
-        new_entries: list[NewEntry] = []
-        matches: list[tuple[str, MatchResult]] = []
-        reports: list[tuple[str, Entry, MatchResult]] = []
-        signatures: dict[str, tuple[Signature, Entry, int | None]] = {}
-        for entry, keys in fresh:
-            result = matcher.match(entry.title, entry.summary, at=entry.published or now)
-            key = primary_key(entry)
-            cluster = None
-            if self._may_alert(entry, state, now):  # a new feed's backlog is not news
-                sig = signature(entry.title, entry.summary)
-                cluster = self.stories.cluster_of(sig, entry, now)
-                signatures[key] = (sig, entry, cluster)
-                if result.any:
-                    matches.append((key, result))
-                    reports.append((key, entry, result))
-            new_entries.append(NewEntry(key, keys, entry, result.status, result.topics, cluster_id=cluster))
-        changes = self.stories.status_changes(reports, now)
-        alerts = self._route(matches, frozenset(changes.absorbed)) if matches else []
-        saved = store.commit_poll(dataclasses.replace(state, primed=True), new_entries, alerts,
-                                  now=now, **changes.as_kwargs())
-        for key, entry_id in saved.entry_ids.items():
-            if key in signatures:
-                sig, entry, cluster = signatures[key]
-                self.stories.remember(entry_id, cluster, sig, entry, now)
-        # Merged into an earlier alert of the same story counts as an alert too (it is edited).
-        return saved.inserted, len(saved.outbox_ids) + len(saved.outbox_updated)
-
-    def _console_id(self) -> int | None:
-        if self._console is None:
-            console = self.services.store.find_subscriber(CONSOLE_CHAT_ID)
-            self._console = console.id if console else -1
-        return self._console
-
-    def _may_alert(self, entry: Entry, state: FeedState, now: datetime) -> bool:
-        """A new feed's backlog is recorded silently (unless `backfill` lets recent entries
-        through), and so is anything older than retention, whose keys may be pruned."""
-        config = self.services.config
-        if not state.primed:
-            cutoff = backlog_cutoff(config, now)
-            return cutoff is not None and entry.published is not None and entry.published >= cutoff
-        return entry.published is None or entry.published >= now - config.retention
-
-    def _route(self, matches: Sequence[tuple[str, MatchResult]],
-               absorbed: frozenset[tuple[str, str]] = frozenset()) -> list[NewAlert]:
-        """One alert per (subscriber, entry), merging every topic and watch that matched.
-
-        A (entry, topic) in `absorbed` moved its topic's status: a chat following that topic
-        learns of the report from the breaking status message (sent or edited) and gets no
-        second message about it, whatever else matched. The console keeps its line per entry.
-        """
-        topic_ids = {t for _, r in matches for t in r.topics}
-        followers = self.services.store.followers_by_topic(topic_ids) if topic_ids else {}
-        console = self._console_id()
-        alerts: list[NewAlert] = []
-        for key, result in matches:
-            why: dict[int, dict[str, list[str]]] = {}
-            told = {sub for topic in result.topics if (key, topic) in absorbed
-                    for sub in followers.get(topic, ()) if sub != console}
-            for topic in result.topics:
-                for sub in followers.get(topic, ()):
-                    if sub in told:
-                        continue
-                    reasons = why.setdefault(sub, {"topics": [], "watches": [], "terms": []})
-                    reasons["topics"].append(topic)
-                    _add_terms(reasons, result.topic_terms.get(topic, ()))
-            for hit in result.watches:
-                owner = hit.key[0] if isinstance(hit.key, tuple) else None  # (subscriber, watch)
-                if isinstance(owner, int) and owner not in told:
-                    reasons = why.setdefault(owner, {"topics": [], "watches": [], "terms": []})
-                    reasons["watches"].append(hit.query)
-                    _add_terms(reasons, hit.terms)
-            for sub, reasons in why.items():
-                status = result.status if reasons["topics"] else None  # status speaks of topics
-                alerts.append(NewAlert(key, sub, {**reasons, "status": status}))
-        return alerts
+        done = await asyncio.to_thread(self.recorder.record, new_state, parsed.entries, now,
+                                       matcher)
+        if done.new:
+            log.info("%s: %d new entries, %d alerts", feed.name, done.new, done.alerts)
+        return FeedReport(feed, "ok", len(parsed.entries), done.new, done.alerts,
+                          http_status=_http_status(result))
 
     def _ok_state(self, feed: FeedSpec, state: FeedState, result: FetchResult, now: datetime) -> FeedState:
         return dataclasses.replace(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.config import Config, FeedSpec
-from bot.ingest.feedparse import FeedError, parse_feed_async
+from bot.ingest.feedparse import FeedError, Origin, parse_feed_async
 from bot.ingest.fetch import Fetcher
 
 
@@ -36,7 +36,7 @@ async def probe(fetcher: Fetcher, feed: FeedSpec) -> FeedHealth:
         return FeedHealth(feed, http_status, 0, time.monotonic() - started, result.error or http_status)
     try:
         parsed = await parse_feed_async(result.body, content_type=result.content_type,
-                                        feed_name=feed.name, feed_url=feed.url, lang=feed.lang)
+                                        origin=Origin.of(feed))
     except FeedError as err:
         return FeedHealth(feed, http_status, 0, time.monotonic() - started, f"not a usable feed: {err}")
     return FeedHealth(feed, http_status, len(parsed.entries), time.monotonic() - started, None)

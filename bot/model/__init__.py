@@ -8,6 +8,7 @@ Offers `Entry`, `MatchResult`, `WatchHit`, `Status`, the store's records (`FeedS
 from bot.model.news import (
     STATUS_ORDER,
     SUMMARY_MAX,
+    TITLE_MAX,
     Entry,
     MatchResult,
     Status,
@@ -38,6 +39,7 @@ from bot.model.records import (
 __all__ = [
     "STATUS_ORDER",
     "SUMMARY_MAX",
+    "TITLE_MAX",
     "ClusterRow",
     "CommitResult",
     "Entry",

@@ -13,6 +13,7 @@ Status = Literal["expected", "signed", "ratified", "in_force"]
 # An entry's summary is cut to this many characters when it is parsed: the live poll, the
 # stored copy (read by /watch previews and digests) and `replay` all match the same text.
 SUMMARY_MAX = 1000
+TITLE_MAX = 500  # a headline longer than this is a feed bug; it is cut, not matched whole
 # Order matters: a topic's status only ever moves forward along this list.
 STATUS_ORDER: tuple[Status, ...] = ("expected", "signed", "ratified", "in_force")
 
@@ -21,7 +22,7 @@ STATUS_ORDER: tuple[Status, ...] = ("expected", "signed", "ratified", "in_force"
 class Entry:
     """One parsed feed entry, HTML already stripped, dates already in UTC."""
 
-    feed: str  # the feed's display name (config `name`, else its host)
+    feed: str  # the feed's name (config `name`, else its host)
     feed_url: str
     title: str
     link: str | None
@@ -29,6 +30,13 @@ class Entry:
     published: datetime | None = None
     guid: str | None = None
     lang: str | None = None
+    # The outlet credited in alerts and counted for confirmations: the feed's publisher,
+    # or for an aggregator's item the outlet the item names. Defaults to the feed's name.
+    publisher: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.publisher:
+            object.__setattr__(self, "publisher", self.feed)
 
     @property
     def text(self) -> str:

@@ -13,7 +13,8 @@ from bot.model.news import Entry, Status
 # The language of a chat's interface (its alerts, replies and menus).
 UiLang = Literal["en", "ru"]
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
-OutboxState = Literal["pending", "sent", "failed"]
+# cancelled: the chat stopped (or was removed) before it was sent
+OutboxState = Literal["pending", "sent", "failed", "cancelled"]
 NoticeState = OutboxState
 
 
@@ -78,15 +79,14 @@ class CommitResult:
 
     entry_ids: dict[str, int]  # primary key -> new row id, for entries inserted now
     skipped_keys: tuple[str, ...]  # primary keys of entries already seen (not inserted)
-    outbox_ids: tuple[int, ...]  # new outbox rows, in alert order
-    alerts_skipped: int  # alerts that changed nothing: skipped entry, pair or source known
     feed_state: FeedState  # as saved, with the updated entries_total
-    # Existing rows of the same (subscriber, story) that gained a source (sent ones: to edit).
+    outbox_ids: tuple[int, ...] = ()  # new outbox rows, in alert order
+    # Held alerts about the same story that gained a report (sent ones: to edit).
     outbox_updated: tuple[int, ...] = ()
     topics_saved: int = 0
     timeline_added: int = 0  # rows whose entry_key was not inserted now are dropped
     notice_ids: tuple[int, ...] = ()  # notices inserted now
-    notices_updated: int = 0  # rows touched by notice_updates
+    notices_updated: int = 0  # notice rows given a new payload (sent ones: to edit)
 
     @property
     def inserted(self) -> int:
@@ -129,7 +129,7 @@ class OutboxItem:
     id: int
     subscriber: Subscriber
     entry: StoredEntry
-    why: dict[str, Any]  # why["also"]: further sources of the story, {"feed","title","link"}
+    why: dict[str, Any]  # why["also"]: later reports of the story, {"publisher","title","link"}
     attempts: int  # including the current claim
     created_at: datetime
     message_id: int | None = None  # set once sent: the sender edits it instead of sending

@@ -1,39 +1,30 @@
 """Seen entries and their identity keys, and `commit_poll`: the atomic write of one poll.
 
 Exactly-once hinges on `commit_poll`: an entry is marked seen (its keys stored) in the SAME
-transaction that enqueues its alerts, saves the feed state, and writes what the entries
-caused (topic statuses, timeline steps, notices). A crash before the commit leaves the
-entry unseen, so the next poll processes it again; a crash after the commit finds its
+transaction that decides and enqueues its alerts, saves the feed state, and writes what the
+entries caused (topic statuses, timeline steps, notices). A crash before the commit leaves
+the entry unseen, so the next poll processes it again; a crash after the commit finds its
 alerts in the outbox, and the entry is never alerted on again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, select, update
 
-from bot.model import (
-    SUMMARY_MAX,
-    CommitResult,
-    Entry,
-    FeedState,
-    NewAlert,
-    NewEntry,
-    NewNotice,
-    StoredEntry,
-    TimelineRow,
-    TopicStatusRow,
-)
-from bot.store.alerts import ROWS_PER_INSERT, Inserted, enqueue_alerts
+from bot.model import SUMMARY_MAX, CommitResult, Entry, FeedState, NewEntry, StoredEntry
+from bot.model.routing import Inserted, PollPlan, PollView
 from bot.store.base import StoreBase, chunked, record, utcnow
 from bot.store.db import insert_ignore
 from bot.store.feeds import save_feed_state_in
-from bot.store.notices import enqueue_notices_in, update_notices_in
+from bot.store.poll import ROWS_PER_INSERT, PollTx, apply_plan
 from bot.store.schema import entries, entry_keys, outbox
-from bot.store.statuses import add_timeline_in, save_topic_statuses_in
+
+# Decides, inside the commit's transaction, what a poll writes besides its entries.
+Planner = Callable[[PollView], PollPlan]
 
 
 def row_to_stored_entry(m: Mapping[Any, Any], prefix: str = "") -> StoredEntry:
@@ -60,6 +51,7 @@ def _entry_values(new: NewEntry, seen_at: datetime) -> dict[str, Any]:
         "key": new.key,
         "feed_url": e.feed_url,
         "feed": e.feed,
+        "publisher": e.publisher,
         "title": e.title,
         "link": e.link,
         "summary": e.summary[:SUMMARY_MAX],  # feedparse cut it already
@@ -132,47 +124,35 @@ class EntriesRepo(StoreBase):
         self,
         feed_state: FeedState,
         new_entries: Sequence[NewEntry],
-        alerts: Sequence[NewAlert],
         *,
         now: datetime | None = None,
-        topic_updates: Sequence[TopicStatusRow] = (),
-        timeline: Sequence[TimelineRow] = (),
-        notices: Sequence[NewNotice] = (),
-        notice_updates: Sequence[tuple[str, dict[str, Any]]] = (),
+        plan: Planner | None = None,
     ) -> CommitResult:
-        """Record one poll atomically: new entries + all their keys, the alerts on the
-        entries inserted by THIS call (others are skipped; a story a subscriber already has
-        a row for gains a source instead of a row), the feed state, and what the entries
-        caused: topic statuses (upserted), timeline steps (an `entry_key` not inserted now
-        drops its step), notices (insert-or-ignore) and notice payload updates.
+        """Record one poll atomically: the new entries with all their keys, the feed state,
+        and what `plan` decides, inside the same transaction, from what it reads there
+        (`PollView`): alerts on the entries inserted by THIS call, edits of held alerts,
+        notices and their edits, topic statuses and timeline steps.
 
         Entries with any already-known key are skipped, including duplicates within the
-        batch (first wins). Any error rolls everything back. `now` stamps seen_at and the
-        outbox rows (defaults to the clock).
+        batch (first wins). Any error rolls
+        everything back. `now` stamps seen_at and queued rows (defaults to the clock).
         """
         stamp = utcnow(now)
         with self._write() as conn:
             inserted, skipped = _insert_entries(conn, new_entries, stamp)
-            outbox_ids, updated, alerts_skipped = enqueue_alerts(conn, alerts, inserted, stamp)
+            decided = plan(PollTx(conn, inserted)) if plan else PollPlan()
+            applied = apply_plan(conn, decided, inserted, stamp)
             saved = save_feed_state_in(conn, feed_state, len(inserted))
-            topics_saved = save_topic_statuses_in(conn, topic_updates, stamp)
-            entry_ids = {key: ins.id for key, ins in inserted.items()}
-            timeline_added = add_timeline_in(conn, timeline, entry_ids)
-            notice_ids = enqueue_notices_in(conn, notices, stamp)
-            notices_updated = sum(
-                update_notices_in(conn, key, payload, stamp) for key, payload in notice_updates
-            )
         return CommitResult(
-            entry_ids=entry_ids,
+            entry_ids={key: ins.id for key, ins in inserted.items()},
             skipped_keys=tuple(skipped),
-            outbox_ids=tuple(outbox_ids),
-            alerts_skipped=alerts_skipped,
             feed_state=saved,
-            outbox_updated=tuple(updated),
-            topics_saved=topics_saved,
-            timeline_added=timeline_added,
-            notice_ids=tuple(notice_ids),
-            notices_updated=notices_updated,
+            outbox_ids=applied.outbox_ids,
+            outbox_updated=applied.outbox_updated,
+            topics_saved=applied.topics_saved,
+            timeline_added=applied.timeline_added,
+            notice_ids=applied.notice_ids,
+            notices_updated=applied.notices_updated,
         )
 
     def recent_entries(self, since: datetime, limit: int = 200) -> list[StoredEntry]:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from bot.model import NewNotice, NoticeItem
 from bot.store.base import StoreBase, chunked, utcnow
@@ -19,7 +18,6 @@ from bot.store.queue import (
     claim_ids,
     failed_values,
     pending_row,
-    reopen_values,
     retry_values,
     sent_values,
     settle,
@@ -47,19 +45,6 @@ def enqueue_notices_in(
         found.update({(sub, key): id_ for id_, sub, key in conn.execute(returned)})
     order = dict.fromkeys((n.subscriber_id, n.key) for n in new)
     return [found[pair] for pair in order if pair in found]
-
-
-def update_notices_in(
-    conn: Connection, key: str, payload: dict[str, Any], now: datetime
-) -> int:
-    """Set the payload of every row with `key`; sent rows go back to pending with their
-    message_id (the drain edits the message). Returns rows touched."""
-    stmt = (
-        update(notices)
-        .where(notices.c.key == key)
-        .values(payload=payload, **reopen_values(notices, now))
-    )
-    return conn.execute(stmt).rowcount
 
 
 def _load(conn: Connection, ids: Sequence[int]) -> list[NoticeItem]:

@@ -4,12 +4,13 @@ and re-opening a sent row so that its message is edited instead of sent again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, case, or_, select, update
 
-from bot.store.schema import subscribers
+from bot.store.schema import notices, outbox, subscribers
 
 # A claimed row is hidden from other claims this long; if the process dies mid-send it
 # becomes due again afterwards instead of being stuck.
@@ -81,6 +82,18 @@ def reopen_values(table: Table, now: datetime) -> dict[str, Any]:
         "attempts": case((was_sent, 0), else_=table.c.attempts),
         "revision": table.c.revision + 1,
     }
+
+
+def cancel_pending(conn: Connection, subscriber_ids: Sequence[int], reason: str) -> int:
+    """Drop what a stopped or removed chat still had queued (alerts and notices): resuming
+    later delivers only what arrives after it. Returns rows cancelled."""
+    cancelled = 0
+    for table in (outbox, notices):
+        stmt = (update(table)
+                .where(table.c.subscriber_id.in_(subscriber_ids), table.c.state == "pending")
+                .values(state="cancelled", last_error=reason))
+        cancelled += conn.execute(stmt).rowcount
+    return cancelled
 
 
 def pending_row(now: datetime, **values: Any) -> dict[str, Any]:

@@ -96,6 +96,7 @@ entries = Table(
     Column("key", Text, nullable=False, unique=True),
     Column("feed_url", Text, nullable=False),
     Column("feed", Text, nullable=False),
+    Column("publisher", Text, nullable=False, server_default=""),
     Column("title", Text, nullable=False),
     Column("link", Text),
     Column("summary", Text, nullable=False, server_default=""),
@@ -180,6 +181,15 @@ outbox = Table(
     Index("ix_outbox_state_next", "state", "next_attempt_at"),
     Index("ix_outbox_entry_id", "entry_id"),
     Index("ix_outbox_subscriber_cluster", "subscriber_id", "cluster_id"),
+)
+
+# Counters bumped in the transaction of a change, so other readers notice it cheaply;
+# "audience" counts changes to who matches what (subscribers, watches, topic follows).
+generations = Table(
+    "generations",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", BigInteger, nullable=False, server_default=text("0")),
 )
 
 meta = Table(

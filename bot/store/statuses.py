@@ -63,6 +63,15 @@ def add_timeline_in(
     return len(values)
 
 
+def read_statuses(conn: Connection, *, for_update: bool = False) -> dict[str, TopicStatusRow]:
+    """Every topic with a stored status, by topic id; `for_update` locks the rows (on
+    PostgreSQL) until the caller's transaction ends, so two commits move a status in turn."""
+    stmt = select(topic_status).order_by(topic_status.c.topic_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return {r.topic_id: _row_to_status(r._mapping) for r in conn.execute(stmt)}
+
+
 def _row_to_status(m: Mapping[Any, Any]) -> TopicStatusRow:
     return record(TopicStatusRow, m, sources=tuple(m["sources"] or ()),
                   confirmed=bool(m["confirmed"]))
@@ -74,8 +83,7 @@ class StatusesRepo(StoreBase):
     def topic_statuses(self) -> dict[str, TopicStatusRow]:
         """Every topic with a stored status, by topic id."""
         with self._read() as conn:
-            rows = conn.execute(select(topic_status).order_by(topic_status.c.topic_id))
-            return {r.topic_id: _row_to_status(r._mapping) for r in rows}
+            return read_statuses(conn)
 
     def timeline(self, topic_id: str, limit: int = 20) -> list[TimelineRow]:
         """The topic's latest steps, newest first; `entry_key` while the entry is kept."""

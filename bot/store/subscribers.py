@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, select, update
 
 from bot.model import Subscriber, SubscriberKind, UiLang
+from bot.store.audience import bump_audience
 from bot.store.base import StoreBase, record, utcnow
 from bot.store.db import insert_ignore
+from bot.store.queue import cancel_pending
 from bot.store.schema import subscribers
 
 CONSOLE_CHAT_ID = 0
@@ -60,7 +62,11 @@ class SubscribersRepo(StoreBase):
                 "updated_at": stamp,
                 "title": title,
             }
-            conn.execute(insert_ignore(conn, subscribers, ["chat_id", "thread_id"]).values(values))
+            created = conn.execute(
+                insert_ignore(conn, subscribers, ["chat_id", "thread_id"]).values(values)
+                .returning(subscribers.c.id)).first()
+            if created is not None:
+                bump_audience(conn)
             found = _find(conn, chat_id, thread_id)
             assert found is not None  # inserted above or already there
             if (found.kind, found.title) != (kind, title):
@@ -88,27 +94,42 @@ class SubscribersRepo(StoreBase):
             return [row_to_subscriber(row._mapping) for row in conn.execute(stmt)]
 
     def set_active(self, subscriber_id: int, active: bool, *, now: datetime | None = None) -> bool:
-        """Returns False if no such subscriber."""
-        return self._set(subscriber_id, now, active=active)
+        """/start and /stop. Stopping drops whatever was still queued for the chat, so a
+        resume delivers only what arrives after it. Returns False if no such subscriber."""
+        with self._write() as conn:
+            found = self._update(conn, subscriber_id, utcnow(now), active=active)
+            if found and not active:
+                cancel_pending(conn, [subscriber_id], "stopped")
+            bump_audience(conn)
+            return found
 
     def set_lang(self, subscriber_id: int, lang: UiLang, *, now: datetime | None = None) -> bool:
-        return self._set(subscriber_id, now, lang=lang)
+        with self._write() as conn:
+            bump_audience(conn)
+            return self._update(conn, subscriber_id, utcnow(now), lang=lang)
 
     def set_muted_until(
         self, subscriber_id: int, until: datetime | None, *, now: datetime | None = None
     ) -> bool:
         """Mute until `until` (None unmutes). Alerts are held while muted, not dropped."""
-        return self._set(subscriber_id, now, muted_until=until)
+        with self._write() as conn:
+            return self._update(conn, subscriber_id, utcnow(now), muted_until=until)
 
     def deactivate(self, chat_id: int, *, now: datetime | None = None) -> int:
-        """Deactivate every subscriber of a chat (bot blocked or removed); returns how many."""
+        """Deactivate every subscriber of a chat (bot blocked or removed) and drop what was
+        queued for them; returns how many."""
         stmt = (
             update(subscribers)
             .where(subscribers.c.chat_id == chat_id, subscribers.c.active.is_(True))
             .values(active=False, updated_at=utcnow(now))
+            .returning(subscribers.c.id)
         )
         with self._write() as conn:
-            return conn.execute(stmt).rowcount
+            ids = list(conn.execute(stmt).scalars())
+            if ids:
+                cancel_pending(conn, ids, "removed from the chat or blocked")
+                bump_audience(conn)
+            return len(ids)
 
     def migrate_chat(self, old_chat_id: int, new_chat_id: int, *, now: datetime | None = None) -> int:
         """Move a group's subscribers to its new supergroup id; returns how many moved.
@@ -126,11 +147,8 @@ class SubscribersRepo(StoreBase):
                     continue
                 self._update(conn, old.id, stamp, chat_id=new_chat_id, kind="supergroup")
                 moved += 1
+            bump_audience(conn)
         return moved
-
-    def _set(self, subscriber_id: int, now: datetime | None, **values: Any) -> bool:
-        with self._write() as conn:
-            return self._update(conn, subscriber_id, utcnow(now), **values)
 
     @staticmethod
     def _update(conn: Connection, subscriber_id: int, now: datetime, **values: Any) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from bot.model import Watch
+from bot.store.audience import bump_audience
 from bot.store.base import StoreBase, chunked, record, utcnow
 from bot.store.db import insert_ignore, upsert
 from bot.store.errors import DuplicateWatchError
@@ -28,6 +29,8 @@ class WatchesRepo(StoreBase):
         with self._write() as conn:
             ins = insert_ignore(conn, watches, ["subscriber_id", "query"]).values(values)
             row = conn.execute(ins.returning(*watches.c)).first()
+            if row is not None:
+                bump_audience(conn)
         if row is None:
             raise DuplicateWatchError(query)
         return _row_to_watch(row._mapping)
@@ -40,7 +43,10 @@ class WatchesRepo(StoreBase):
             cond = watches.c.query == query_or_id
         stmt = delete(watches).where(watches.c.subscriber_id == subscriber_id, cond)
         with self._write() as conn:
-            return conn.execute(stmt).rowcount > 0
+            removed = conn.execute(stmt).rowcount > 0
+            if removed:
+                bump_audience(conn)
+            return removed
 
     def list_watches(self, subscriber_id: int) -> list[Watch]:
         stmt = select(watches).where(watches.c.subscriber_id == subscriber_id).order_by(watches.c.id)
@@ -82,6 +88,7 @@ class WatchesRepo(StoreBase):
                     ["following", "updated_at"],
                 )
             )
+            bump_audience(conn)
 
     def followed_topics(self, subscriber_id: int, all_topic_ids: Sequence[str]) -> list[str]:
         """The topics of `all_topic_ids` (in that order) the subscriber follows; default yes."""

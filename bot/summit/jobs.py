@@ -141,13 +141,15 @@ class SummitJobs:
         for row in rows:  # oldest first: each story is listed by its first report
             stories.setdefault(row.cluster_id or row.id, row)
         rows = list(stories.values())
-        entries = [(s.topics, s.entry.title, s.entry.link, s.entry.feed, s.entry.published or s.seen_at)
+        entries = [(s.topics, s.entry.title, s.entry.link, s.entry.publisher,
+                    s.entry.published or s.seen_at)
                    for s in rows if set(s.topics) & set(event.topics or s.topics)]
         groups = digest_view(entries, [t.id for t in config.topics], {t.id: t.title for t in config.topics})
         payload: dict[str, Any] = {
             "event_id": event.id, "title": event.title, "date": event.date.isoformat(),
             "groups": [{"topic_id": g.topic_id, "title": g.title,
-                        "rows": [{"title": r.title, "link": r.link, "feed": r.feed} for r in g.rows[:15]]}
+                        "rows": [{"title": r.title, "link": r.link, "publisher": r.feed}
+                                 for r in g.rows[:15]]}
                        for g in groups],
         }
         return [NewNotice(sub, digest_key(event), "digest", payload) for sub in event_followers(store, event)]

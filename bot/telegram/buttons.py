@@ -97,8 +97,6 @@ def _apply(services: Services, sub: Subscriber, data: str) -> tuple[str, bool] |
     action, _, arg = data.partition(":")
     if action == "uw" and arg.isdigit():
         removed = services.store.remove_watch(sub.id, int(arg))
-        if removed:
-            services.watches_changed()
         return "list", removed
     if action in ("lu", "tf", "tu") and services.config.topic(arg) is not None:
         services.store.set_following(sub.id, arg, action == "tf", now=services.now())

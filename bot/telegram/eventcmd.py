@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Config, EventSpec
 from bot.delivery.html import cut, esc
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.model import EventOverride
 from bot.services import Services
 from bot.store import Store
@@ -108,7 +108,8 @@ def move_event(services: Services, lang: str, args: Sequence[str], user_id: int 
     services.config = moved_config
     services.outbox_changed()
     return t(lang, "event_moved", title=esc(moved.title), event_id=esc(moved.id),
-             old=event.date.isoformat(), new=day.isoformat(), n=len(queued))
+             old=event.date.isoformat(), new=day.isoformat(),
+             chats=tn(lang, "chats", len(queued)))
 
 
 def _topics(lang: str, config: Config, value: str | None) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from bot.delivery.html import (
     status_badge,
     utf16_len,
 )
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.matching.query import QueryError
 from bot.model import (
     FeedState,
@@ -113,7 +113,8 @@ def _status_line(lang: str, row: TopicStatusRow | None, tz: ZoneInfo, needed: in
         return f"    <i>{t(lang, 'topic_no_status')}</i>"
     names = esc(", ".join(cut(s, _SOURCE_NAME) for s in row.sources))
     if row.confirmed:
-        proof = t(lang, "topic_confirmed", n=len(row.sources), sources=names)
+        proof = t(lang, "topic_confirmed", outlets=tn(lang, "outlets", len(row.sources)),
+                  sources=names)
     else:
         proof = t(lang, "topic_unconfirmed", n=len(row.sources), needed=needed, sources=names)
     since = f" · {t(lang, 'topic_since', when=local_time(row.since, tz, lang))}" if row.since else ""

@@ -71,7 +71,6 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
     except DuplicateWatchError:
         await reply(update, t(lang, "watch_duplicate", query=esc(query.text)))
         return
-    services.watches_changed()
     count, samples = await asyncio.to_thread(preview, services, query, now)
     await reply(update, watch_added(lang, query.text, count, samples, inactive=not sub.active))
 
@@ -95,5 +94,4 @@ async def unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: 
     if target is None or not services.store.remove_watch(sub.id, target.id):
         await reply(update, t(lang, "unwatch_missing"))
         return
-    services.watches_changed()
     await reply(update, t(lang, "unwatched", query=esc(target.query)))
