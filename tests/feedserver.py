@@ -70,6 +70,9 @@ def rss(items: list[Item], *, title: str = "Test feed", link: str = "https://new
         parts.append(_tag("description", item.get("summary")))
         parts.append(_tag("content:encoded", item.get("content")))
         parts.append(_tag("pubDate", _date(item.get("published"), rfc822=True)))
+        if item.get("source") is not None:  # (name, url): an aggregator names the outlet
+            name, url = item["source"]
+            parts.append(f"<source url={quoteattr(url)}>{escape(name)}</source>")
         parts.append("</item>")
     parts.append("</channel></rss>\n")
     return "\n".join(p for p in parts if p)
