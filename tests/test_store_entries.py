@@ -4,7 +4,7 @@ recent_entries, prune_entries."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from conftest_store import NOW, later, make_entry, plan_of
@@ -129,11 +129,18 @@ def test_recent_entries_newest_first_since_and_limit(db: Store) -> None:
     assert db.get_entry(recent[0].id) == recent[0] and db.get_entry(10_000) is None
 
 
+def parsed(at: datetime) -> FeedState:
+    """The feed's state after a poll that parsed new content at `at` (as the poller saves it)."""
+    return replace(FEED, last_changed_at=at)
+
+
 def test_prune_keeps_entries_with_pending_alerts(db: Store) -> None:
     sub = db.ensure_console_subscriber()
-    old = db.commit_poll(FEED, [make_entry(1, keys=("g1",)), make_entry(2, keys=("g2",)),
-                                make_entry(3)], now=NOW, plan=plan_of(alerts=[NewAlert("k1", sub.id), NewAlert("k2", sub.id)]))
-    db.commit_poll(FEED, [make_entry(4)], now=NOW + timedelta(days=100))
+    first = [make_entry(1, keys=("g1",)), make_entry(2, keys=("g2",)), make_entry(3)]
+    old = db.commit_poll(parsed(NOW), first, now=NOW, listed=["k1", "k2", "k3"],
+                         plan=plan_of(alerts=[NewAlert("k1", sub.id), NewAlert("k2", sub.id)]))
+    later_day = NOW + timedelta(days=100)
+    db.commit_poll(parsed(later_day), [make_entry(4)], now=later_day, listed=["k4"])
     (item1,) = db.claim_due(NOW, 1)
     db.mark_sent(item1.id, NOW, 77)  # k1's alert is done; k2's is still pending
     deleted = db.prune_entries(NOW + timedelta(days=90))
@@ -142,3 +149,21 @@ def test_prune_keeps_entries_with_pending_alerts(db: Store) -> None:
     assert db.pending_count() == 1
     assert db.get_entry(old.entry_ids["k2"]) is not None
     assert _count(db, outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("still_listed", "feed_changed", "pruned"),
+    [(True, True, False), (False, True, True), (False, False, False)],
+    ids=["still-in-the-feed", "gone-from-the-feed", "feed-unchanged-since"],
+)
+def test_prune_forgets_only_what_the_feed_no_longer_lists(
+        db: Store, still_listed: bool, feed_changed: bool, pruned: bool) -> None:
+    """An entry (dated or not) whose feed still lists it is never forgotten: forgetting
+    its keys would make it new again at the next change of the feed."""
+    db.commit_poll(parsed(NOW), [make_entry(1, published=None)], now=NOW, listed=["k1"])
+    day = NOW + timedelta(days=60)
+    if feed_changed:
+        db.commit_poll(parsed(day), [make_entry(2)], now=day,
+                       listed=["k2", "k1"] if still_listed else ["k2"])
+    assert db.prune_entries(NOW + timedelta(days=30)) == (1 if pruned else 0)
+    assert db.known_keys(["k1"]) == (set() if pruned else {"k1"})

@@ -420,9 +420,11 @@ def test_mute_bad_duration_shows_usage(h: Harness, arg: str) -> None:
     assert h.sub(131).muted_until is None
 
 
-def test_mute_is_capped_at_30_days(h: Harness) -> None:
+@pytest.mark.parametrize("arg", ["90d", "99999999999d", "9" * 30 + "s"],
+                         ids=["ninety-days", "eleven-digit-days", "thirty-digit-seconds"])
+def test_mute_is_capped_at_30_days(h: Harness, arg: str) -> None:
     h.say(132, "/start")
-    assert "capped" in h.say(132, "/mute 90d").text
+    assert "capped" in h.say(132, f"/mute {arg}").text
     assert h.sub(132).muted_until == NOW + timedelta(days=30)
 
 

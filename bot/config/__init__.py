@@ -29,7 +29,7 @@ from bot.config.schema import (
     TopicWindow,
     cross_reference_problems,
 )
-from bot.config.values import parse_clock, parse_duration
+from bot.config.values import DurationTooLong, parse_clock, parse_duration
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
@@ -39,6 +39,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "Delivery",
+    "DurationTooLong",
     "EventSpec",
     "FeedLang",
     "FeedSpec",

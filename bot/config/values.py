@@ -22,6 +22,10 @@ _DURATION_HINT = "write a duration like 90s, 10m, 1h, 7d"
 MAX_DURATION = timedelta(days=3650)
 
 
+class DurationTooLong(ValueError):
+    """A well-formed duration longer than MAX_DURATION."""
+
+
 def parse_duration(text: str) -> timedelta:
     """`90s`, `10m`, `1h`, `7d` or combinations such as `1h30m`; `0` alone means zero.
     Raises ValueError (never anything else) for text that is not one, or is longer than
@@ -33,7 +37,7 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"{text[:40]!r} is not a duration: {_DURATION_HINT}")
     seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION_RE.findall(text))
     if seconds > MAX_DURATION.total_seconds():
-        raise ValueError(f"{text!r} is too long: at most {MAX_DURATION.days}d")
+        raise DurationTooLong(f"{text!r} is too long: at most {MAX_DURATION.days}d")
     return timedelta(seconds=seconds)
 
 

@@ -156,7 +156,8 @@ class Poller:
             log.warning("%s: feed parsed with a warning: %s", feed.name, parsed.warning)
         if self._stopping.is_set():
             return FeedReport(feed, "cancelled")
-        new_state = self._ok_state(feed, state, result, now)
+        new_state = dataclasses.replace(self._ok_state(feed, state, result, now),
+                                        last_changed_at=now)
         done = await asyncio.to_thread(self.recorder.record, new_state, parsed.entries, now,
                                        matcher)
         if done.new:

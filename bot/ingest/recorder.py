@@ -57,8 +57,10 @@ class Recorder:
         with self._lock:
             self.stories.index(now)  # rebuilt from the store once, on the first feed
             candidates, new_entries = self._candidates(state, entries, now, matcher)
+            listed = [k for e in entries for k in entry_keys(e)]
             saved = self.store.commit_poll(dataclasses.replace(state, primed=True), new_entries,
-                                           now=now, plan=self._planner(candidates, now))
+                                           now=now, plan=self._planner(candidates, now),
+                                           listed=listed)
             for candidate in candidates:
                 entry_id = saved.entry_ids.get(candidate.key)
                 if entry_id is not None and candidate.signature is not None:

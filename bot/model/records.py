@@ -30,6 +30,7 @@ class FeedState:
     next_poll_at: datetime | None = None
     last_polled_at: datetime | None = None
     last_ok_at: datetime | None = None
+    last_changed_at: datetime | None = None  # the last poll that parsed new content
     failures: int = 0  # consecutive failed polls; 0 after any success
     last_error: str | None = None
     last_http_status: str | None = None  # HTTP status or outcome name, e.g. "200", "timeout"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, select, update
+from sqlalchemy import Connection, and_, delete, exists, func, select, update
 
 from bot.model import SUMMARY_MAX, CommitResult, Entry, FeedState, NewEntry, StoredEntry
 from bot.model.routing import Inserted, PollPlan, PollView
@@ -21,7 +21,7 @@ from bot.store.base import StoreBase, chunked, record, utcnow
 from bot.store.db import insert_ignore
 from bot.store.feeds import save_feed_state_in
 from bot.store.poll import ROWS_PER_INSERT, PollTx, apply_plan
-from bot.store.schema import entries, entry_keys, outbox
+from bot.store.schema import entries, entry_keys, feeds, outbox
 
 # Decides, inside the commit's transaction, what a poll writes besides its entries.
 Planner = Callable[[PollView], PollPlan]
@@ -59,6 +59,7 @@ def _entry_values(new: NewEntry, seen_at: datetime) -> dict[str, Any]:
         "guid": e.guid,
         "lang": e.lang,
         "seen_at": seen_at,
+        "last_listed_at": seen_at,
         "status": new.status,
         "topics": list(new.topics),
         "cluster_id": new.cluster_id,
@@ -112,6 +113,13 @@ def _insert_entries(
     return inserted, skipped
 
 
+def _mark_listed(conn: Connection, keys: Collection[str], now: datetime) -> None:
+    """The entries behind these keys are still in their feed."""
+    for part in chunked(sorted(set(keys))):
+        ids = select(entry_keys.c.entry_id).where(entry_keys.c.key.in_(part))
+        conn.execute(update(entries).where(entries.c.id.in_(ids)).values(last_listed_at=now))
+
+
 class EntriesRepo(StoreBase):
     """Entries, identity keys, and the poll commit."""
 
@@ -127,6 +135,7 @@ class EntriesRepo(StoreBase):
         *,
         now: datetime | None = None,
         plan: Planner | None = None,
+        listed: Collection[str] = (),
     ) -> CommitResult:
         """Record one poll atomically: the new entries with all their keys, the feed state,
         and what `plan` decides, inside the same transaction, from what it reads there
@@ -134,12 +143,14 @@ class EntriesRepo(StoreBase):
         notices and their edits, topic statuses and timeline steps.
 
         Entries with any already-known key are skipped, including duplicates within the
-        batch (first wins). Any error rolls
+        batch (first wins). `listed`: the identity keys of everything the feed lists now;
+        their entries are marked as still listed (see prune_entries). Any error rolls
         everything back. `now` stamps seen_at and queued rows (defaults to the clock).
         """
         stamp = utcnow(now)
         with self._write() as conn:
             inserted, skipped = _insert_entries(conn, new_entries, stamp)
+            _mark_listed(conn, listed, stamp)
             decided = plan(PollTx(conn, inserted)) if plan else PollPlan()
             applied = apply_plan(conn, decided, inserted, stamp)
             saved = save_feed_state_in(conn, feed_state, len(inserted))
@@ -172,15 +183,18 @@ class EntriesRepo(StoreBase):
         return None if row is None else row_to_stored_entry(row._mapping)
 
     def prune_entries(self, older_than: datetime) -> int:
-        """Delete entries first seen before `older_than`, with their keys and finished
-        outbox rows; entries a pending alert still needs are kept. Returns entries deleted.
-
-        Pruned keys are forgotten, so retention must far exceed any feed's window.
-        """
+        """Delete entries their feed stopped listing before `older_than`, with their keys and
+        finished outbox rows. Kept: entries a pending alert still needs, and entries their
+        feed may still list (it has not changed since it last listed them), so a forgotten
+        key can never make an old entry new again. Returns entries deleted."""
         pending = exists().where(
             and_(outbox.c.entry_id == entries.c.id, outbox.c.state == "pending")
         )
-        stmt = select(entries.c.id).where(entries.c.seen_at < older_than, ~pending)
+        listed = func.coalesce(entries.c.last_listed_at, entries.c.seen_at)
+        still_current = exists().where(
+            and_(feeds.c.url == entries.c.feed_url,
+                 func.coalesce(feeds.c.last_changed_at, listed) <= listed))
+        stmt = select(entries.c.id).where(listed < older_than, ~pending, ~still_current)
         with self._write() as conn:
             ids = list(conn.execute(stmt).scalars())
             for part in chunked(ids):

@@ -19,6 +19,7 @@ _SAVED_FIELDS = (
     "next_poll_at",
     "last_polled_at",
     "last_ok_at",
+    "last_changed_at",
     "failures",
     "last_error",
     "last_http_status",

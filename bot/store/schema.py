@@ -81,6 +81,7 @@ feeds = Table(
     Column("next_poll_at", UTCDateTime),
     Column("last_polled_at", UTCDateTime),
     Column("last_ok_at", UTCDateTime),
+    Column("last_changed_at", UTCDateTime),  # the last poll that parsed new content
     Column("failures", Integer, nullable=False, server_default=text("0")),
     Column("last_error", Text),
     Column("last_http_status", Text),  # "200", "304", or the outcome, e.g. "timeout"
@@ -104,6 +105,8 @@ entries = Table(
     Column("guid", Text),
     Column("lang", Text),
     Column("seen_at", UTCDateTime, nullable=False),
+    # The last time the entry's feed listed it: pruning keeps entries a feed still lists.
+    Column("last_listed_at", UTCDateTime),
     Column("status", Text),
     Column("topics", JsonText, nullable=False, server_default="[]"),
     # The story's first entry id (its own id for a story's first report). No foreign

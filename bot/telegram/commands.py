@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from telegram import MessageEntity, Update
 from telegram.ext import ContextTypes
 
-from bot.config import parse_duration
+from bot.config import DurationTooLong, parse_duration
 from bot.delivery.html import local_time
 from bot.i18n import as_lang, t
 from bot.services import Services
@@ -68,6 +68,8 @@ async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Ser
         return
     try:
         duration = parse_duration(command_arg(update.effective_message))
+    except DurationTooLong:
+        duration = MAX_MUTE + timedelta(days=1)  # capped below, and the reply says so
     except ValueError:
         duration = timedelta(0)
     if duration <= timedelta(0):
