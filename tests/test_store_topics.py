@@ -128,6 +128,8 @@ def test_topic_status_upsert_replaces(db: Store) -> None:
 
 def test_pruned_entry_leaves_its_timeline_step(db: Store) -> None:
     db.commit_poll(FEED, [make_entry(1)], now=NOW, plan=plan_of(timeline=[step("k1")]))
-    assert db.prune_entries(later(60)) == 1
+    moved_on = replace(FEED, last_changed_at=later(30))  # the feed no longer lists k1
+    db.commit_poll(moved_on, [make_entry(2)], now=later(30), listed=["k2"])
+    assert db.prune_entries(later(20)) == 1
     (row,) = db.timeline("gas")
     assert (row.entry_id, row.entry_key, row.title) == (None, None, "title k1")
