@@ -106,7 +106,8 @@ def build_application(settings: Settings) -> App:
 def open_runtime(services: Services, application: App, sink: Sink) -> Runtime:
     """The jobs' objects around one Services; the sink decides console or Telegram."""
     fetcher = Fetcher(FetchLimits.from_config(services.config.fetch))
-    drainer = Drainer(services.store, sink, services.now)
+    drainer = Drainer(services.store, sink, services.now,
+                      topic_titles={t.id: t.title for t in services.config.topics})
     rt = Runtime(services, application, Poller(services, fetcher), drainer, fetcher,
                  SummitJobs(services))
     services.outbox_changed = lambda: nudge_delivery(rt)

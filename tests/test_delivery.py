@@ -315,3 +315,62 @@ def test_stop_returns_unsent_items_to_pending(db: Store) -> None:
     assert drain(drainer) == 3
     assert len(out.getvalue().splitlines()) == 3
     assert db.stats().outbox_sent == 4
+
+
+# ------------------------------------------------------------------ held by a mute, fairness
+
+
+@pytest.mark.parametrize(("held", "expect_summary"), [(12, True), (5, False), (3, False)],
+                         ids=["flood-becomes-one-summary", "handful-one-by-one", "few"])
+def test_alerts_held_by_a_mute_arrive_once_as_a_summary_or_one_by_one(
+        db: Store, held: int, expect_summary: bool) -> None:
+    clock = Clock()
+    sub = db.ensure_console_subscriber()
+    db.set_muted_until(sub.id, T0 + timedelta(hours=8), now=T0)
+    enqueue(db, sub, *range(held))
+    drainer, out = console(db, clock, json_lines=True)
+    assert drain(drainer) == 0  # muted: held, not dropped
+    clock.advance(hours=9)
+    drain(drainer)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    if expect_summary:
+        (summary,) = lines
+        assert summary["type"] == "notice" and summary["kind"] == "held"
+        assert summary["payload"]["count"] == held
+        assert summary["payload"]["topics"] == [{"id": "union-state", "title": "union-state",
+                                                 "count": held}]
+        assert [r["link"] for r in summary["payload"]["newest"]] == [
+            f"https://wire.news.test/story/{n}" for n in range(held - 1, held - 6, -1)]
+    else:
+        assert [line["type"] for line in lines] == ["item"] * held
+    assert db.pending_count() == 0
+    drain(drainer)  # nothing twice
+    assert len(out.getvalue().splitlines()) == len(lines)
+
+
+def test_a_new_alert_after_the_mute_is_not_summarised(db: Store) -> None:
+    clock = Clock()
+    sub = db.ensure_console_subscriber()
+    db.set_muted_until(sub.id, T0 + timedelta(minutes=5), now=T0)
+    enqueue(db, sub, *range(8))
+    clock.advance(minutes=10)
+    news = [NewEntry("k99", ("k99",), entry(99), "signed", ("union-state",))]
+    db.commit_poll(FeedState(FEED), news, now=clock.now,
+                   plan=plan_of(alerts=[NewAlert("k99", sub.id, WHY)]))
+    drainer, out = console(db, clock, json_lines=True)
+    drain(drainer)
+    kinds = [json.loads(line).get("kind", "item") for line in out.getvalue().splitlines()]
+    assert sorted(kinds) == ["held", "item"]
+
+
+def test_claims_take_turns_between_chats(db: Store) -> None:
+    """One chat's backlog never queues in front of another chat's only alert."""
+    busy = db.get_or_create_subscriber(1, None, "private", "en", None, now=T0)
+    quiet = [db.get_or_create_subscriber(n, None, "private", "en", None, now=T0)
+             for n in (2, 3, 4)]
+    enqueue(db, busy, *range(10))
+    for n, sub in enumerate(quiet):
+        enqueue(db, sub, 100 + n)
+    first = db.claim_due(T0, 4)
+    assert sorted(i.subscriber.chat_id for i in first) == [1, 2, 3, 4]
+    assert [i.subscriber.chat_id for i in db.claim_due(T0, 4)] == [1, 1, 1, 1]

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fakebotapi import DEFAULT_TOKEN, FakeBotApi
 from feedserver import FeedServer
+from sqlalchemy import select
 from telegram import Bot
 from telegram.ext import ApplicationBuilder
 
@@ -30,6 +31,7 @@ from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
 from bot.services import Services
 from bot.store import Store, open_store
+from bot.store.schema import notices
 from bot.summit.jobs import SummitJobs
 from bot.telegram.handlers import register_handlers
 
@@ -362,3 +364,35 @@ def test_a_watch_matching_a_status_moving_report_adds_no_second_message(
     texts = [m.text for m in api.sent_messages(CHAT)]
     [text] = texts
     assert "🚨" in text and "1 outlet so far: BelTA" in text, "the breaking notice, only"
+
+
+def test_an_edit_of_a_deleted_message_falls_back_to_a_new_message(
+    api: FakeBotApi, feed_server: FeedServer, tmp_path: Path,
+) -> None:
+    """The confirmation edits the breaking message; if the chat deleted it, the update goes
+    out as a new message, and only then counts as sent."""
+    for path, _ in FEEDS:
+        feed_server.set_feed(path, [])
+
+    async def scenario() -> None:
+        async with world(api, make_config(feed_server), tmp_path / "bot.db") as w:
+            w.store.get_or_create_subscriber(CHAT, None, "private", "en", None, now=T0)
+            await w.step(T0)
+            feed_server.add_item("/belta.xml", story(1, SIGNED["/belta.xml"], T0 + MINUTE))
+            await w.step(T0 + MINUTE)
+            [breaking] = api.sent_messages(CHAT)
+            api.fail_next("editMessageText", 400, "Bad Request: message to edit not found")
+            feed_server.add_item("/tass.xml", story(2, SIGNED["/tass.xml"], T0 + 2 * MINUTE))
+            await w.step(T0 + 2 * MINUTE)
+            assert len(api.edits(CHAT)) == 1 and len(api.sent_messages(CHAT)) == 1
+            with w.store.engine.connect() as conn:  # pending, its message forgotten
+                row = conn.execute(select(notices.c.state, notices.c.message_id)).one()
+            assert tuple(row) == ("pending", None)
+            await w.step(T0 + 2 * MINUTE + timedelta(seconds=1))
+            [_, fresh] = api.sent_messages(CHAT)
+            assert "✅ confirmed by 2 outlets: BelTA, TASS" in fresh.text
+            assert fresh.message_id != breaking.message_id
+            await w.step(T0 + 3 * MINUTE)
+            assert len(api.sent_messages(CHAT)) == 2 and len(api.edits(CHAT)) == 1
+
+    asyncio.run(scenario())

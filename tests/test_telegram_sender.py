@@ -34,6 +34,15 @@ def _run(api: FakeBotApi, body: Callable[[Sender], Awaitable[T]], limits: Limits
     return asyncio.run(main())
 
 
+async def deliver(call: Callable[[], Awaitable[SendOutcome]]) -> SendOutcome:
+    """What the drainer does with a chat that is not ready yet: come back after the wait
+    the sender named, holding nothing meanwhile."""
+    while (outcome := await call()).kind is OutcomeKind.RETRY and outcome.error == "paced":
+        assert outcome.retry_after is not None and 0 < outcome.retry_after <= 60
+        await asyncio.sleep(outcome.retry_after)
+    return outcome
+
+
 def test_send_uses_html_and_disables_previews(api: FakeBotApi) -> None:
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Mute", callback_data="mute:1")]])
     outcome = _run(api, lambda s: s.send(42, "<b>Treaty</b> signed", thread_id=7,
@@ -92,7 +101,7 @@ def test_network_backoff_grows_then_resets(api: FakeBotApi) -> None:
     api.fail_next("sendMessage", 500, "Internal Server Error", count=3)
 
     async def body(s: Sender) -> list[SendOutcome]:
-        return [await s.send(9, f"try {n}") for n in range(4)] + [await s.send(9, "x")]
+        return [await deliver(lambda n=n: s.send(9, f"try {n}")) for n in range(5)]
 
     outcomes = _run(api, body)
     waits = [o.retry_after for o in outcomes]
@@ -124,7 +133,7 @@ def test_edit(api: FakeBotApi, new_text: str, expected_kind: OutcomeKind,
     async def body(s: Sender) -> SendOutcome:
         sent = await s.send(21, "signed")
         assert sent.message_id is not None
-        return await s.edit(21, sent.message_id, new_text)
+        return await deliver(lambda: s.edit(21, sent.message_id or 0, new_text))
 
     outcome = _run(api, body)
     assert outcome.kind is expected_kind
@@ -145,8 +154,11 @@ def test_edit_of_missing_message_fails(api: FakeBotApi) -> None:
 )
 def test_pacing(api: FakeBotApi, chats: list[int], min_seconds: float,
                 max_seconds: float) -> None:
+    """A chat's own limits come back as "paced" at once; retried after the wait, the
+    messages are spaced as Telegram asks."""
     async def body(s: Sender) -> list[SendOutcome]:
-        return list(await asyncio.gather(*(s.send(c, f"m{i}") for i, c in enumerate(chats))))
+        return list(await asyncio.gather(
+            *(deliver(lambda c=c, i=i: s.send(c, f"m{i}")) for i, c in enumerate(chats))))
 
     started = time.monotonic()
     outcomes = _run(api, body)
@@ -156,3 +168,23 @@ def test_pacing(api: FakeBotApi, chats: list[int], min_seconds: float,
     span = max(times) - min(times)
     assert min_seconds <= span < max_seconds, span
     assert elapsed < max_seconds + 1.0
+
+
+def test_a_busy_chat_never_holds_up_another() -> None:
+    """The sender answers "paced" for a chat that must wait, without sleeping: one chat's
+    backlog costs the others nothing."""
+    async def main() -> tuple[list[SendOutcome], float]:
+        with FakeBotApi() as api:
+            sender = Sender.build(DEFAULT_TOKEN, base_url=api.base_url,
+                                  limits=Limits(global_per_second=1000, chat_interval=5.0))
+            async with sender:
+                started = time.monotonic()
+                busy = [await sender.send(1, f"b{n}") for n in range(3)]
+                other = await sender.send(2, "o")
+                return [*busy, other], time.monotonic() - started
+
+    outcomes, elapsed = asyncio.run(main())
+    assert [o.kind for o in outcomes] == [OutcomeKind.OK, OutcomeKind.RETRY, OutcomeKind.RETRY,
+                                          OutcomeKind.OK]
+    assert all(4.0 < (o.retry_after or 0) <= 5.0 for o in outcomes[1:3])
+    assert elapsed < 1.0

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.delivery.held import HANDFUL, summary_payload
 from bot.model import NoticeItem, OutboxItem
 from bot.store import Store
 
@@ -38,6 +39,7 @@ class Delivered:
     message_id: int | None = None
     retry_after: timedelta | None = None
     error: str | None = None
+    forget_message: bool = False  # RETRY: the message to edit is gone; send anew
 
 
 class Sink(Protocol):
@@ -55,7 +57,7 @@ class _Queue:
     claim: Callable[[datetime, int], Sequence[Any]]
     deliver: Callable[[Any], Awaitable[Delivered]]
     sent: Callable[[int, datetime, int | None], bool]
-    retry: Callable[[int, datetime, str], bool]
+    retry: Callable[[int, datetime, str, bool], bool]
     failed: Callable[[int, str], bool]
 
 
@@ -64,10 +66,12 @@ class Drainer:
     at a time; settles each with the sink's verdict."""
 
     def __init__(self, store: Store, sink: Sink, clock: Callable[[], datetime],
-                 *, batch: int = 50, concurrency: int = 16) -> None:
+                 *, batch: int = 50, concurrency: int = 16,
+                 topic_titles: Mapping[str, str] | None = None) -> None:
         self.store = store
         self.sink = sink
         self.clock = clock
+        self.topic_titles = dict(topic_titles or {})
         self.batch = batch
         self._slots = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()  # one drain at a time: the job and a nudge may overlap
@@ -89,9 +93,14 @@ class Drainer:
         """Deliver everything due now; returns how many items were sent."""
         sent = 0
         async with self._lock:
+            await asyncio.to_thread(self.store.collapse_held, self.clock(), HANDFUL,
+                                    self._summarise)
             for queue in self._queues():
                 sent += await self._drain(queue)
         return sent
+
+    def _summarise(self, held: list[OutboxItem], until: datetime) -> dict[str, Any]:
+        return summary_payload(held, self.topic_titles, until)
 
     async def _drain(self, queue: _Queue) -> int:
         sent = 0
@@ -126,7 +135,7 @@ class Drainer:
         elif outcome.verdict is Verdict.RETRY:
             # Rate limits, network errors and 5xx are never given up: the item waits.
             delay = outcome.retry_after if outcome.retry_after is not None else timedelta(seconds=30)
-            queue.retry(item.id, now + delay, outcome.error or "retry")
+            queue.retry(item.id, now + delay, outcome.error or "retry", outcome.forget_message)
         else:
             log.warning("%s item %d failed for good: %s", queue.name, item.id, outcome.error)
             queue.failed(item.id, outcome.error or "failed")

@@ -76,7 +76,12 @@ class RateLimiter:
         ready = max(self._tat - self._tau, self._paused_until)
         if len(self._last_second) == self._last_second.maxlen:
             ready = max(ready, self._last_second[0] + 1.0)
-        ready = max(ready, self._pauses.get(chat_id, ready))
+        return max(0.0, ready - now, self.chat_delay(chat_id, now))
+
+    def chat_delay(self, chat_id: int, now: float) -> float:
+        """Seconds until `chat_id`'s own limits (1 per second, 20 per minute in a group, a
+        flood wait for it) allow a message, whatever the bot-wide pace; 0 if now."""
+        ready = self._pauses.get(chat_id, float("-inf"))
         chat = self._table(chat_id).get(chat_id)
         if chat is not None:
             ready = max(ready, chat.last + self.limits.chat_interval)

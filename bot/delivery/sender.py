@@ -29,6 +29,9 @@ from bot.delivery.ratelimit import Limits, RateLimiter
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _NOT_MODIFIED = "message is not modified"
+# Telegram's answers when an edit's target is the problem, not the new text.
+_EDIT_TARGET_GONE = ("message to edit not found", "message can't be edited",
+                     "message_id_invalid", "message identifier is not specified")
 
 
 class OutcomeKind(enum.Enum):
@@ -37,6 +40,7 @@ class OutcomeKind(enum.Enum):
     BLOCKED = "blocked"  # the user blocked the bot / bot removed: deactivate, never send again
     FAILED = "failed"  # this message can never be delivered as is: do not retry
     MIGRATED = "migrated"  # the group became a supergroup: resend to `new_chat_id`
+    GONE = "gone"  # the message to edit no longer exists or can no longer be edited
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +111,12 @@ class Sender:
 
     async def send(self, chat_id: int, text: str, *, thread_id: int | None = None,
                    reply_markup: InlineKeyboardMarkup | None = None) -> SendOutcome:
-        """Send one HTML message with link previews off, once limits allow."""
+        """Send one HTML message with link previews off, when the bot-wide pace allows; a
+        chat whose own limits say "not yet" gets RETRY at once (see `_take_turn`)."""
         if chat_id in self._blocked:
             return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
-        await self._wait_turn(chat_id)
+        if (paced := await self._take_turn(chat_id)) > 0:
+            return SendOutcome(OutcomeKind.RETRY, retry_after=paced, error="paced")
         try:
             message = await self.bot.send_message(
                 chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
@@ -125,7 +131,8 @@ class Sender:
         """Replace a sent message's text; an unchanged text counts as success."""
         if chat_id in self._blocked:
             return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
-        await self._wait_turn(chat_id)
+        if (paced := await self._take_turn(chat_id)) > 0:
+            return SendOutcome(OutcomeKind.RETRY, retry_after=paced, error="paced")
         try:
             result = await self.bot.edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
@@ -136,10 +143,17 @@ class Sender:
         edited_id = result.message_id if isinstance(result, Message) else message_id
         return SendOutcome(OutcomeKind.OK, message_id=edited_id)
 
-    async def _wait_turn(self, chat_id: int) -> None:
-        # Re-check after every sleep: other tasks may have taken the slot meanwhile. The
-        # check and the record happen without an await between them, so no race.
-        while (wait := self.limiter.acquire(chat_id, self._clock())) > 0:
+    async def _take_turn(self, chat_id: int) -> float:
+        """0 once this message may go now (and it is counted); else how long the chat itself
+        must wait. Only the bot-wide pace is waited for here, which every chat shares: a
+        chat's own 1 per second or 20 per minute never holds a delivery slot."""
+        while True:
+            now = self._clock()
+            if (chat_wait := self.limiter.chat_delay(chat_id, now)) > 0:
+                return chat_wait
+            # Checked and counted with no await between: no other task slips in.
+            if (wait := self.limiter.acquire(chat_id, now)) <= 0:
+                return 0.0
             await asyncio.sleep(wait)
 
     def _classify(self, chat_id: int, exc: TelegramError, *, edit: bool,
@@ -158,6 +172,8 @@ class Sender:
         if isinstance(exc, BadRequest):  # before NetworkError: BadRequest subclasses it
             if edit and _NOT_MODIFIED in exc.message.lower():
                 return SendOutcome(OutcomeKind.OK, message_id=message_id)
+            if edit and any(gone in exc.message.lower() for gone in _EDIT_TARGET_GONE):
+                return SendOutcome(OutcomeKind.GONE, error=error)
             return SendOutcome(OutcomeKind.FAILED, error=error)
         if isinstance(exc, NetworkError):  # includes TimedOut and 5xx answers
             self._network_failures += 1

@@ -44,15 +44,20 @@ class TelegramSink:
         if self.sender.is_blocked(sub.chat_id):
             # Claims only return active subscribers: this chat pressed /start again.
             self.sender.unblock(sub.chat_id)
-        if message_id is not None:
-            outcome = await self.sender.edit(sub.chat_id, message_id, text)
-        else:
+        if message_id is None:
             outcome = await self.sender.send(sub.chat_id, text, thread_id=sub.thread_id)
-        return await self._verdict(sub, outcome, message_id)
+            return await self._verdict(sub, outcome)
+        outcome = await self.sender.edit(sub.chat_id, message_id, text)
+        if outcome.kind is OutcomeKind.GONE:
+            # Deleted, or too old to edit: the update goes out as a new message at the next
+            # attempt, so the chat still hears of it; it counts as sent only once it is.
+            return Delivered(Verdict.RETRY, retry_after=timedelta(0), error=outcome.error,
+                             forget_message=True)
+        return await self._verdict(sub, outcome)
 
-    async def _verdict(self, sub: Subscriber, outcome: SendOutcome, message_id: int | None) -> Delivered:
+    async def _verdict(self, sub: Subscriber, outcome: SendOutcome) -> Delivered:
         if outcome.kind is OutcomeKind.OK:
-            return Delivered(Verdict.SENT, message_id=outcome.message_id or message_id)
+            return Delivered(Verdict.SENT, message_id=outcome.message_id)
         if outcome.kind is OutcomeKind.RETRY:
             return Delivered(Verdict.RETRY, retry_after=timedelta(seconds=outcome.retry_after or 1),
                              error=outcome.error)
@@ -63,8 +68,5 @@ class TelegramSink:
             await asyncio.to_thread(self.store.migrate_chat, sub.chat_id, outcome.new_chat_id)
             # The next claim loads the subscriber again, now with the supergroup's id.
             return Delivered(Verdict.RETRY, retry_after=timedelta(0), error="chat migrated")
-        if message_id is not None:
-            # The message to edit is gone (deleted, too old): the first delivery stands.
-            return Delivered(Verdict.SENT, message_id=message_id)
         return Delivered(Verdict.FAILED, error=outcome.error or outcome.kind.value)
 

@@ -187,6 +187,10 @@ TEXTS: dict[str, str] = {
     "notice_moved": "📅 <b>{title}</b> has moved: {old} → <b>{new}</b> ({location}).",
     "notice_digest": "🗞 <b>{title}</b> — the day's stories, {date}",
     "notice_digest_empty": "No matching stories today.",
+    "notice_held": "🔕 While alerts were held: {alerts}.",
+    "notice_held_topic": "• {title}: {alerts}",
+    "notice_held_watches": "• your watches: {alerts}",
+    "notice_held_newest": "Newest:",
     "menu_start": "Subscribe to alerts",
     "menu_stop": "Stop all alerts",
     "menu_watch": "Watch a keyword query",
@@ -205,4 +209,5 @@ PLURALS: dict[str, dict[str, str]] = {
     "outlets": {"one": "{n} outlet", "other": "{n} outlets"},
     "days": {"one": "{n} day", "other": "{n} days"},
     "chats": {"one": "{n} chat", "other": "{n} chats"},
+    "alerts": {"one": "{n} alert", "other": "{n} alerts"},
 }

@@ -193,6 +193,10 @@ TEXTS: dict[str, str] = {
     "notice_moved": "📅 <b>{title}</b>: дата изменена: {old} → <b>{new}</b> ({location}).",
     "notice_digest": "🗞 <b>{title}</b> — новости дня, {date}",
     "notice_digest_empty": "Сегодня подходящих новостей не было.",
+    "notice_held": "🔕 Пока уведомления были приостановлены: {alerts}.",
+    "notice_held_topic": "• {title}: {alerts}",
+    "notice_held_watches": "• по вашим запросам: {alerts}",
+    "notice_held_newest": "Самые свежие:",
     "menu_start": "Подписаться на уведомления",
     "menu_stop": "Остановить уведомления",
     "menu_watch": "Следить за запросом",
@@ -212,4 +216,6 @@ PLURALS: dict[str, dict[str, str]] = {
                 "other": "{n} издания"},
     "days": {"one": "{n} день", "few": "{n} дня", "many": "{n} дней", "other": "{n} дня"},
     "chats": {"one": "{n} чат", "few": "{n} чата", "many": "{n} чатов", "other": "{n} чата"},
+    "alerts": {"one": "{n} уведомление", "few": "{n} уведомления", "many": "{n} уведомлений",
+               "other": "{n} уведомления"},
 }

@@ -13,8 +13,9 @@ from bot.model.news import Entry, Status
 # The language of a chat's interface (its alerts, replies and menus).
 UiLang = Literal["en", "ru"]
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
-# cancelled: the chat stopped (or was removed) before it was sent
-OutboxState = Literal["pending", "sent", "failed", "cancelled"]
+# cancelled: the chat stopped (or was removed) before it was sent; summarised: delivered
+# inside the one notice that replaced a flood of held alerts
+OutboxState = Literal["pending", "sent", "failed", "cancelled", "summarised"]
 NoticeState = OutboxState
 
 

@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine
 
@@ -59,3 +59,17 @@ def record(cls: type[R], row: Mapping[Any, Any], prefix: str = "", **values: Any
     `prefix`, for joined rows); `values` give the fields that need converting."""
     read = {f.name: row[prefix + f.name] for f in dataclasses.fields(cls) if f.name not in values}
     return cls(**read, **values)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+I = TypeVar("I", bound=_HasId)
+
+
+def in_order(ids: Sequence[int], items: Sequence[I]) -> list[I]:
+    """`items` in the order of `ids` (a claim's fair order, which SQL IN () forgets)."""
+    position = {id_: n for n, id_ in enumerate(ids)}
+    return sorted(items, key=lambda item: position.get(item.id, len(position)))

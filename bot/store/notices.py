@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, select
 
 from bot.model import NewNotice, NoticeItem
-from bot.store.base import StoreBase, chunked, utcnow
+from bot.store.base import StoreBase, chunked, in_order, record, utcnow
 from bot.store.db import insert_ignore
 from bot.store.queue import (
     DEFAULT_LEASE,
@@ -56,22 +56,12 @@ def _load(conn: Connection, ids: Sequence[int]) -> list[NoticeItem]:
         select(*cols)
         .join_from(notices, subscribers, subscribers.c.id == notices.c.subscriber_id)
         .where(notices.c.id.in_(ids))
-        .order_by(notices.c.id)
     )
-    return [
-        NoticeItem(
-            id=m["n_id"],
-            subscriber=row_to_subscriber(m, "s_"),
-            key=m["n_key"],
-            kind=m["n_kind"],
-            payload=dict(m["n_payload"] or {}),
-            message_id=m["n_message_id"],
-            attempts=m["n_attempts"],
-            created_at=m["n_created_at"],
-            sent_at=m["n_sent_at"],
-        )
+    return in_order(ids, [
+        record(NoticeItem, m, "n_", subscriber=row_to_subscriber(m, "s_"),
+               payload=dict(m["n_payload"] or {}))
         for m in (row._mapping for row in conn.execute(stmt))
-    ]
+    ])
 
 
 class NoticesRepo(StoreBase):
@@ -102,9 +92,11 @@ class NoticesRepo(StoreBase):
         with self._write() as conn:
             return settle(conn, notices, notice_id, sent_values(notices, now, message_id))
 
-    def mark_notice_retry(self, notice_id: int, next_attempt_at: datetime, error: str) -> bool:
+    def mark_notice_retry(self, notice_id: int, next_attempt_at: datetime, error: str,
+                          forget_message: bool = False) -> bool:
         with self._write() as conn:
-            return settle(conn, notices, notice_id, retry_values(next_attempt_at, error))
+            return settle(conn, notices, notice_id,
+                          retry_values(next_attempt_at, error, forget_message))
 
     def mark_notice_failed(self, notice_id: int, error: str) -> bool:
         with self._write() as conn:

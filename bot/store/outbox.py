@@ -1,5 +1,5 @@
-"""The outbox: alerts waiting for delivery (or, once sent, for an edit adding a source),
-claimed in id order, marked sent/retry/failed.
+"""The outbox: alerts waiting for delivery (or, once sent, for an edit adding a report),
+claimed in fair order, marked sent/retry/failed; held alerts collapsed into one summary.
 
 An item is marked sent right after its send succeeds, so delivery is at-least-once only
 in the window between the send and `mark_sent`; everything else is exactly once.
@@ -7,15 +7,16 @@ in the window between the send and `mark_sent`; everything else is exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 
-from bot.model import OutboxItem
-from bot.store.base import StoreBase
+from bot.model import NewNotice, OutboxItem
+from bot.store.base import StoreBase, in_order, record
 from bot.store.entries import row_to_stored_entry
+from bot.store.notices import enqueue_notices_in
 from bot.store.queue import (
     DEFAULT_LEASE,
     claim_ids,
@@ -27,7 +28,10 @@ from bot.store.queue import (
 from bot.store.schema import entries, outbox, subscribers
 from bot.store.subscribers import row_to_subscriber
 
-__all__ = ["DEFAULT_LEASE", "OutboxRepo"]
+__all__ = ["DEFAULT_LEASE", "OutboxRepo", "Summariser"]
+
+# Shapes the payload of the notice that replaces a chat's held alerts (delivery.held).
+Summariser = Callable[[list[OutboxItem], datetime], dict[str, Any]]
 
 
 def _load_items(conn: Connection, ids: Sequence[int]) -> list[OutboxItem]:
@@ -41,23 +45,13 @@ def _load_items(conn: Connection, ids: Sequence[int]) -> list[OutboxItem]:
         .join_from(outbox, subscribers, subscribers.c.id == outbox.c.subscriber_id)
         .join(entries, entries.c.id == outbox.c.entry_id)
         .where(outbox.c.id.in_(ids))
-        .order_by(outbox.c.id)
     )
-    return [_row_to_item(row._mapping) for row in conn.execute(stmt)]
+    return in_order(ids, [_row_to_item(row._mapping) for row in conn.execute(stmt)])
 
 
 def _row_to_item(m: Any) -> OutboxItem:
-    return OutboxItem(
-        id=m["o_id"],
-        subscriber=row_to_subscriber(m, "s_"),
-        entry=row_to_stored_entry(m, "e_"),
-        why=dict(m["o_why"] or {}),
-        attempts=m["o_attempts"],
-        created_at=m["o_created_at"],
-        message_id=m["o_message_id"],
-        cluster_id=m["o_cluster_id"],
-        sent_at=m["o_sent_at"],
-    )
+    return record(OutboxItem, m, "o_", subscriber=row_to_subscriber(m, "s_"),
+                  entry=row_to_stored_entry(m, "e_"), why=dict(m["o_why"] or {}))
 
 
 class OutboxRepo(StoreBase):
@@ -82,15 +76,48 @@ class OutboxRepo(StoreBase):
         with self._write() as conn:
             return settle(conn, outbox, item_id, sent_values(outbox, now, message_id))
 
-    def mark_retry(self, item_id: int, next_attempt_at: datetime, error: str) -> bool:
-        """Keep the item pending and due again at `next_attempt_at`."""
+    def mark_retry(self, item_id: int, next_attempt_at: datetime, error: str,
+                   forget_message: bool = False) -> bool:
+        """Keep the item pending and due again at `next_attempt_at` (see retry_values)."""
         with self._write() as conn:
-            return settle(conn, outbox, item_id, retry_values(next_attempt_at, error))
+            return settle(conn, outbox, item_id,
+                          retry_values(next_attempt_at, error, forget_message))
 
     def mark_failed(self, item_id: int, error: str) -> bool:
         """Give up on the item for good."""
         with self._write() as conn:
             return settle(conn, outbox, item_id, failed_values(error))
+
+    def collapse_held(self, now: datetime, handful: int, summarise: Summariser) -> int:
+        """End the mutes that ended by `now`. A chat with more than `handful` alerts held
+        by its mute gets them as ONE notice (`summarise` shapes its payload) and those
+        alerts are settled as summarised; a chat with fewer gets them one by one. In one
+        transaction per chat, so each held alert is delivered exactly once either way.
+        Returns the summaries queued."""
+        ended = (select(subscribers.c.id, subscribers.c.muted_until)
+                 .where(subscribers.c.active.is_(True), subscribers.c.muted_until <= now))
+        with self._read() as conn:
+            chats = list(conn.execute(ended))
+        return sum(self._collapse(sub, until, now, handful, summarise) for sub, until in chats)
+
+    def _collapse(self, sub: int, until: datetime, now: datetime, handful: int,
+                  summarise: Summariser) -> int:
+        held = (select(outbox.c.id).where(outbox.c.subscriber_id == sub,
+                                          outbox.c.state == "pending", outbox.c.created_at < until)
+                .order_by(outbox.c.id).with_for_update(skip_locked=True))
+        with self._write() as conn:
+            ids = list(conn.execute(held).scalars())
+            conn.execute(update(subscribers).where(subscribers.c.id == sub,
+                                                   subscribers.c.muted_until == until)
+                         .values(muted_until=None))
+            if len(ids) <= handful:
+                return 0
+            key = f"held:{until.isoformat()}"
+            payload = summarise(_load_items(conn, ids), until)
+            enqueue_notices_in(conn, [NewNotice(sub, key, "held", payload)], now)
+            conn.execute(update(outbox).where(outbox.c.id.in_(ids))
+                         .values(state="summarised", last_error=f"in notice {key}"))
+            return 1
 
     def pending_count(self) -> int:
         stmt = select(func.count()).select_from(outbox).where(outbox.c.state == "pending")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, case, or_, select, update
+from sqlalchemy import Connection, Select, Table, case, func, or_, select, update
 
 from bot.store.schema import notices, outbox, subscribers
 
@@ -17,9 +17,13 @@ from bot.store.schema import notices, outbox, subscribers
 DEFAULT_LEASE = timedelta(minutes=2)
 
 
-def _claimable(table: Table, now: datetime, limit: int) -> Select[Any]:
-    return (
-        select(table.c.id)
+def _fair_order(table: Table, now: datetime, limit: int) -> Select[Any]:
+    """Due rows of active, unmuted chats, each chat's oldest first and chats taking turns:
+    every chat's first row, then every chat's second... One chat's backlog never queues
+    in front of another chat's only alert."""
+    turn = func.row_number().over(partition_by=table.c.subscriber_id, order_by=table.c.id)
+    due = (
+        select(table.c.id, turn.label("turn"))
         .join(subscribers, subscribers.c.id == table.c.subscriber_id)
         .where(
             table.c.state == "pending",
@@ -27,20 +31,30 @@ def _claimable(table: Table, now: datetime, limit: int) -> Select[Any]:
             subscribers.c.active.is_(True),
             or_(subscribers.c.muted_until.is_(None), subscribers.c.muted_until <= now),
         )
-        .order_by(table.c.id)
-        .limit(limit)
-        # PostgreSQL: concurrent drains skip each other's rows; SQLite ignores this and
-        # serialises writers instead.
-        .with_for_update(skip_locked=True, of=table)
+        .subquery()
     )
+    return select(due.c.id).order_by(due.c.turn, due.c.id).limit(limit)
+
+
+def _lock_still_due(conn: Connection, table: Table, ids: list[int], now: datetime) -> list[int]:
+    """PostgreSQL: lock the rows no other drain holds and still due (a concurrent drain may
+    have claimed some since); SQLite serialises writers, so nothing changed meanwhile."""
+    if conn.dialect.name != "postgresql" or not ids:
+        return ids
+    stmt = (select(table.c.id)
+            .where(table.c.id.in_(ids), table.c.state == "pending", table.c.next_attempt_at <= now)
+            .with_for_update(skip_locked=True))
+    locked = set(conn.execute(stmt).scalars())
+    return [i for i in ids if i in locked]
 
 
 def claim_ids(
     conn: Connection, table: Table, now: datetime, limit: int, lease: timedelta
 ) -> list[int]:
-    """Lease the due rows (pending, subscriber active and not muted), by id; count an
+    """Lease due rows (pending, subscriber active and not muted) in fair order; count an
     attempt and remember the revision being sent."""
-    ids = list(conn.execute(_claimable(table, now, limit)).scalars())
+    ids = _lock_still_due(conn, table, list(conn.execute(_fair_order(table, now, limit)).scalars()),
+                          now)
     if ids:
         conn.execute(
             update(table)
@@ -106,8 +120,15 @@ def settle(conn: Connection, table: Table, row_id: int, values: dict[str, Any]) 
     return conn.execute(update(table).where(table.c.id == row_id).values(**values)).rowcount > 0
 
 
-def retry_values(next_attempt_at: datetime, error: str) -> dict[str, Any]:
-    return {"state": "pending", "next_attempt_at": next_attempt_at, "last_error": error}
+def retry_values(next_attempt_at: datetime, error: str,
+                 forget_message: bool = False) -> dict[str, Any]:
+    """Pending again at `next_attempt_at`; `forget_message`: its message is gone, so the
+    next delivery sends a new one instead of editing."""
+    values: dict[str, Any] = {"state": "pending", "next_attempt_at": next_attempt_at,
+                              "last_error": error}
+    if forget_message:
+        values["message_id"] = None
+    return values
 
 
 def failed_values(error: str) -> dict[str, Any]:

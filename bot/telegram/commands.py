@@ -89,8 +89,10 @@ async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE, services: S
     if sub is None:
         await reply(update, t(lang, "need_start"))
         return
-    was_muted = sub.muted(services.now())
-    services.store.set_muted_until(sub.id, None, now=services.now())
+    now = services.now()
+    was_muted = sub.muted(now)
+    # Ending the mute now (not clearing it) lets delivery tell what it held back.
+    services.store.set_muted_until(sub.id, now if was_muted else None, now=now)
     if was_muted:
         services.outbox_changed()  # held alerts are due now
     await reply(update, t(lang, "unmuted" if was_muted else "not_muted"))
