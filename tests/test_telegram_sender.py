@@ -142,9 +142,10 @@ def test_edit(api: FakeBotApi, new_text: str, expected_kind: OutcomeKind,
     assert api.edits(21)[0].params["parse_mode"] == "HTML"
 
 
-def test_edit_of_missing_message_fails(api: FakeBotApi) -> None:
+def test_edit_of_a_missing_message_says_it_is_gone(api: FakeBotApi) -> None:
+    """Not a failure of the update: the sink sends it as a new message instead."""
     outcome = _run(api, lambda s: s.edit(21, 999, "text"))
-    assert outcome.kind is OutcomeKind.FAILED
+    assert outcome.kind is OutcomeKind.GONE
 
 
 @pytest.mark.parametrize(
