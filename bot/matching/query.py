@@ -127,10 +127,13 @@ def _lex(text: str) -> list[_Tok]:
             kind = "op"
         if kind == "word" and m.group().startswith("@"):
             kind = "set"
-        if kind == "word" and not _WORDISH_RE.search(m.group()):
+        word = m.group()
+        if kind == "word" and word == "-" and text.startswith("(", m.end()):
+            kind, word = "op", "NOT"  # "-(a OR b)" excludes the group, as "-a" excludes a
+        elif kind == "word" and not _WORDISH_RE.search(word):
             kind = "space"  # a free-standing dash or comma ("Russia — Belarus") is not a term
         if kind != "space":
-            toks.append(_Tok(kind, m.group(), i))
+            toks.append(_Tok(kind, word, i))
         i = m.end()
     return toks
 
