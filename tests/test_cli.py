@@ -116,7 +116,8 @@ def test_replay_json_prints_one_object_per_matching_entry(shipped_replay: Run) -
         ),
         (
             "https://lenta.example.test/news/102",
-            {"topics": ["union-state-security-concept"], "status": None},
+            # A concept "утверждена" (approved) is adopted: for a concept, that is its signing.
+            {"topics": ["union-state-security-concept"], "status": "signed"},
         ),
     ],
     ids=["summit-week-visit", "en-treaty-signed", "watch-only", "ru-treaty-signed", "ru-concept"],
