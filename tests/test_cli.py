@@ -26,7 +26,7 @@ REPLAY = Path(__file__).parent / "fixtures" / "replay"
 WIRE = REPLAY / "minsk_week.rss"  # RSS, English, five items (see the file)
 LENTA = REPLAY / "agencies.atom"  # Atom, Russian, three entries
 
-JSON_KEYS = {"link", "title", "feed", "published", "topics", "watches", "status", "matched"}
+JSON_KEYS = {"link", "title", "feed", "published", "topics", "watches", "status", "matched", "concepts"}
 
 
 @dataclass(frozen=True)

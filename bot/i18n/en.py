@@ -161,6 +161,7 @@ TEXTS: dict[str, str] = {
     "alert_topics": "Topics",
     "alert_watches": "Your watch",
     "alert_terms": "matched",
+    "alert_concepts": "concept",
     "alert_also": "also",
     "alert_untitled": "(untitled)",
     "alert_undated": "undated",

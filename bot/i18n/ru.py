@@ -167,6 +167,7 @@ TEXTS: dict[str, str] = {
     "alert_topics": "Темы",
     "alert_watches": "Ваш запрос",
     "alert_terms": "совпадения",
+    "alert_concepts": "по смыслу",
     "alert_also": "также",
     "alert_untitled": "(без заголовка)",
     "alert_undated": "без даты",

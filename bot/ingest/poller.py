@@ -251,6 +251,7 @@ class Poller:
                     _add_terms(reasons, hit.terms)
             for sub, reasons in why.items():
                 status = result.status if reasons["topics"] else None  # status speaks of topics
+                _add_concepts(reasons, result)
                 alerts.append(NewAlert(key, sub, {**reasons, "status": status}))
         return alerts
 
@@ -281,6 +282,14 @@ class Poller:
 
 def _http_status(result: FetchResult) -> str:
     return str(result.status_code) if result.status_code else result.outcome.value
+
+
+def _add_concepts(reasons: dict[str, list[str]], result: MatchResult) -> None:
+    """why["concepts"], aligned with why["topics"]: the concepts each topic matched by
+    ("agreement + security guarantees + belarus", "" for none); absent if none did."""
+    concepts = [" + ".join(result.topic_concepts.get(t, ())) for t in reasons["topics"]]
+    if any(concepts):
+        reasons["concepts"] = concepts
 
 
 def _add_terms(reasons: dict[str, list[str]], terms: Sequence[str]) -> None:
