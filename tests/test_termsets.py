@@ -198,6 +198,9 @@ def test_anchors_of_a_set_are_the_union_of_its_members() -> None:
     }
     # An AND still files the query under its smallest anchor set, not under every member.
     assert anchors(parse("@agreement minsk")) == {(False, "minsk")}
+    # So does a NEAR: both sides are required.
+    assert anchors(parse("@parties NEAR/5 ratif*")) == {(True, "ratif")}
+    assert anchors(parse("ratif* NEAR/5 @parties")) == {(True, "ratif")}
 
 
 @pytest.mark.parametrize(

@@ -143,11 +143,12 @@ def anchors(node: Node) -> frozenset[Anchor] | None:
         # Any word of a phrase is required; the longest is usually the rarest.
         best = max(node.terms, key=lambda t: (not t.prefix, len(t.key)))
         return frozenset({(best.prefix, best.key)})
-    if isinstance(node, Near):
-        return anchors(node.left)
     if isinstance(node, Not):
         return None
-    options = [anchors(c) for c in node.children]
+    # Both sides of a NEAR are required, like the parts of an AND: file it under the
+    # smaller one ("@belarus NEAR/5 ratif*" under ratif*, not every spelling of Belarus).
+    children = (node.left, node.right) if isinstance(node, Near) else node.children
+    options = [anchors(c) for c in children]
     if isinstance(node, Or):
         if any(o is None for o in options):
             return None
