@@ -114,12 +114,15 @@ def test_topic_matches_carry_status(matcher: Matcher, title: str, status: str) -
         ("Верхня палата РФ схвалила договір з Мінськом про гарантії безпеки", "", LATER),
         ("Russland garantiert Belarus' Sicherheit: Vertrag ratifiziert", "", LATER),
         ("Beistandspakt zwischen Moskau und Minsk unterzeichnet", "", SUMMIT_DAY),
+        ("Treaty on security guarantees enters into force", "", LATER),
+        ("Дамову пра гарантыі бяспекі ратыфікуюць у лютым", "", LATER),
     ],
     ids=[
         "en-inverted-title", "en-guarantee-of-its-security", "en-pledges-to-defend",
         "en-nuclear-shield-accord", "en-mutual-defence-treaty", "ru-mutual-security",
         "ru-guarantees-in-treaty", "ru-chamber-russia-only", "be-mutual-security",
         "uk-minsk-and-guarantees", "de-guarantees-verb", "de-assistance-pact",
+        "en-short-title-alone", "be-short-title-alone",
     ],
 )
 def test_paraphrases_are_caught(matcher: Matcher, title: str, summary: str, at: datetime) -> None:
@@ -143,13 +146,16 @@ def test_paraphrases_are_caught(matcher: Matcher, title: str, summary: str, at: 
         ("Sicherheitsgarantien für die Ukraine: Gipfel in London", ""),
         ("Putin signs law ratifying mutual defence treaty with North Korea", ""),
         ("Russia and Belarus sign agreement on joint air defence system", ""),
+        ("Zelensky: a treaty on security guarantees must come before any ceasefire", ""),
+        ("Moscow wants a treaty on security guarantees from Washington", ""),
     ],
     ids=[
         "minsk-accords", "ukraine-peace-talks-in-minsk", "nato-guarantees-2021",
         "nato-guarantees-2021-ru", "csto-collective-security-treaty", "information-security",
         "other-country-military-cooperation", "investment-guarantees", "nuclear-storage-deal",
         "ukraine-agreement", "ukraine-agreement-ru", "ukraine-guarantees-de",
-        "north-korea-mutual-defence", "air-defence-agreement",
+        "north-korea-mutual-defence", "air-defence-agreement", "short-title-for-ukraine",
+        "short-title-with-the-us",
     ],
 )
 def test_concept_near_misses_stay_silent(matcher: Matcher, title: str, summary: str) -> None:
