@@ -60,6 +60,8 @@ RULES: list[tuple[str, str, Status | None]] = [
     ("ru-exchange", "Состоялся обмен ратификационными грамотами", "in_force"),
     ("ru-in-force", "Договор вступил в действие", "in_force"),
     ("ru-started", "Соглашение начало действовать", "in_force"),
+    ("ru-first-person-future", "Лавров: мы заключим соглашение с Минском", "expected"),
+    ("ru-in-effect-since", "С 1 апреля соглашение действует в полном объеме", "in_force"),
     ("ru-negation", "Договор еще не подписан", None),
     ("ru-submitted", "Правительство внесло договор в Госдуму на ратификацию", None),
     # Belarusian
@@ -74,6 +76,8 @@ RULES: list[tuple[str, str, Status | None]] = [
     ("be-chamber-ratifies", "Савет Рэспублікі адобрыў дамову з Расеяй", "ratified"),
     ("be-ratified-participle", "Ратыфікаваная дамова дазваляе размяшчаць войскі", "ratified"),
     ("be-in-force", "Дамова ўступіла ў моц", "in_force"),
+    ("be-first-person-future", "Прэзідэнт: падпішам пагадненне ўвосень", "expected"),
+    ("be-bi-aspectual-ratify", "Парламент ратыфікуе дамову ў лютым", "expected"),
     ("be-negation", "Дамова яшчэ не падпісаная", None),
     # Ukrainian
     ("uk-plan", "Мінськ і Москва планують укласти угоду", "expected"),
@@ -86,6 +90,7 @@ RULES: list[tuple[str, str, Status | None]] = [
     ("uk-chamber-ratifies", "Держдума схвалила договір з Білоруссю", "ratified"),
     ("uk-in-force", "Договір вступив у дію", "in_force"),
     ("uk-exchange", "Сторони обмінялися ратифікаційними грамотами", "in_force"),
+    ("uk-first-person-future", "Міністр: угоду підпишемо навесні", "expected"),
     ("uk-negation", "Договір ще не ратифікований", None),
     # German
     ("de-plan", "Moskau und Minsk planen, den Vertrag im Dezember zu unterzeichnen", "expected"),
@@ -103,6 +108,8 @@ RULES: list[tuple[str, str, Status | None]] = [
     ("de-chamber-consents", "Der Föderationsrat stimmt dem Abkommen zu", "ratified"),
     ("de-exchange", "Die Außenminister tauschten die Ratifikationsurkunden aus", "in_force"),
     ("de-in-force", "Der Vertrag ist jetzt in Kraft", "in_force"),
+    ("de-applies-now", "Das Abkommen gilt ab sofort", "in_force"),
+    ("de-in-force-future-not-now", "Der Vertrag ist in Kraft zu setzen", None),
     ("de-negation", "Der Vertrag ist noch nicht ratifiziert", None),
 ]
 

@@ -54,6 +54,8 @@ DE: Final[tuple[Cue, ...]] = (
     ("in_force", r"\bin\s+kraft\s+(?:getreten|trat|tritt)\b"),
     ("in_force", r"\b(?:tritt|trat|traten)\s+(?:\w+\s+){0,4}?in\s+kraft\b"),
     ("in_force", r"\b(?:jetzt|nun|ab\s+sofort)\s+(?:in\s+kraft|wirksam)\b|\bwirksam\s+geworden\b"),
+    ("in_force", (r"\bgilt\s+(?:ab\s+sofort|seit|ab\s+heute|nun|jetzt)\b"
+                  r"|\b(?:ist|sind)\s+(?:(?:jetzt|nun|bereits|seit\s+\w+)\s+)?in\s+kraft\b(?!\s+(?:getreten|treten|gesetzt|zu)\b)")),
     ("in_force", (r"\b(?:tausch(?:en|ten|t)|ausgetauscht)\b[^.;]{0,60}?ratifikationsurkunden"
                   r"|ratifikationsurkunden\b[^.;]{0,60}?\b(?:ausgetauscht|tauschten)\b")),
     (None, r"\bnicht\s+(?:\w+\s+)?(?:unterzeichnet|ratifiziert|in\s+kraft)"),
