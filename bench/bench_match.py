@@ -1,7 +1,8 @@
 """Benchmark: match 20,000 entries against the shipped topics plus 10,000 random watches.
 
 Compares the anchor-indexed Matcher with a naive loop that evaluates every query on every
-entry, in the same run. Prints entries/s for both and the ratio.
+entry, in the same run. Prints entries/s for both and the ratio. Some watches use the
+config's term sets (`@agreement minsk`), as subscribers do.
 
 Entry words follow a Zipf distribution over a 20,000-word vocabulary, as words in news
 text do. Watches are drawn from outside the 500 most frequent words: people watch names,
@@ -18,9 +19,9 @@ from pathlib import Path
 
 from bot.config import load_config
 from bot.matching.matcher import Doc, evaluate
-from bot.matching.query import Query, parse_query
+from bot.matching.query import Query, TermSets, parse_query
 from bot.matching.textnorm import plain
-from bot.matching.topics import build_matcher, topic_rules
+from bot.matching.topics import build_matcher, config_termsets, topic_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = ["Putin", "Lukashenko", "Minsk", "Moscow", "Belarus", "Russia", "treaty", "signed", "summit", "union", "state", "security", "guarantees", "concept", "council", "talks", "sanctions", "oil", "gas", "nuclear", "army", "drills", "border", "Poland", "Lithuania", "Ukraine", "Kyiv", "election", "parliament", "ratified", "agreement", "president", "minister", "Путин", "Лукашенко", "Минск", "Москва", "Беларусь", "Россия", "договор", "подписали", "саммит", "союзного", "государства", "безопасности", "гарантиях", "концепция", "совет", "переговоры", "санкции", "нефть", "газ", "армия", "учения", "граница", "Пуцін", "Лукашэнка", "Мінск", "дамова", "бяспекі", "саюзнай", "дзяржавы"]
@@ -47,9 +48,14 @@ def make_entries(rng: random.Random, vocab: list[str], n: int) -> list[tuple[str
     return out
 
 
-def make_watches(rng: random.Random, vocab: list[str], n: int) -> list[Query]:
+def make_watches(rng: random.Random, vocab: list[str], n: int, termsets: TermSets) -> list[Query]:
     vocab = vocab[500:]  # not the most frequent words: see the module docstring
     shapes = [
+        # Term sets from the config, as subscribers use them: a concept plus their own word.
+        lambda: f"@agreement {rng.choice(vocab)}",
+        lambda: f"@belarus NEAR/5 {rng.choice(vocab)[:5]}*",
+        lambda: f"{rng.choice(vocab)} -@ukraine",
+        lambda: f"({rng.choice(vocab)} OR @security-guarantees) {rng.choice(vocab)}",
         lambda: rng.choice(vocab),
         lambda: f"{rng.choice(vocab)} {rng.choice(vocab)}",
         lambda: f'"{rng.choice(vocab)} {rng.choice(vocab)}"',
@@ -58,7 +64,7 @@ def make_watches(rng: random.Random, vocab: list[str], n: int) -> list[Query]:
         lambda: f"({rng.choice(vocab)} OR {rng.choice(vocab)}) {rng.choice(vocab)}",
         lambda: f"{rng.choice(vocab)} NEAR/3 {rng.choice(vocab)}",
     ]
-    return [parse_query(rng.choice(shapes)()) for _ in range(n)]
+    return [parse_query(rng.choice(shapes)(), termsets=termsets) for _ in range(n)]
 
 
 def naive_rate(queries: list[Query], entries: list[tuple[str, str]], repeat: int) -> float:
@@ -85,7 +91,9 @@ def main() -> None:
     config = load_config(args.config)
     vocab = vocabulary(rng, 20_000)
     entries = make_entries(rng, vocab, args.entries)
-    watches = make_watches(rng, vocab, args.watches)
+    termsets = config_termsets(config)
+    watches = make_watches(rng, vocab, args.watches, termsets)
+    with_sets = sum("@" in q.text for q in watches)
 
     t0 = time.process_time()
     matcher = build_matcher(config, [(i, q.text) for i, q in enumerate(watches)])
@@ -101,7 +109,8 @@ def main() -> None:
 
     all_queries = [r.query for r in topic_rules(config)] + watches
     naive = naive_rate(all_queries, entries[: args.naive_sample], args.repeat)
-    print(f"queries: {len(all_queries)} ({len(all_queries) - len(watches)} topic rules + {len(watches)} watches)")
+    print(f"queries: {len(all_queries)} ({len(all_queries) - len(watches)} topic rules + {len(watches)} watches,"
+          f" {with_sets} of them with term sets)")
     print(f"index build: {build_s:.2f} s CPU")
     print(f"indexed matcher: {indexed:,.0f} entries/s on one core ({len(entries)} entries, "
           f"{hits} with a match; best of {args.repeat})")

@@ -26,7 +26,7 @@ REPLAY = Path(__file__).parent / "fixtures" / "replay"
 WIRE = REPLAY / "minsk_week.rss"  # RSS, English, five items (see the file)
 LENTA = REPLAY / "agencies.atom"  # Atom, Russian, three entries
 
-JSON_KEYS = {"link", "title", "feed", "published", "topics", "watches", "status", "matched"}
+JSON_KEYS = {"link", "title", "feed", "published", "topics", "watches", "status", "matched", "concepts"}
 
 
 @dataclass(frozen=True)
@@ -99,9 +99,11 @@ def test_replay_json_prints_one_object_per_matching_entry(shipped_replay: Run) -
         ),
         (
             "https://wire.example.test/2024/12/06/treaty",
+            # Every word a matching concept used: the parties, the act and the subject.
             {"topics": ["security-guarantees-treaty"], "status": "signed",
              "published": "2024-12-06T11:40:00Z",
-             "matched": ["belarus", "treaty", "security", "guarantees"]},
+             "matched": ["belarus", "russia", "sign", "treaty", "on", "security", "guarantees",
+                         "signed"]},
         ),
         (
             "https://wire.example.test/2024/12/06/weather",
@@ -116,7 +118,8 @@ def test_replay_json_prints_one_object_per_matching_entry(shipped_replay: Run) -
         ),
         (
             "https://lenta.example.test/news/102",
-            {"topics": ["union-state-security-concept"], "status": None},
+            # A concept "утверждена" (approved) is adopted: for a concept, that is its signing.
+            {"topics": ["union-state-security-concept"], "status": "signed"},
         ),
     ],
     ids=["summit-week-visit", "en-treaty-signed", "watch-only", "ru-treaty-signed", "ru-concept"],

@@ -122,7 +122,17 @@ def test_console_json_lines_are_replay_objects_with_type_item(db: Store) -> None
         "watches": ["customs treaty"],
         "status": "signed",
         "matched": ["Minsk"],
+        "concepts": {},
     }
+
+
+def test_console_line_names_the_stored_concepts(db: Store) -> None:
+    news = [NewEntry("k9", ("k9",), entry(9), "signed", ("union-state",))]
+    why = {**WHY, "topics": ["union-state", "other"], "concepts": ["agreement + belarus", ""]}
+    db.commit_poll(FeedState(FEED), news, now=T0, plan=plan_of(alerts=[NewAlert("k9", db.ensure_console_subscriber().id, why)]))
+    drainer, out = console(db, Clock())
+    assert drain(drainer) == 1
+    assert "(matched: Minsk; concept: agreement + belarus)" in out.getvalue()
 
 
 def test_console_holds_chat_subscribers_alerts_for_telegram_mode(db: Store) -> None:

@@ -262,3 +262,25 @@ def test_stop_abandons_a_slow_fetch_without_committing(feed_server: FeedServer, 
     assert outcomes == {"slow": "cancelled", "fast": "ok"} and seconds < 1
     slow = config.feeds[0].url
     assert store.get_feed_states([slow])[slow].last_polled_at is None  # polled again next time
+
+
+def test_the_outbox_row_names_the_concepts_of_each_topic(feed_server: FeedServer, store: Store) -> None:
+    config = make_config(feed_server, ["/a.xml"], termsets={
+        "agreement": ["treaty", "pact"], "belarus": ["belarus*", "minsk"],
+    }, topics=[
+        {"id": "treaty", "title": "Treaty", "query": "@agreement NEAR/3 @belarus"},
+        {"id": "summit", "title": "Summit", "query": '"state council"'},
+    ])
+    feed_server.set_feed("/a.xml", [item(1, "Weather")])
+    h = Harness(config, store)
+    h.tick()
+    feed_server.add_item("/a.xml", item(0, "State Council: Minsk pact signed"))
+    h.tick(timedelta(minutes=1))
+    [alert] = h.alerts()
+    assert alert.why["topics"] == ["treaty", "summit"]
+    assert alert.why["concepts"] == ["agreement + belarus", ""]  # query order; none for summit
+    # Without a concept the row is what it always was: no "concepts" key at all.
+    feed_server.add_item("/a.xml", item(-1, "State Council meets"))
+    h.tick(timedelta(minutes=2))
+    plain = next(a for a in h.alerts() if a.entry.entry.title == "State Council meets")
+    assert "concepts" not in plain.why

@@ -52,6 +52,18 @@ def test_near_distance_and_default() -> None:
     assert isinstance(default, Near) and default.distance == 5
 
 
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [("treaty -(ukraine OR kyiv)", True), ("treaty NOT (ukraine OR kyiv)", True),
+     ("treaty - (ukraine OR kyiv)", False), ("Russia — (Belarus OR Minsk)", False)],
+    ids=["minus-group", "not-group", "spaced-dash-is-punctuation", "em-dash-is-punctuation"],
+)
+def test_minus_before_a_group_excludes_it(text: str, negated: bool) -> None:
+    root = parse_query(text).root
+    assert isinstance(root, And)
+    assert isinstance(root.children[1], Not) is negated
+
+
 def test_lowercase_keywords_are_words() -> None:
     root = parse_query("war or peace").root
     assert isinstance(root, And) and len(root.children) == 3

@@ -62,6 +62,20 @@ def test_alert_json_has_every_field() -> None:
         "watches": ['"security guarantee"'],
         "status": "signed",
         "matched": ["security", "guarantees"],
+        "concepts": {},
+    }
+
+
+CONCEPTS = MatchResult(
+    topics=("treaty", "concept", "summit"),
+    terms=("belarus", "pact"),
+    topic_concepts={"treaty": ("agreement", "belarus"), "concept": ("agreement", "belarus")},
+)
+
+
+def test_alert_json_lists_concepts_per_topic() -> None:
+    assert alert_json(entry(), CONCEPTS)["concepts"] == {
+        "treaty": ["agreement", "belarus"], "concept": ["agreement", "belarus"],
     }
 
 
@@ -112,8 +126,15 @@ def test_local_time(ts: datetime | None, expected: str) -> None:
             ("[IN FORCE] 2024-12-06 12:05 Wire Desk: Belarus and Russia sign treaty on security "
             "guarantees  — topic a, topic b"),
         ),
+        (
+            CONCEPTS, {"link": None},
+            ("2024-12-06 12:05 Wire Desk: Belarus and Russia sign treaty on security guarantees"
+             "  — topic treaty, topic concept, topic summit (matched: belarus, pact;"
+             " concept: agreement + belarus)"),
+        ),
     ],
-    ids=["signed-topic-and-watch", "no-status-no-link", "untitled-undated", "in-force-two-topics"],
+    ids=["signed-topic-and-watch", "no-status-no-link", "untitled-undated", "in-force-two-topics",
+         "concepts-named-once"],
 )
 def test_console_line(result: MatchResult, changes: dict[str, object], expected: str) -> None:
     line = console_line(entry(**changes), result, MINSK)

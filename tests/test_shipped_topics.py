@@ -94,3 +94,84 @@ def test_near_misses_stay_silent(matcher: Matcher, title: str, summary: str, at:
 )
 def test_topic_matches_carry_status(matcher: Matcher, title: str, status: str) -> None:
     assert matcher.match(title, "", LATER).status == status
+
+
+# Topics as concepts: the same treaty named by a synonym, described by its content, or with
+# its title's words in another order, in every language; and the near misses that share
+# some of its words. Written for these tests, not taken from any evaluation set.
+@pytest.mark.parametrize(
+    ("title", "summary", "at"),
+    [
+        ("Security guarantees treaty: Moscow and Minsk finally sign", "", SUMMIT_DAY),
+        ("Minsk gets Moscow's guarantee of its security in new Union State pact", "", SUMMIT_DAY),
+        ("Kremlin pact pledges to defend Belarus if attacked", "Russia and Belarus signed it in Minsk.", SUMMIT_DAY),
+        ("Russia's nuclear shield covers Belarus under accord signed by Putin and Lukashenko", "", SUMMIT_DAY),
+        ("Duma green-lights mutual defence treaty with Minsk", "", LATER),
+        ("Соглашение о взаимной безопасности России и Беларуси вступило в силу", "", LATER),
+        ("Лукашенко: гарантии безопасности со стороны России закреплены в договоре", "", LATER),
+        ("Палата представителей одобрила договор с Россией о гарантиях безопасности", "", LATER),
+        ("Пагадненне Мінска з Масквой пра ўзаемную бяспеку: што ў ім напісана", "", LATER),
+        ("Верхня палата РФ схвалила договір з Мінськом про гарантії безпеки", "", LATER),
+        ("Russland garantiert Belarus' Sicherheit: Vertrag ratifiziert", "", LATER),
+        ("Beistandspakt zwischen Moskau und Minsk unterzeichnet", "", SUMMIT_DAY),
+        ("Treaty on security guarantees enters into force", "", LATER),
+        ("Дамову пра гарантыі бяспекі ратыфікуюць у лютым", "", LATER),
+    ],
+    ids=[
+        "en-inverted-title", "en-guarantee-of-its-security", "en-pledges-to-defend",
+        "en-nuclear-shield-accord", "en-mutual-defence-treaty", "ru-mutual-security",
+        "ru-guarantees-in-treaty", "ru-chamber-russia-only", "be-mutual-security",
+        "uk-minsk-and-guarantees", "de-guarantees-verb", "de-assistance-pact",
+        "en-short-title-alone", "be-short-title-alone",
+    ],
+)
+def test_paraphrases_are_caught(matcher: Matcher, title: str, summary: str, at: datetime) -> None:
+    assert TREATY in matcher.match(title, summary, at).topics
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        ("Minsk agreements: Moscow says Kyiv ignored security guarantees", ""),
+        ("Lukashenko offers Minsk for Ukraine peace talks, calls for security guarantees deal", ""),
+        ("Russia publishes draft treaty with NATO on security guarantees", ""),
+        ("Лукашенко поддержал требования России о гарантиях безопасности со стороны НАТО", ""),
+        ("CSTO summit in Minsk: Putin praises Collective Security Treaty", ""),
+        ("Russia and Belarus sign agreement on information security cooperation", ""),
+        ("Belarus and Iran sign military cooperation agreement", ""),
+        ("Russia and Belarus sign agreement on mutual guarantees of investments", ""),
+        ("Russia and Belarus agree to deploy Oreshnik; deal on nuclear weapons storage signed", ""),
+        ("Ukraine and Germany sign agreement on security guarantees", "Berlin pledges air defence."),
+        ("Украина и Франция подписали соглашение о гарантиях безопасности", ""),
+        ("Sicherheitsgarantien für die Ukraine: Gipfel in London", ""),
+        ("Putin signs law ratifying mutual defence treaty with North Korea", ""),
+        ("Russia and Belarus sign agreement on joint air defence system", ""),
+        ("Zelensky: a treaty on security guarantees must come before any ceasefire", ""),
+        ("Moscow wants a treaty on security guarantees from Washington", ""),
+    ],
+    ids=[
+        "minsk-accords", "ukraine-peace-talks-in-minsk", "nato-guarantees-2021",
+        "nato-guarantees-2021-ru", "csto-collective-security-treaty", "information-security",
+        "other-country-military-cooperation", "investment-guarantees", "nuclear-storage-deal",
+        "ukraine-agreement", "ukraine-agreement-ru", "ukraine-guarantees-de",
+        "north-korea-mutual-defence", "air-defence-agreement", "short-title-for-ukraine",
+        "short-title-with-the-us",
+    ],
+)
+def test_concept_near_misses_stay_silent(matcher: Matcher, title: str, summary: str) -> None:
+    assert TREATY not in matcher.match(title, summary, LATER).topics
+
+
+@pytest.mark.parametrize(
+    ("title", "topic", "concepts"),
+    [
+        ("Russia and Belarus sign security guarantees treaty", TREATY,
+         {"agreement", "security guarantees", "belarus", "russia"}),
+        ("Leaders adopt the Security Concept of the Union State", CONCEPT, {"security concept", "union state"}),
+    ],
+    ids=["treaty", "concept"],
+)
+def test_alerts_name_the_concepts_that_matched(matcher: Matcher, title: str, topic: str,
+                                               concepts: set[str]) -> None:
+    result = matcher.match(title, "", SUMMIT_DAY)
+    assert concepts <= set(result.topic_concepts[topic])

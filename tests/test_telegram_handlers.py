@@ -46,6 +46,8 @@ limits:
 feeds:
   - url: https://news.example/rss
     name: Example News
+termsets:
+  agreement: [treaty, pact, accord, договор, дамова, Vertrag]
 topics:
   - id: union-treaty
     title: Union State treaty
@@ -308,6 +310,25 @@ def test_watch_malformed_query_reports_position_and_stores_nothing(
     assert "<pre>" in reply.text and "^" in reply.text
     assert h.store.list_watches(h.sub(111).id) == []
     assert h.store.audience_generation() == before
+
+
+def test_watch_with_a_term_set_counts_it_as_one_term_and_matches_its_words(h: Harness) -> None:
+    store_entries(h.store, ["Minsk pact signed", "Minsk: договор подписан", "Minsk weather",
+                            "Vertrag mit Minsk"], NOW - timedelta(days=1))
+    h.say(117, "/start")
+    reply = h.say(117, "/watch @agreement Minsk one two three")  # 5 terms: the limit
+    assert [w.query for w in h.store.list_watches(h.sub(117).id)] == ["@agreement Minsk one two three"]
+    h.say(117, "/unwatch 1")
+    reply = h.say(117, "/watch @agreement Minsk")
+    assert "3" in reply.text.split("\n")[1]  # pact, договор, Vertrag; not the weather
+
+
+def test_watch_with_an_unknown_term_set_names_it_and_its_place(h: Harness) -> None:
+    h.say(118, "/start")
+    reply = h.say(118, "/watch Minsk @treaties")
+    assert "unknown term set @treaties; known: @agreement" in reply.text
+    assert reply.text.split("<pre>")[1].split("\n")[1].index("^") == len("Minsk ")
+    assert h.store.list_watches(h.sub(118).id) == []
 
 
 def test_watch_caret_points_at_error(h: Harness) -> None:

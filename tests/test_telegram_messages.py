@@ -89,6 +89,26 @@ def test_alert_shows_source_local_time_topics_and_terms() -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "line"),
+    [("en", "💡 concept: agreement + security guarantees; security concept + union state"),
+     ("ru", "💡 по смыслу: agreement + security guarantees; security concept + union state")],
+    ids=["en", "ru"],
+)
+def test_alert_shows_the_concepts_once(lang: str, line: str) -> None:
+    why = {"topics": ["union-treaty", "security", "other"], "terms": ["pact"], "status": None,
+           "concepts": ["agreement + security guarantees", "security concept + union state",
+                        "agreement + security guarantees"]}
+    text = render_alert(item(why=why), tz=MINSK, lang=lang, topic_titles=TITLES)
+    assert line in text.splitlines()
+
+
+def test_alert_without_concepts_has_no_concept_line() -> None:
+    text = render_alert(item(why={"topics": ["security"], "terms": ["pact"], "concepts": ["", ""]}),
+                        tz=MINSK, lang="en", topic_titles=TITLES)
+    assert "💡" not in text
+
+
+@pytest.mark.parametrize(
     ("status", "lang", "badge"),
     [("signed", "en", "✅ SIGNED"), ("expected", "en", "📅 EXPECTED"),
      ("ratified", "en", "🖋 RATIFIED"), ("in_force", "en", "⚖️ IN FORCE"),

@@ -15,7 +15,7 @@ from bot.ingest.publishers import Publishers
 from bot.ingest.replay import replay
 from bot.matching.evaluation import evaluate_file, format_report
 from bot.matching.query import QueryError, parse_query
-from bot.matching.topics import build_matcher
+from bot.matching.topics import build_matcher, config_termsets
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -27,10 +27,11 @@ def _warn(message: str) -> None:
 def replay_files(config: Config, files: Sequence[str], watches: Sequence[str],
                  json_lines: bool) -> int:
     """Print every matching entry of the files; exit 2 on a bad --watch query."""
-    limits = config.limits
+    limits, termsets = config.limits, config_termsets(config)
     for text in watches:
         try:
-            parse_query(text, max_length=limits.max_query_length, max_terms=limits.max_query_terms)
+            parse_query(text, max_length=limits.max_query_length, max_terms=limits.max_query_terms,
+                        termsets=termsets)
         except QueryError as err:
             print(f"error: --watch {text!r}: {err}", file=sys.stderr)
             return EXIT_CONFIG

@@ -5,7 +5,7 @@ delivery and fetch settings, and the checks that span several entries.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -22,11 +22,20 @@ from bot.config.values import (
     PositiveInt,
     Reminder,
     Slug,
+    TermSetName,
     TimeZoneName,
     parse_clock,
 )
 
 FeedLang = Literal["en", "ru", "be", "uk", "de"]
+# Term sets are written by the operator, but bounded all the same: each `@name` expands to
+# an OR of its members in every query that names it.
+MAX_TERMSETS = 100
+MAX_TERMSET_MEMBERS = 300
+TermSetMembers = Annotated[
+    tuple[Annotated[str, Field(min_length=1, max_length=200)], ...],
+    Field(min_length=1, max_length=MAX_TERMSET_MEMBERS),
+]
 _DAY_REMINDER_TIME = time(9, 0)
 _Date = date  # EventSpec has a field called `date`, which shadows the type in its body
 
@@ -218,6 +227,9 @@ class Config(BaseModel):
     delivery: Delivery = Delivery()
     fetch: Fetch = Fetch()
     feeds: tuple[FeedSpec, ...] = Field(min_length=1)
+    # name -> words, prefixes and phrases; queries say `@name` (bot.matching.termsets).
+    termsets: dict[TermSetName, TermSetMembers] = Field(
+        default_factory=dict, max_length=MAX_TERMSETS)
     topics: tuple[TopicSpec, ...] = ()
     events: tuple[EventSpec, ...] = ()
 

@@ -108,6 +108,14 @@ def _check_slug(value: str) -> str:
     return value
 
 
+def _check_termset_name(value: str) -> str:
+    # The same alphabet the query language reads after '@'.
+    if not re.fullmatch(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*", value) or len(value) > 40:
+        raise ValueError(f"{value!r} is not a term set name: use up to 40 lowercase letters, "
+                         "digits and single '-' or '_' between them, starting with a letter")
+    return value
+
+
 def _check_reminder(value: str) -> str:
     """`Nd` stays as written; clock times are normalised to HH:MM so keys are stable."""
     if re.fullmatch(r"\d{1,3}d", value):
@@ -122,6 +130,7 @@ Duration = Annotated[timedelta, BeforeValidator(_to_duration)]
 PositiveDuration = Annotated[timedelta, BeforeValidator(_to_duration), AfterValidator(_positive)]
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 Slug = Annotated[str, AfterValidator(_check_slug)]
+TermSetName = Annotated[str, AfterValidator(_check_termset_name)]
 HttpUrl = Annotated[str, AfterValidator(check_url)]
 Reminder = Annotated[str, AfterValidator(_check_reminder)]
 Day = Annotated[date, BeforeValidator(_to_date)]

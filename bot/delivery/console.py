@@ -33,6 +33,7 @@ def alert_json(entry: Entry, result: MatchResult) -> dict[str, Any]:
         "watches": [w.query for w in result.watches],
         "status": result.status,
         "matched": list(result.terms),
+        "concepts": {topic: list(labels) for topic, labels in result.topic_concepts.items()},
     }
 
 
@@ -50,21 +51,32 @@ def console_line(entry: Entry, result: MatchResult, tz: ZoneInfo) -> str:
     parts.append(entry.title or "(untitled)")
     why = [f"topic {t}" for t in result.topics] + [f"watch [{w.query}]" for w in result.watches]
     line = " ".join(parts) + f"  — {', '.join(why)}"
+    concepts = concept_text(result)
     if result.terms:
-        line += f" (matched: {', '.join(result.terms)})"
+        line += f" (matched: {', '.join(result.terms)}" + (f"; concept: {concepts})" if concepts else ")")
     if entry.link:
         line += f"  {entry.link}"
     return line
 
 
+def concept_text(result: MatchResult) -> str:
+    """The concepts behind the topic matches, "agreement + parties + security guarantees";
+    topics that matched the same way are named once."""
+    joined = dict.fromkeys(" + ".join(labels) for labels in result.topic_concepts.values() if labels)
+    return "; ".join(joined)
+
+
 def item_result(item: OutboxItem) -> MatchResult:
     """The stored reasons of an outbox item as a MatchResult, for the shared renderers."""
     why = item.why
+    topics = tuple(why.get("topics", ()))
+    concepts = zip(topics, why.get("concepts") or (), strict=False)
     return MatchResult(
-        topics=tuple(why.get("topics", ())),
+        topics=topics,
         watches=tuple(WatchHit(None, q) for q in why.get("watches", ())),
         terms=tuple(why.get("terms", ())),
         status=why.get("status"),
+        topic_concepts={t: tuple(c.split(" + ")) for t, c in concepts if c},
     )
 
 

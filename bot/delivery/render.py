@@ -43,6 +43,9 @@ def _why_lines(why: Mapping[str, Any], lang: str, topic_titles: Mapping[str, str
         shown = [f"<code>{esc(cut(q, MAX_QUERY_SHOWN))}</code>" for q in watches[:MAX_WATCHES_SHOWN]]
         more = f" +{len(watches) - MAX_WATCHES_SHOWN}" if len(watches) > MAX_WATCHES_SHOWN else ""
         lines.append(f"👀 {t(lang, 'alert_watches')}: {', '.join(shown)}{more}")
+    concepts = list(dict.fromkeys(str(c) for c in why.get("concepts") or () if c))
+    if concepts:
+        lines.append(f"💡 {t(lang, 'alert_concepts')}: {esc('; '.join(concepts))}")
     terms = [str(x) for x in why.get("terms") or ()][:MAX_TERMS_SHOWN]
     if terms:
         words = ", ".join(f"<i>{esc(cut(w, 60))}</i>" for w in terms)

@@ -106,7 +106,16 @@ def _recipients(report: Report, audience: Audience,
             _add_terms(reasons, hit.terms)
     for reasons in why.values():  # the status speaks of topics, not of watches
         reasons["status"] = result.status if reasons["topics"] else None
+        _add_concepts(reasons, result)
     return why
+
+
+def _add_concepts(reasons: dict[str, Any], result: MatchResult) -> None:
+    """why["concepts"], aligned with why["topics"]: the concepts each topic matched by
+    ("agreement + security guarantees + belarus", "" for none); absent if none did."""
+    concepts = [" + ".join(result.topic_concepts.get(t, ())) for t in reasons["topics"]]
+    if any(concepts):
+        reasons["concepts"] = concepts
 
 
 def _reasons() -> dict[str, Any]:

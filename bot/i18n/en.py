@@ -23,7 +23,14 @@ QUERY_HELP = (
     "• <code>NOT sport</code> or <code>-sport</code> — must not appear\n"
     "• <code>(Minsk OR Moscow) summit</code> — groups\n"
     "• <code>ratif*</code> — any word starting with <i>ratif</i> (3+ letters)\n"
-    "• <code>Lukashenko NEAR/5 Putin</code> — at most 5 words apart"
+    "• <code>Lukashenko NEAR/5 Putin</code> — at most 5 words apart\n"
+    "• <code>@agreement Minsk</code> — a term set: any of its words in five languages "
+    "(treaty, pact, договор, дамова, угода, Vertrag…); counts as one term. Shipped sets "
+    "include <code>@agreement</code>, <code>@belarus</code>, <code>@russia</code>, "
+    "<code>@union-state</code>, <code>@security-guarantees</code>, "
+    "<code>@security-concept</code>\n"
+    "• <code>@belarus NEAR/5 @agreement NEAR/5 @security-guarantees</code> — a chain: each "
+    "next to the one before"
 )
 
 TEXTS: dict[str, str] = {
@@ -161,6 +168,7 @@ TEXTS: dict[str, str] = {
     "alert_topics": "Topics",
     "alert_watches": "Your watch",
     "alert_terms": "matched",
+    "alert_concepts": "concept",
     "alert_also": "also",
     "alert_untitled": "(untitled)",
     "alert_undated": "undated",

@@ -23,7 +23,14 @@ QUERY_HELP = (
     "• <code>NOT спорт</code> или <code>-спорт</code> — слово не должно встретиться\n"
     "• <code>(Минск OR Москва) саммит</code> — группы\n"
     "• <code>ратифи*</code> — любое слово, начинающееся на <i>ратифи</i> (от 3 букв)\n"
-    "• <code>Лукашенко NEAR/5 Путин</code> — не дальше 5 слов друг от друга"
+    "• <code>Лукашенко NEAR/5 Путин</code> — не дальше 5 слов друг от друга\n"
+    "• <code>@agreement Минск</code> — набор слов: любое его слово на пяти языках "
+    "(договор, соглашение, дамова, угода, treaty, Vertrag…); считается одним словом. "
+    "Среди наборов: <code>@agreement</code>, <code>@belarus</code>, <code>@russia</code>, "
+    "<code>@union-state</code>, <code>@security-guarantees</code>, "
+    "<code>@security-concept</code>\n"
+    "• <code>@belarus NEAR/5 @agreement NEAR/5 @security-guarantees</code> — цепочка: каждое "
+    "рядом с предыдущим"
 )
 
 TEXTS: dict[str, str] = {
@@ -167,6 +174,7 @@ TEXTS: dict[str, str] = {
     "alert_topics": "Темы",
     "alert_watches": "Ваш запрос",
     "alert_terms": "совпадения",
+    "alert_concepts": "по смыслу",
     "alert_also": "также",
     "alert_untitled": "(без заголовка)",
     "alert_undated": "без даты",

@@ -108,6 +108,33 @@ def _near(node: Near, doc: Doc, hits: set[int]) -> bool:
     return found
 
 
+def concepts(node: Node) -> tuple[Or, ...]:
+    """The term-set expansions a query uses positively, in query order, each once."""
+    if isinstance(node, Or) and node.concept:
+        return (node,)
+    if isinstance(node, Near):
+        return _unique(concepts(node.left) + concepts(node.right))
+    if isinstance(node, (And, Or)):
+        return _unique(tuple(c for child in node.children for c in concepts(child)))
+    return ()  # a word, a phrase, or NOT: a set under NOT explains no match
+
+
+def _unique(found: tuple[Or, ...]) -> tuple[Or, ...]:
+    return tuple(dict.fromkeys(found))
+
+
+def matched_concepts(used: tuple[Or, ...], doc: Doc, hits: set[int]) -> list[str]:
+    """Labels of the sets among `used` with a member at a matched position (so a set whose
+    words occur only where the match did not use them is not named)."""
+    if not used:
+        return []
+    return [
+        node.concept or ""
+        for node in used
+        if any(a in hits for child in node.children for a, _ in _spans(child, doc))
+    ]
+
+
 def anchors(node: Node) -> frozenset[Anchor] | None:
     """Terms of which at least one must occur for the node to match; None if unanchorable."""
     if isinstance(node, Term):
@@ -116,11 +143,12 @@ def anchors(node: Node) -> frozenset[Anchor] | None:
         # Any word of a phrase is required; the longest is usually the rarest.
         best = max(node.terms, key=lambda t: (not t.prefix, len(t.key)))
         return frozenset({(best.prefix, best.key)})
-    if isinstance(node, Near):
-        return anchors(node.left)
     if isinstance(node, Not):
         return None
-    options = [anchors(c) for c in node.children]
+    # Both sides of a NEAR are required, like the parts of an AND: file it under the
+    # smaller one ("@belarus NEAR/5 ratif*" under ratif*, not every spelling of Belarus).
+    children = (node.left, node.right) if isinstance(node, Near) else node.children
+    options = [anchors(c) for c in children]
     if isinstance(node, Or):
         if any(o is None for o in options):
             return None
@@ -161,6 +189,7 @@ class Matcher:
         status_fn: StatusFn | None = None,
     ) -> None:
         self._compiled: list[_Compiled] = []
+        self._concepts: list[tuple[Or, ...]] = []  # per compiled query, for explanations
         self._exact: dict[str, list[int]] = defaultdict(list)
         self._prefix: dict[str, list[int]] = defaultdict(list)
         self._topic_order = list(dict.fromkeys(rule.topic_id for rule in topics))
@@ -178,6 +207,7 @@ class Matcher:
     def _add(self, compiled: _Compiled) -> None:
         idx = len(self._compiled)
         self._compiled.append(compiled)
+        self._concepts.append(concepts(compiled.query.root))
         found = anchors(compiled.query.root)
         if found is None:  # parse_query rejects these; keep them findable anyway
             self._exact[""].append(idx)
@@ -209,6 +239,7 @@ class Matcher:
         """Match one entry (title plus summary, HTML stripped here) published at `at`."""
         doc = Doc(plain(f"{title}\n{summary}"))
         topics: dict[str, set[int]] = {}
+        labels: dict[str, dict[str, None]] = {}
         watches: dict[Hashable, tuple[str, set[int]]] = {}
         compiled_all = self._compiled
         for idx in self.candidates(doc):
@@ -221,6 +252,8 @@ class Matcher:
             kind, key = compiled.owner
             if kind == "topic":
                 topics.setdefault(str(key), set()).update(hits)
+                for label in matched_concepts(self._concepts[idx], doc, hits):
+                    labels.setdefault(str(key), {})[label] = None
             else:
                 watches.setdefault(key, (compiled.query.text, set()))[1].update(hits)
         if not topics and not watches:
@@ -238,6 +271,7 @@ class Matcher:
             terms=_surface(doc, all_hits),
             status=status,
             topic_terms={t: _surface(doc, topics[t]) for t in ordered},
+            topic_concepts={t: tuple(labels[t]) for t in ordered if t in labels},
         )
 
 

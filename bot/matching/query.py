@@ -1,16 +1,17 @@
-"""The query language shared by tracked topics and subscribers' watched keywords.
-
-Parses `words "exact phrases" OR NOT -word (groups) prefix* a NEAR/3 b` into a small AST.
-No user text ever becomes a regex: cost is bounded by length, term and depth limits.
+"""The query language of topics and watches: `words "phrases" OR NOT -word (groups) prefix*
+a NEAR/3 b @termset` parsed into a small AST, with limits and error positions. Longer than
+300 lines: the AST, the lexer and the parser share private tokens and change together.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.matching.textnorm import normalize, stem, words
 
+# No user text ever becomes a regex: cost is bounded by length, term and depth limits.
 MAX_LENGTH = 300
 MAX_TERMS = 20
 MAX_DEPTH = 8
@@ -68,9 +69,13 @@ class And:
 @dataclass(frozen=True, slots=True)
 class Or:
     children: tuple[Node, ...]
+    # Set on the expansion of a term set (`@name`): the label that explains a match.
+    concept: str | None = None
 
 
 Node = Term | Phrase | Near | Not | And | Or
+# Compiled term sets by name: each an Or of terms and phrases carrying its concept label.
+TermSets = Mapping[str, Or]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +94,14 @@ _TOKEN_RE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class _Tok:
-    kind: str  # lpar rpar phrase near op word
+    kind: str  # lpar rpar phrase near op word set
     text: str
     pos: int
 
 
 _WORDISH_RE = re.compile(r"[^\W_]|\*")
+# `@name`: a term set; trailing punctuation ("@treaty,") is not part of the name.
+_SET_RE = re.compile(r"@([a-z0-9_-]*)([^\w-]*)")
 
 # Phones and word processors type typographic quotes; all of them open or close a phrase.
 # One character for one keeps every error position true to what the user typed.
@@ -118,21 +125,27 @@ def _lex(text: str) -> list[_Tok]:
             continue
         if kind == "word" and m.group() in ("AND", "OR", "NOT"):
             kind = "op"
-        if kind == "word" and not _WORDISH_RE.search(m.group()):
+        if kind == "word" and m.group().startswith("@"):
+            kind = "set"
+        word = m.group()
+        if kind == "word" and word == "-" and text.startswith("(", m.end()):
+            kind, word = "op", "NOT"  # "-(a OR b)" excludes the group, as "-a" excludes a
+        elif kind == "word" and not _WORDISH_RE.search(word):
             kind = "space"  # a free-standing dash or comma ("Russia — Belarus") is not a term
         if kind != "space":
-            toks.append(_Tok(kind, m.group(), i))
+            toks.append(_Tok(kind, word, i))
         i = m.end()
     return toks
 
 
 class _Parser:
-    def __init__(self, text: str, max_terms: int) -> None:
+    def __init__(self, text: str, max_terms: int, termsets: TermSets) -> None:
         self.text = text
         self.toks = _lex(text)
         self.i = 0
         self.terms = 0
         self.max_terms = max_terms
+        self.termsets = termsets
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -182,12 +195,15 @@ class _Parser:
                 raise QueryError("NOT needs a term after it", tok.pos)
             return Not(self.unary(depth + 1))
         if tok is not None and tok.kind == "word" and tok.text.startswith("-") and len(tok.text) > 1:
-            self.toks[self.i] = _Tok("word", tok.text[1:], tok.pos + 1)
+            rest = tok.text[1:]
+            self.toks[self.i] = _Tok("set" if rest.startswith("@") else "word", rest, tok.pos + 1)
             return Not(self.unary(depth + 1))
         return self.near(depth)
 
     def near(self, depth: int) -> Node:
+        """`a NEAR/n b NEAR/m c` is a chain: a within n words of b, and b within m of c."""
         left = self.primary(depth)
+        links: list[Node] = []
         while (tok := self.peek()) is not None and tok.kind == "near":
             self.take()
             distance = int(tok.text[5:] or 5)
@@ -196,8 +212,11 @@ class _Parser:
             right = self.primary(depth)
             if not _nearable(left) or not _nearable(right):
                 raise QueryError("NEAR joins words, phrases or (a OR b) groups of them", tok.pos)
-            left = Near(left, right, distance)  # type: ignore[arg-type]
-        return left
+            links.append(Near(left, right, distance))  # type: ignore[arg-type]
+            left = right
+        if not links:
+            return left
+        return links[0] if len(links) == 1 else And(tuple(links))
 
     def primary(self, depth: int) -> Node:
         tok = self.peek()
@@ -221,7 +240,22 @@ class _Parser:
             return self.phrase(tok)
         if tok.kind in ("op", "near"):
             raise QueryError(f"{tok.text} needs a term before it", tok.pos)
+        if tok.kind == "set":
+            return self.termset(tok)
         return self.word(tok)
+
+    def termset(self, tok: _Tok) -> Or:
+        """`@name`: the named set's expansion, counted as one term however many members."""
+        m = _SET_RE.fullmatch(tok.text.lower())
+        if m is None or not m.group(1):
+            raise QueryError("'@' needs a term set name after it (letters, digits, '-', '_')", tok.pos)
+        found = self.termsets.get(m.group(1))
+        if found is None:
+            known = ", ".join(f"@{n}" for n in list(self.termsets)[:8])
+            hint = f"; known: {known}" if known else "; no term sets are configured"
+            raise QueryError(f"unknown term set @{m.group(1)}{hint}", tok.pos)
+        self.count(tok.pos)
+        return found
 
     def word(self, tok: _Tok) -> Term | Phrase:
         raw = tok.text
@@ -245,28 +279,38 @@ class _Parser:
             raise QueryError("empty phrase", tok.pos)
         return terms[0] if len(terms) == 1 else Phrase(tuple(terms))
 
-    def term(self, word: str, pos: int, prefix: bool) -> Term:
+    def count(self, pos: int) -> None:
         self.terms += 1
         if self.terms > self.max_terms:
             raise QueryError(f"too many terms (the limit is {self.max_terms})", pos)
+
+    def term(self, word: str, pos: int, prefix: bool) -> Term:
+        self.count(pos)
         if prefix and len(word) < MIN_PREFIX:
             raise QueryError(f"a wildcard needs at least {MIN_PREFIX} letters before '*'", pos)
         return Term(word, word if prefix else stem(word), prefix)
 
 
-def parse_query(text: str, *, max_length: int = MAX_LENGTH, max_terms: int = MAX_TERMS) -> Query:
-    """Parse a query or raise QueryError saying what is wrong and where."""
+def parse_query(text: str, *, max_length: int = MAX_LENGTH, max_terms: int = MAX_TERMS,
+                termsets: TermSets | None = None) -> Query:
+    """Parse a query or raise QueryError saying what is wrong and where. `@name` refers to
+    one of `termsets` (see `bot.matching.termsets`)."""
     if len(text) > max_length:
         raise QueryError(f"the query is longer than {max_length} characters", max_length)
-    root = _Parser(text, max_terms).parse()
+    root = _Parser(text, max_terms, termsets or {}).parse()
     if not _has_positive(root):
         raise QueryError("the query needs at least one word that must appear, not only NOT terms", 0)
     return Query(text.strip(), root)
 
 
+def parse_fragment(text: str, termsets: TermSets) -> Node:
+    """The tree of a fragment such as a term set member, without the query-level checks."""
+    return _Parser(text, MAX_LENGTH, termsets).parse()
+
+
 def _nearable(node: Node) -> bool:
     if isinstance(node, Or):
-        return all(isinstance(c, (Term, Phrase)) for c in node.children)
+        return all(_nearable(c) for c in node.children)
     return isinstance(node, (Term, Phrase))
 
 

@@ -62,6 +62,9 @@ class MatchResult:
     terms: tuple[str, ...] = ()  # surface forms from the entry text, for highlighting
     status: Status | None = None
     topic_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per topic, the concepts (term sets) whose words made it match, in query order; topics
+    # matched by explicit words or phrases alone have no entry.
+    topic_concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def any(self) -> bool:

@@ -14,6 +14,7 @@ from bot.delivery.html import esc
 from bot.i18n import t
 from bot.matching.matcher import Matcher
 from bot.matching.query import Query, QueryError, parse_query
+from bot.matching.topics import config_termsets
 from bot.model import StoredEntry
 from bot.services import Services
 from bot.store import DuplicateWatchError
@@ -41,7 +42,8 @@ def _validate(services: Services, lang: str, text: str) -> Query | str:
         return t(lang, "query_too_long", length=len(text), limit=limits.max_query_length)
     try:
         return parse_query(text, max_length=limits.max_query_length,
-                           max_terms=limits.max_query_terms)
+                           max_terms=limits.max_query_terms,
+                           termsets=config_termsets(services.config))
     except QueryError as err:
         return query_error(lang, text, err)
 
