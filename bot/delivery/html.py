@@ -36,8 +36,11 @@ def cut(text: str, limit: int) -> str:
 
 
 def safe_href(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) link of sane length, else None."""
+    """The URL if it is an absolute http(s) link whose escaped form stays under MAX_HREF
+    (so a link never crowds out a message), else None."""
     if not url or len(url) > MAX_HREF or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    if utf16_len(esc(url)) > MAX_HREF:
         return None
     try:
         parts = urlsplit(url)

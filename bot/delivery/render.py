@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,12 +22,15 @@ from bot.delivery.html import (
     utf16_len,
 )
 from bot.i18n import t, tn
-from bot.model import OutboxItem
+from bot.model import TITLE_MAX, OutboxItem
 
 EXCERPT_MAX = 500  # summary characters an alert shows (display only: matching reads SUMMARY_MAX)
 MAX_WATCHES_SHOWN = 5
 MAX_QUERY_SHOWN = 120
 MAX_TERMS_SHOWN = 12
+MAX_ALSO_SHOWN = 10
+TITLE_KEPT = 200  # a title is cut below this only when nothing else is left to cut
+MAX_NAME_SHOWN = 80
 
 # ---------------------------------------------------------------- alerts
 
@@ -53,25 +57,6 @@ def _why_lines(why: Mapping[str, Any], lang: str, topic_titles: Mapping[str, str
     return lines
 
 
-def _compose(item: OutboxItem, title: str, summary: str, tz: ZoneInfo, lang: str,
-             why_lines: Sequence[str]) -> str:
-    entry = item.entry.entry
-    head = link(title or t(lang, "alert_untitled"), entry.link)
-    badge = status_badge(lang, item.why.get("status"))
-    lines = [f"<b>{badge}</b>"] if badge else []
-    lines.append(f"<b>{head}</b>")
-    if summary:
-        lines.append(esc(summary))
-    when = local_time(entry.published or item.entry.seen_at, tz, lang)
-    lines.append(f"📰 {esc(entry.publisher)} · 🕒 {when}")
-    also = also_reports(item.why)
-    if also:
-        lines.append(f"➕ {t(lang, 'alert_also')}: " + ", ".join(
-            link(name, url) for name, url in also[:10]))
-    lines.extend(why_lines)
-    return "\n".join(lines)
-
-
 def also_reports(why: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     """(publisher, link) of each later report merged into an alert. Rows written before
     publishers were recorded name the feed instead."""
@@ -79,35 +64,81 @@ def also_reports(why: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     for also in why.get("also") or ():
         name = also.get("publisher") or also.get("feed") if isinstance(also, Mapping) else None
         if name:
-            found.append((str(name), also.get("link")))
+            found.append((cut(str(name), MAX_NAME_SHOWN), also.get("link")))
     return found
+
+
+@dataclass
+class _Alert:
+    """An alert's parts; `fit` shrinks the least important first until the whole fits."""
+
+    badge: str | None
+    title: str
+    link: str | None
+    summary: str
+    source: str
+    also: list[tuple[str, str | None]]
+    also_shown: int
+    why: list[str]
+
+    def html(self, lang: str) -> str:
+        lines = [f"<b>{self.badge}</b>"] if self.badge else []
+        lines.append(f"<b>{link(self.title or t(lang, 'alert_untitled'), self.link)}</b>")
+        if self.summary:
+            lines.append(esc(self.summary))
+        lines.append(self.source)
+        if self.also:
+            shown = self.also[:self.also_shown]
+            rest = len(self.also) - len(shown)
+            lines.append(f"➕ {t(lang, 'alert_also')}: "
+                         + ", ".join(link(name, url) for name, url in shown)
+                         + (f" +{rest}" if rest else ""))
+        return "\n".join([*lines, *self.why])
+
+    def shrink(self, excess: int) -> None:
+        """Summary first, then a long title down to TITLE_KEPT, the "also" links, the
+        reasons but the first, and the title last; text is cut before escaping, so markup
+        and entities always stay whole."""
+        if len(self.summary) > 1:
+            self.summary = cut(self.summary, max(1, len(self.summary) - excess - 1))
+        elif self.summary:
+            self.summary = ""
+        elif len(self.title) > TITLE_KEPT:
+            self.title = cut(self.title, max(TITLE_KEPT, len(self.title) - excess - 1))
+        elif self.also_shown > 0:
+            self.also_shown -= 1
+        elif len(self.why) > 1:
+            self.why.pop()
+        elif len(self.title) > 2:
+            self.title = cut(self.title, max(2, len(self.title) - excess - 1))
+        else:
+            self.why.clear()
 
 
 def render_alert(item: OutboxItem, *, tz: ZoneInfo, lang: str,
                  topic_titles: Mapping[str, str]) -> str:
-    """One alert as Telegram HTML: badge, linked title, summary, source and time, and why
-    it matched. Every feed and user string is escaped.
+    """One alert as Telegram HTML: badge, linked title, summary, source and time, later
+    reports, and why it matched. Every feed and user string is escaped.
 
     Length: the whole HTML string (tags and entities included) is kept within 4096 UTF-16
-    code units. That over-counts what Telegram measures (text after entity parsing), so
-    it is safe; the summary is shortened first, then the title, each cut before escaping.
+    code units, which over-counts what Telegram measures (text after entity parsing), so it
+    is safe. What does not fit is cut at a character with "…" or left out, in the order of
+    `_Alert.shrink`; the title keeps its link.
     """
     entry = item.entry.entry
-    why_lines = _why_lines(item.why, lang, topic_titles)
-    title = " ".join(entry.title.split())
-    summary = cut(" ".join(entry.summary.split()), EXCERPT_MAX)
-    for _ in range(8):  # each pass removes at least the excess; two are nearly always enough
-        text = _compose(item, title, summary, tz, lang, why_lines)
-        excess = utf16_len(text) - MAX_MESSAGE
-        if excess <= 0:
-            return text
-        if summary:
-            summary = cut(summary, len(summary) - excess - 1)
-        elif title:
-            title = cut(title, len(title) - excess - 1)
-        else:
-            why_lines = why_lines[:-1]
-    return cut(_compose(item, "", "", tz, lang, ()), MAX_MESSAGE)  # pragma: no cover
+    when = local_time(entry.published or item.entry.seen_at, tz, lang)
+    also = also_reports(item.why)
+    alert = _Alert(
+        badge=status_badge(lang, item.why.get("status")),
+        title=cut(" ".join(entry.title.split()), TITLE_MAX), link=entry.link,
+        summary=cut(" ".join(entry.summary.split()), EXCERPT_MAX),
+        source=f"📰 {esc(cut(entry.publisher, MAX_NAME_SHOWN))} · 🕒 {when}",
+        also=also, also_shown=min(len(also), MAX_ALSO_SHOWN),
+        why=_why_lines(item.why, lang, topic_titles),
+    )
+    while (excess := utf16_len(text := alert.html(lang)) - MAX_MESSAGE) > 0:
+        alert.shrink(excess)  # the link is at most MAX_HREF: a 2-character title fits
+    return text
 
 
 # ---------------------------------------------------------------- notices
@@ -119,9 +150,10 @@ def _t(lang: str, key: str, **values: object) -> str:
     return t(lang, f"notice_{key}", **values)
 
 
-def _s(payload: Mapping[str, Any], key: str) -> str:
-    """A payload string, escaped: payloads carry feed text and admin-typed titles."""
-    return esc(str(payload.get(key) or ""))
+def _s(payload: Mapping[str, Any], key: str, limit: int = 300) -> str:
+    """A payload string, cut and escaped: payloads carry feed text and admin-typed titles,
+    and one line must never outgrow a message."""
+    return esc(cut(str(payload.get(key) or ""), limit))
 
 
 def _reminder(p: Mapping[str, Any], lang: str) -> list[str]:
@@ -141,8 +173,8 @@ def _summit_day(p: Mapping[str, Any], lang: str) -> list[str]:
 
 
 def _status(p: Mapping[str, Any], lang: str) -> list[str]:
-    sources = [str(s) for s in p.get("sources") or ()]
-    names = esc(", ".join(sources))
+    sources = [cut(str(s), 40) for s in p.get("sources") or ()]
+    names = esc(cut(", ".join(sources), 600))
     lines = [_t(lang, "status_new", topic=_s(p, "topic_title"), badge=status_badge(lang, p.get("status")) or "")]
     if p.get("confirmed"):
         lines.append(_t(lang, "confirmed", outlets=tn(lang, "outlets", len(sources)),
