@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.matching.matcher import Doc, Matcher, TopicRule, anchors
-from bot.matching.query import parse_query
+from bot.matching.matcher import Doc, Matcher, TopicRule, _spans, anchors, evaluate
+from bot.matching.query import Near, parse_query
 
 
 def watch_hits(query: str, text: str) -> bool:
@@ -146,3 +148,36 @@ def test_candidates_grow_with_matching_queries_not_total_watches() -> None:
     assert len(m.candidates(doc)) == 3  # summit/minsk, word17, term42*
     hits = {w.key for w in m.match("Summit in Minsk with word17 and term42x").watches}
     assert hits == {("target",), (17,), (42,)}
+
+
+# ---------------------------------------------------------------- NEAR by merging, checked
+
+
+def _near_by_all_pairs(query: str, text: str) -> tuple[bool, set[int]]:
+    """The definition of NEAR, pair by pair (quadratic): what the merge must reproduce."""
+    node = parse_query(query).root
+    assert isinstance(node, Near)
+    doc, hits, found = Doc(text), set(), False
+    for a1, b1 in _spans(node.left, doc):
+        for a2, b2 in _spans(node.right, doc):
+            gap = a2 - b1 - 1 if a2 > b1 else a1 - b2 - 1
+            if 0 <= gap <= node.distance:
+                hits |= set(range(a1, b1 + 1)) | set(range(a2, b2 + 1))
+                found = True
+    return found, hits
+
+
+WORDS = ["minsk", "moscow", "treaty", "tre", "sign", "signed", "pact", "the", "union", "state"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60),
+       st.sampled_from(["treaty", "tre*", '"union state"', "(sign* OR pact)", "the"]),
+       st.sampled_from(["minsk", "sig*", '"the union"', "(treaty OR state)", "the"]),
+       st.integers(1, 20))
+def test_near_by_merging_matches_the_pairwise_definition(words: list[str], left: str,
+                                                         right: str, distance: int) -> None:
+    query, text = f"{left} NEAR/{distance} {right}", " ".join(words)
+    hits: set[int] = set()
+    assert (evaluate(parse_query(query).root, Doc(text), hits), hits) == \
+        _near_by_all_pairs(query, text)

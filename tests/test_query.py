@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching.query import And, Near, Not, Or, Phrase, QueryError, Term, parse_query
+from bot.matching.query import (
+    And,
+    Near,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Term,
+    parse_query,
+    parse_watch,
+)
 
 
 @pytest.mark.parametrize(
@@ -130,3 +140,23 @@ def test_hostile_input_is_rejected_quickly() -> None:
     for text in ["(" * 5000, ")" * 5000, "NOT " * 2000 + "x", "a OR " * 60 + "b", '"' * 999]:
         with pytest.raises(QueryError):
             parse_query(text, max_length=100_000, max_terms=50)
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [("the", True), ("the NEAR/20 of", True), ('"in the" OR и', True), ("a b c", True),
+     ("the -treaty", True), ("(the OR treaty) minsk", False), ("the treaty", False),
+     ("(the OR treaty)", True), ("con*", False), ('"the union"', False), ("и NEAR/3 в", True),
+     ("die Unionsstaat", False)],
+    ids=["one-article", "near-of-function-words", "phrase-or-conjunction", "short-letters",
+         "only-an-exclusion-names", "and-with-a-name", "article-and-name", "or-with-article",
+         "prefix", "phrase-with-a-name", "russian-conjunctions", "german-with-a-name"],
+)
+def test_a_watch_of_only_function_words_is_refused(text: str, refused: bool) -> None:
+    """It would match almost every entry: a firehose, not a watch (topics may still use
+    such words inside their own queries)."""
+    if refused:
+        with pytest.raises(QueryError, match="very common"):
+            parse_watch(text, max_length=300, max_terms=20)
+    else:
+        assert parse_watch(text, max_length=300, max_terms=20).text == text

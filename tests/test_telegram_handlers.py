@@ -286,10 +286,20 @@ def test_watch_stores_query_and_previews_recent_matches(h: Harness) -> None:
     before = h.store.audience_generation()
     reply = h.say(110, "/watch   treaty  ")
     assert [w.query for w in h.store.list_watches(h.sub(110).id)] == ["treaty"]
-    assert "3" in reply.text.split("\n")[1]
+    assert "matched 3 of the 4 entries seen since 2025-02-28 15:00" in reply.text
     assert reply.text.count('<a href="https://news.example/') == 3
     assert "&lt;borders&gt;" in reply.text and "Ancient" not in reply.text
     assert h.store.audience_generation() == before + 1  # every poller rebuilds its matcher
+
+
+def test_a_watch_matching_a_quarter_of_the_news_is_refused(h: Harness) -> None:
+    titles = [f"Treaty news {n}" if n % 3 == 0 else f"Weather report {n}" for n in range(60)]
+    store_entries(h.store, titles, NOW - timedelta(hours=3))
+    h.say(116, "/start")
+    reply = h.say(116, "/watch treaty")
+    assert "would have matched 20 of the last 60 entries" in reply.text
+    assert "firehose" in reply.text and h.store.list_watches(h.sub(116).id) == []
+    assert "Watching" in h.say(116, "/watch treaty 17").text  # narrowed: fine
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from bot.delivery.console import alert_json, console_line
 from bot.ingest.publishers import Publishers
 from bot.ingest.replay import replay
 from bot.matching.evaluation import evaluate_file, format_report
-from bot.matching.query import QueryError, parse_query
+from bot.matching.query import QueryError, parse_watch
 from bot.matching.topics import build_matcher, config_termsets
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -30,7 +30,7 @@ def replay_files(config: Config, files: Sequence[str], watches: Sequence[str],
     limits, termsets = config.limits, config_termsets(config)
     for text in watches:
         try:
-            parse_query(text, max_length=limits.max_query_length, max_terms=limits.max_query_terms,
+            parse_watch(text, max_length=limits.max_query_length, max_terms=limits.max_query_terms,
                         termsets=termsets)
         except QueryError as err:
             print(f"error: --watch {text!r}: {err}", file=sys.stderr)

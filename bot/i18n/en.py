@@ -81,9 +81,12 @@ TEXTS: dict[str, str] = {
         "/list first."
     ),
     "watch_duplicate": "You already watch <code>{query}</code>.",
-    "watch_added": (
-        "👀 Watching <code>{query}</code>.\n"
-        "In the last 7 days it would have matched {count} stored item(s)."
+    "watch_added": "👀 Watching <code>{query}</code>.",
+    "watch_preview": "It would have matched {matched} of the {scanned} seen since {since}:",
+    "watch_preview_none": "No entries have been seen in the last 7 days to try it on yet.",
+    "watch_too_broad": (
+        "⚠️ <code>{query}</code> would have matched {matched} of the last {scanned} entries: "
+        "that is a firehose, not a watch. Add a word that narrows it down."
     ),
     "watch_inactive_note": "Alerts are stopped in this chat: send /start to receive them.",
     "unwatched": "🗑 Removed <code>{query}</code>.",
@@ -218,4 +221,5 @@ PLURALS: dict[str, dict[str, str]] = {
     "days": {"one": "{n} day", "other": "{n} days"},
     "chats": {"one": "{n} chat", "other": "{n} chats"},
     "alerts": {"one": "{n} alert", "other": "{n} alerts"},
+    "entries": {"one": "{n} entry", "other": "{n} entries"},
 }

@@ -83,9 +83,12 @@ TEXTS: dict[str, str] = {
         "/unwatch или /list."
     ),
     "watch_duplicate": "Вы уже следите за <code>{query}</code>.",
-    "watch_added": (
-        "👀 Слежу за <code>{query}</code>.\n"
-        "За последние 7 дней совпало бы сохранённых новостей: {count}."
+    "watch_added": "👀 Слежу за <code>{query}</code>.",
+    "watch_preview": "Совпало бы {matched} из {scanned}, полученных с {since}:",
+    "watch_preview_none": "За последние 7 дней ещё нет новостей, на которых его проверить.",
+    "watch_too_broad": (
+        "⚠️ <code>{query}</code> совпал бы с {matched} из последних {scanned} новостей: это "
+        "поток, а не запрос. Добавьте слово, которое его сузит."
     ),
     "watch_inactive_note": (
         "Уведомления в этом чате остановлены: отправьте /start, чтобы их получать."
@@ -226,4 +229,6 @@ PLURALS: dict[str, dict[str, str]] = {
     "chats": {"one": "{n} чат", "few": "{n} чата", "many": "{n} чатов", "other": "{n} чата"},
     "alerts": {"one": "{n} уведомление", "few": "{n} уведомления", "many": "{n} уведомлений",
                "other": "{n} уведомления"},
+    "entries": {"one": "{n} новости", "few": "{n} новостей", "many": "{n} новостей",
+                "other": "{n} новости"},
 }

@@ -6,8 +6,10 @@ an entry only evaluates queries whose anchor words it contains.
 
 from __future__ import annotations
 
+import dataclasses
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, KeysView, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +24,7 @@ StatusFn = Callable[[str, str], Status | None]
 class Doc:
     """An entry's text prepared once for evaluating many queries."""
 
-    __slots__ = ("_buckets", "_positions", "_prefix_cache", "stems", "words")
+    __slots__ = ("_buckets", "_positions", "_prefix_cache", "_sets", "stems", "words")
 
     def __init__(self, text: str) -> None:
         self.words = word_list(fold(text))
@@ -37,43 +39,164 @@ class Doc:
         self._positions = positions
         self._buckets: dict[str, list[int]] | None = None
         self._prefix_cache: dict[str, list[int]] = {}
+        self._sets: dict[Term, frozenset[int]] = {}
+
+    @property
+    def keys(self) -> KeysView[str]:
+        """The entry's distinct stems."""
+        return self._positions.keys()
+
+    def positions_of(self, key: str) -> list[int]:
+        return self._positions.get(key, [])
+
+    @property
+    def buckets(self) -> dict[str, list[int]]:
+        """Word positions by their first MIN_PREFIX letters (built on the first use)."""
+        if self._buckets is None:
+            buckets: dict[str, list[int]] = {}
+            for i, w in enumerate(self.words):
+                bucket = buckets.get(w[:MIN_PREFIX])
+                if bucket is None:
+                    buckets[w[:MIN_PREFIX]] = [i]
+                else:
+                    bucket.append(i)
+            self._buckets = buckets
+        return self._buckets
 
     def positions(self, term: Term) -> list[int]:
         if not term.prefix:
             return self._positions.get(term.key, [])
         hit = self._prefix_cache.get(term.key)
         if hit is None:
-            if self._buckets is None:  # built on the first prefix term only
-                self._buckets = {}
-                for i, w in enumerate(self.words):
-                    self._buckets.setdefault(w[:MIN_PREFIX], []).append(i)
-            bucket = self._buckets.get(term.key[:MIN_PREFIX], ())
+            bucket = self.buckets.get(term.key[:MIN_PREFIX], ())
             hit = [i for i in bucket if self.words[i].startswith(term.key)]
             self._prefix_cache[term.key] = hit
         return hit
 
 
-def _spans(node: Node, doc: Doc) -> list[tuple[int, int]]:
-    """(first, last) word positions where a term, phrase or OR-group of them occurs."""
+    def position_set(self, term: Term) -> frozenset[int]:
+        """`positions` as a set, for constant-time "is it at i?" (phrases)."""
+        found = self._sets.get(term)
+        if found is None:
+            found = self._sets[term] = frozenset(self.positions(term))
+        return found
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Group:
+    """The words, prefixes and phrases of an OR (a term set, usually), found by intersecting
+    them with the entry's distinct stems and 3-letter word starts, not one by one."""
+
+    exact: frozenset[str]  # single words, by stem
+    prefixes: dict[str, tuple[str, ...]]  # by their first MIN_PREFIX letters
+    phrases: dict[str, tuple[Phrase, ...]]  # by the stem of their first word
+    other: tuple[Phrase, ...] = ()  # phrases that start with a prefix: tried every time
+
+
+def _group(children: Sequence[Term | Phrase]) -> Group:
+    prefixes: dict[str, list[str]] = {}
+    phrases: dict[str, list[Phrase]] = {}
+    other: list[Phrase] = []
+    for child in children:
+        if isinstance(child, Phrase):
+            first = child.terms[0]
+            if first.prefix:
+                other.append(child)
+            else:
+                phrases.setdefault(first.key, []).append(child)
+        elif child.prefix:
+            prefixes.setdefault(child.key[:MIN_PREFIX], []).append(child.key)
+    return Group(frozenset(c.key for c in children if isinstance(c, Term) and not c.prefix),
+                 {k: tuple(v) for k, v in prefixes.items()},
+                 {k: tuple(v) for k, v in phrases.items()}, tuple(other))
+
+
+def _alternatives(node: Or) -> list[Node]:
+    """The children of an OR with nested ORs (term sets naming term sets) flattened:
+    OR is associative, and the labels that explain a match come from the parsed query."""
+    found: list[Node] = []
+    for child in node.children:
+        found += _alternatives(child) if isinstance(child, Or) else [child]
+    return found
+
+
+def grouped(node: Node) -> Node | Group:
+    """`node` with the words and phrases of every OR gathered into one Group."""
+    if isinstance(node, Or):
+        children = _alternatives(node)
+        simple = [c for c in children if isinstance(c, (Term, Phrase))]
+        rest = tuple(grouped(c) for c in children if not isinstance(c, (Term, Phrase)))
+        if len(simple) < 2:
+            return Or(tuple(grouped(c) for c in children), node.concept)  # type: ignore[misc]
+        return Or((_group(simple), *rest), node.concept) if rest else _group(simple)  # type: ignore[arg-type]
+    if isinstance(node, And):
+        return And(tuple(grouped(c) for c in node.children))  # type: ignore[misc]
+    if isinstance(node, Not):
+        return Not(grouped(node.child))  # type: ignore[arg-type]
+    if isinstance(node, Near):
+        return Near(grouped(node.left), grouped(node.right), node.distance)  # type: ignore[arg-type]
+    return node
+
+
+def _group_words(group: Group, doc: Doc) -> list[int]:
+    """Where the group's single words and prefixes occur, in no particular order."""
+    found: list[int] = []
+    for key in group.exact.intersection(doc.keys):
+        found += doc.positions_of(key)
+    if group.prefixes:
+        words, buckets = doc.words, doc.buckets
+        for start in group.prefixes.keys() & buckets.keys():
+            wanted = group.prefixes[start]
+            found += [i for i in buckets[start] if words[i].startswith(wanted)]
+    return found
+
+
+def _group_spans(group: Group, doc: Doc) -> list[tuple[int, int]]:
+    """Where any alternative of the group occurs, in no particular order."""
+    spans = [(p, p) for p in _group_words(group, doc)]
+    keys = doc.keys
+    for key in group.phrases.keys() & keys:
+        for phrase in group.phrases[key]:
+            spans += _spans(phrase, doc)
+    for phrase in group.other:
+        spans += _spans(phrase, doc)
+    return spans
+
+
+def _spans(node: Node | Group, doc: Doc) -> list[tuple[int, int]]:
+    """(first, last) word positions where a term, phrase or OR-group of them occurs; each
+    costs time linear in the entry's words, whatever the query."""
     if isinstance(node, Or):
         return [span for child in node.children for span in _spans(child, doc)]
     if isinstance(node, Term):
         return [(p, p) for p in doc.positions(node)]
+    if isinstance(node, Group):
+        return _group_spans(node, doc)
     assert isinstance(node, Phrase)
     first, *rest = node.terms
-    out = []
-    for start in doc.positions(first):
-        if all(start + k + 1 in doc.positions(t) for k, t in enumerate(rest)):
-            out.append((start, start + len(rest)))
-    return out
+    starts = doc.positions(first)
+    if not starts:  # the common case: the phrase's first word is not there at all
+        return []
+    following = [doc.position_set(t) for t in rest]
+    return [(start, start + len(rest)) for start in starts
+            if all(start + k + 1 in at for k, at in enumerate(following))]
 
 
-def evaluate(node: Node, doc: Doc, hits: set[int]) -> bool:
+def evaluate(node: Node | Group, doc: Doc, hits: set[int]) -> bool:
     """Does the node match the doc? Positions of matched positive terms go into `hits`."""
     if isinstance(node, Term):  # the common case, without building spans
         found = doc.positions(node)
         hits.update(found)
         return bool(found)
+    if isinstance(node, Group):
+        if not node.phrases and not node.other:  # single words only: no spans needed
+            found = _group_words(node, doc)
+            hits.update(found)
+            return bool(found)
+        spans = _group_spans(node, doc)
+        for a, b in spans:
+            hits.update(range(a, b + 1))
+        return bool(spans)
     if isinstance(node, Phrase):
         spans = _spans(node, doc)
         for a, b in spans:
@@ -95,17 +218,68 @@ def evaluate(node: Node, doc: Doc, hits: set[int]) -> bool:
     return matched
 
 
+# Highlighting needs only the first few matched places; the match itself is exact.
+HIGHLIGHT_SPANS = 32
+
+
 def _near(node: Near, doc: Doc, hits: set[int]) -> bool:
-    found = False
-    for a1, b1 in _spans(node.left, doc):
-        for a2, b2 in _spans(node.right, doc):
-            # NEAR/n allows at most n words between the spans; overlapping spans are not "near".
-            gap = a2 - b1 - 1 if a2 > b1 else a1 - b2 - 1
-            if 0 <= gap <= node.distance:
-                hits.update(range(a1, b1 + 1))
-                hits.update(range(a2, b2 + 1))
-                found = True
-    return found
+    """NEAR/n: a left and a right span with at most n words between them, either order;
+    overlapping spans are not "near". Each span only asks whether the nearest span of the
+    other side is in reach (a binary search): no pair of spans is ever enumerated, so the
+    cost stays linear in the entry whatever the query, and it stops once the match is
+    certain and HIGHLIGHT_SPANS places of each side are known."""
+    left = _Side(node.left, doc)
+    if not left.starts:
+        return False
+    right = _Side(node.right, doc)
+    if not right.starts:
+        return False
+    fewer, more = (left, right) if len(left.starts) <= len(right.starts) else (right, left)
+    near_fewer = fewer.near(more, node.distance)  # the side with fewer places decides
+    if not near_fewer:
+        return False
+    for a, b in near_fewer + more.near(fewer, node.distance):
+        hits.update(range(a, b + 1))
+    return True
+
+
+class _Side:
+    """One side of a NEAR: its spans in position order, and their starts and ends sorted
+    for nearest-span questions. Single words need no spans: their positions are all three."""
+
+    __slots__ = ("ends", "spans", "starts")
+
+    def __init__(self, node: Term | Phrase | Or | Group, doc: Doc) -> None:
+        self.spans: Sequence[tuple[int, int]] | None = None  # None: single words only
+        if isinstance(node, Term):
+            self.starts: Sequence[int] = doc.positions(node)
+            self.ends: Sequence[int] = self.starts
+        elif isinstance(node, Group) and not node.phrases and not node.other:
+            self.starts = self.ends = sorted(_group_words(node, doc))
+        else:
+            self.spans = sorted(_spans(node, doc))
+            self.starts = [a for a, _ in self.spans]
+            self.ends = sorted(b for _, b in self.spans)
+
+    def in_reach(self, a: int, b: int, distance: int) -> bool:
+        """Does one of these spans start after (a, b) with at most `distance` words
+        between, or end before it with at most `distance` words between?"""
+        after = bisect_right(self.starts, b)  # the first start past the span's end
+        if after < len(self.starts) and self.starts[after] - b - 1 <= distance:
+            return True
+        before = bisect_left(self.ends, a) - 1  # the last end before the span's start
+        return before >= 0 and a - self.ends[before] - 1 <= distance
+
+    def near(self, other: _Side, distance: int) -> list[tuple[int, int]]:
+        """The first HIGHLIGHT_SPANS of these spans that have one of `other` in reach."""
+        spans = self.spans if self.spans is not None else [(p, p) for p in self.starts]
+        found: list[tuple[int, int]] = []
+        for a, b in spans:
+            if other.in_reach(a, b, distance):
+                found.append((a, b))
+                if len(found) == HIGHLIGHT_SPANS:
+                    break
+        return found
 
 
 def concepts(node: Node) -> tuple[Or, ...]:
@@ -171,6 +345,7 @@ class _Compiled:
     owner: tuple[str, Hashable]  # ("topic", id) or ("watch", key)
     query: Query
     window: tuple[datetime, datetime] | None = None
+    tree: Node | Group | None = None  # the query as evaluated (`grouped`)
 
     def active(self, at: datetime | None) -> bool:
         if self.window is None:
@@ -206,6 +381,7 @@ class Matcher:
 
     def _add(self, compiled: _Compiled) -> None:
         idx = len(self._compiled)
+        compiled = dataclasses.replace(compiled, tree=grouped(compiled.query.root))
         self._compiled.append(compiled)
         self._concepts.append(concepts(compiled.query.root))
         found = anchors(compiled.query.root)
@@ -219,20 +395,20 @@ class Matcher:
         return len(self._compiled)
 
     def candidates(self, doc: Doc) -> list[int]:
+        """The queries whose anchors the entry has: set intersections, then only the words
+        sharing a prefix anchor's first letters are compared with it."""
         found: set[int] = set(self._exact.get("", ()))
         exact = self._exact
-        for s in set(doc.stems):
-            ids = exact.get(s)
-            if ids:
-                found.update(ids)
+        for stem_key in exact.keys() & doc.keys:
+            found.update(exact[stem_key])
         buckets = self._prefix_buckets
         if buckets:
-            for w in set(doc.words):
-                bucket = buckets.get(w[:MIN_PREFIX])
-                if bucket:
-                    for key, ids in bucket:
-                        if w.startswith(key):
-                            found.update(ids)
+            words, starts = doc.words, doc.buckets
+            for start in buckets.keys() & starts.keys():
+                present = {words[i] for i in starts[start]}
+                for key, ids in buckets[start]:
+                    if any(w.startswith(key) for w in present):
+                        found.update(ids)
         return sorted(found)
 
     def match(self, title: str, summary: str = "", at: datetime | None = None) -> MatchResult:
@@ -247,7 +423,7 @@ class Matcher:
             if compiled.window is not None and not compiled.active(at):
                 continue
             hits: set[int] = set()
-            if not evaluate(compiled.query.root, doc, hits):
+            if not evaluate(compiled.tree or compiled.query.root, doc, hits):
                 continue
             kind, key = compiled.owner
             if kind == "topic":

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.matching.stopwords import is_common
 from bot.matching.textnorm import normalize, stem, words
 
 # No user text ever becomes a regex: cost is bounded by length, term and depth limits.
@@ -301,6 +302,32 @@ def parse_query(text: str, *, max_length: int = MAX_LENGTH, max_terms: int = MAX
     if not _has_positive(root):
         raise QueryError("the query needs at least one word that must appear, not only NOT terms", 0)
     return Query(text.strip(), root)
+
+
+def parse_watch(text: str, *, max_length: int, max_terms: int,
+                termsets: TermSets | None = None) -> Query:
+    """A subscriber's query: `parse_query`, and refused when every word it needs is a
+    function word (the, of, и, в...): such a watch would match nearly every entry."""
+    query = parse_query(text, max_length=max_length, max_terms=max_terms, termsets=termsets)
+    if not _names_something(query.root):
+        raise QueryError("every word it needs is a very common one (the, of, и, в...), so it "
+                         "would match almost every entry: add a word for what you follow", 0)
+    return query
+
+
+def _names_something(node: Node) -> bool:
+    """Whether every match needs at least one word that is not a function word."""
+    if isinstance(node, Term):
+        return node.prefix or not is_common(node.word)
+    if isinstance(node, Phrase):
+        return any(_names_something(t) for t in node.terms)
+    if isinstance(node, Near):
+        return _names_something(node.left) or _names_something(node.right)
+    if isinstance(node, Or):  # any alternative alone makes a match
+        return node.concept is not None or all(_names_something(c) for c in node.children)
+    if isinstance(node, And):
+        return any(_names_something(c) for c in node.children)
+    return False  # NOT: an exclusion names nothing a match needs
 
 
 def parse_fragment(text: str, termsets: TermSets) -> Node:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.matching.stopwords import STOP_WORDS
 from bot.matching.textnorm import normalize, stem, word_list
 
 SUMMARY_WORDS = 30
@@ -18,30 +19,6 @@ MIN_WORD_LEN = 3
 def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
-
-_STOP_WORDS = _set(
-    # en
-    "the and for with from into over after about says said will would has have had was were"
-    " are its his her their this that these those what who whom how why new not but than"
-    " more amid against between also all any can could may might out off per via upon one"
-    " two three first last now just only still yet very here there when where which while"
-    " been being our your they them she him then"
-    # ru
-    " что как это для при или его она они оно был была были было будет также уже все еще"
-    " после между против под над около перед через без где когда который которая которые"
-    " которое этот эта эти того тем том так там тут лишь только более менее сам сама свой"
-    " своей своих году года заявил заявила сообщил сообщает"
-    # be
-    " што гэта для пры або яго яна яны было была былі будзе таксама ўжо усе яшчэ пасля"
-    " паміж супраць пад над каля перад праз без дзе калі які якая якія якое гэты гэтая"
-    # uk
-    " що як це для при або його вона вони було була були буде також вже всі ще після між"
-    " проти під над біля перед через без де коли який яка які яке цей ця ці"
-    # de
-    " der die das und mit von für auf dem den des ein eine einen einem einer eines zum zur"
-    " bei nach über vor ist sind wird werden hat haben nicht auch als wie aus sich war"
-    " waren noch nur dass oder aber sein seine ihre ihr man sie"
-)
 
 # Names in nearly every story this bot reads weigh half: "Putin and Lukashenko" alone
 # must not make two different stories look alike.
@@ -114,7 +91,7 @@ class Signature:
 
 def _content_stems(words: Iterable[str]) -> frozenset[str]:
     return frozenset(
-        stem(w) for w in words if len(w) >= MIN_WORD_LEN and w not in _STOP_WORDS
+        stem(w) for w in words if len(w) >= MIN_WORD_LEN and w not in STOP_WORDS
     )
 
 

@@ -63,9 +63,15 @@ def query_error(lang: str, query: str, err: QueryError) -> str:
     return t(lang, "query_error", error=esc(str(err)), query=esc(shown), caret=" " * caret_at + "^")
 
 
-def watch_added(lang: str, query: str, count: int, samples: Sequence[StoredEntry],
-                inactive: bool) -> str:
-    lines = [t(lang, "watch_added", query=esc(query), count=count)]
+def watch_added(lang: str, query: str, matched: int, scanned: int, since: datetime | None,
+                samples: Sequence[StoredEntry], *, inactive: bool, tz: ZoneInfo = _UTC) -> str:
+    """The confirmation, saying exactly what the preview looked at."""
+    lines = [t(lang, "watch_added", query=esc(query))]
+    if since is None:
+        lines.append(t(lang, "watch_preview_none"))
+    else:
+        lines.append(t(lang, "watch_preview", matched=matched,
+                       scanned=tn(lang, "entries", scanned), since=local_time(since, tz, lang)))
     lines += [f"• {link(cut(s.entry.title, _SAMPLE_TITLE) or '…', s.entry.link)}"
               for s in samples[:PREVIEW_SAMPLES]]
     if inactive:

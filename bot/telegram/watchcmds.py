@@ -5,6 +5,7 @@ tell the poller, and preview what a new watch would have matched in the last wee
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from telegram import Update
@@ -13,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot.delivery.html import esc
 from bot.i18n import t
 from bot.matching.matcher import Matcher
-from bot.matching.query import Query, QueryError, parse_query
+from bot.matching.query import Query, QueryError, parse_watch
 from bot.matching.topics import config_termsets
 from bot.model import StoredEntry
 from bot.services import Services
@@ -23,16 +24,34 @@ from bot.telegram.replies import PREVIEW_SAMPLES, query_error, watch_added
 
 PREVIEW_WINDOW = timedelta(days=7)
 PREVIEW_SCAN = 500
+# A watch matching this share of recent news (over at least BROAD_MIN entries) is not a
+# watch but a firehose: it is refused, and it would cost every poll its matching time.
+BROAD_SHARE = 0.25
+BROAD_MIN = 40
 
 
-def preview(services: Services, query: Query, now: datetime) -> tuple[int, list[StoredEntry]]:
-    """How many entries seen in the last week the query matches, and the newest few.
-    Blocking (a store scan plus matching): run it in a thread."""
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What a new watch would have matched among the newest entries seen lately."""
+
+    matched: int
+    scanned: int  # entries looked at: the newest PREVIEW_SCAN of the last PREVIEW_WINDOW
+    since: datetime | None  # when the oldest of them was seen
+    samples: list[StoredEntry]
+
+    @property
+    def too_broad(self) -> bool:
+        return self.scanned >= BROAD_MIN and self.matched >= BROAD_SHARE * self.scanned
+
+
+def preview(services: Services, query: Query, now: datetime) -> Preview:
+    """Blocking (a store scan plus matching): run it in a thread."""
     matcher = Matcher((), [("preview", query)])
     recent = services.store.recent_entries(since=now - PREVIEW_WINDOW, limit=PREVIEW_SCAN)
     hits = [s for s in recent
             if matcher.match(s.entry.title, s.entry.summary, s.entry.published).watches]
-    return len(hits), hits[:PREVIEW_SAMPLES]
+    since = recent[-1].seen_at if recent else None
+    return Preview(len(hits), len(recent), since, hits[:PREVIEW_SAMPLES])
 
 
 def _validate(services: Services, lang: str, text: str) -> Query | str:
@@ -41,7 +60,7 @@ def _validate(services: Services, lang: str, text: str) -> Query | str:
     if len(text) > limits.max_query_length:
         return t(lang, "query_too_long", length=len(text), limit=limits.max_query_length)
     try:
-        return parse_query(text, max_length=limits.max_query_length,
+        return parse_watch(text, max_length=limits.max_query_length,
                            max_terms=limits.max_query_terms,
                            termsets=config_termsets(services.config))
     except QueryError as err:
@@ -68,13 +87,19 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
         await reply(update, t(lang, "watch_limit", limit=limit))
         return
     now = services.now()
+    seen = await asyncio.to_thread(preview, services, query, now)
+    if seen.too_broad:
+        await reply(update, t(lang, "watch_too_broad", query=esc(query.text),
+                              matched=seen.matched, scanned=seen.scanned))
+        return
     try:
         services.store.add_watch(sub.id, query.text, now=now)
     except DuplicateWatchError:
         await reply(update, t(lang, "watch_duplicate", query=esc(query.text)))
         return
-    count, samples = await asyncio.to_thread(preview, services, query, now)
-    await reply(update, watch_added(lang, query.text, count, samples, inactive=not sub.active))
+    await reply(update, watch_added(lang, query.text, seen.matched, seen.scanned, seen.since,
+                                    seen.samples, inactive=not sub.active,
+                                    tz=services.config.tz))
 
 
 @command(manage=True)
