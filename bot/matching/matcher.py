@@ -12,8 +12,10 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, KeysView, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from bot.matching.query import MIN_PREFIX, And, Near, Node, Not, Or, Phrase, Query, Term
+from bot.matching.stopwords import is_common
 from bot.matching.textnorm import STEM_CACHE, fold, plain, stem, strip_html, word_list
 from bot.model import MatchResult, Status, WatchHit
 
@@ -24,7 +26,8 @@ StatusFn = Callable[[str, str], Status | None]
 class Doc:
     """An entry's text prepared once for evaluating many queries."""
 
-    __slots__ = ("_buckets", "_positions", "_prefix_cache", "_sets", "stems", "words")
+    __slots__ = ("_buckets", "_group_spans", "_groups", "_positions", "_prefix_cache", "_sets",
+                 "stems", "words")
 
     def __init__(self, text: str) -> None:
         self.words = word_list(fold(text))
@@ -40,6 +43,8 @@ class Doc:
         self._buckets: dict[str, list[int]] | None = None
         self._prefix_cache: dict[str, list[int]] = {}
         self._sets: dict[Term, frozenset[int]] = {}
+        self._groups: dict[Group, list[int]] = {}
+        self._group_spans: dict[Group, list[tuple[int, int]]] = {}
 
     @property
     def keys(self) -> KeysView[str]:
@@ -55,22 +60,22 @@ class Doc:
         if self._buckets is None:
             buckets: dict[str, list[int]] = {}
             for i, w in enumerate(self.words):
-                bucket = buckets.get(w[:MIN_PREFIX])
-                if bucket is None:
-                    buckets[w[:MIN_PREFIX]] = [i]
-                else:
-                    bucket.append(i)
+                buckets.setdefault(w[:MIN_PREFIX], []).append(i)
             self._buckets = buckets
         return self._buckets
 
     def positions(self, term: Term) -> list[int]:
         if not term.prefix:
             return self._positions.get(term.key, [])
-        hit = self._prefix_cache.get(term.key)
+        return self.prefixed(term.key)
+
+    def prefixed(self, prefix: str) -> list[int]:
+        """Positions of the words starting with `prefix` (at least MIN_PREFIX letters)."""
+        hit = self._prefix_cache.get(prefix)
         if hit is None:
-            bucket = self.buckets.get(term.key[:MIN_PREFIX], ())
-            hit = [i for i in bucket if self.words[i].startswith(term.key)]
-            self._prefix_cache[term.key] = hit
+            bucket = self.buckets.get(prefix[:MIN_PREFIX], ())
+            words = self.words
+            hit = self._prefix_cache[prefix] = [i for i in bucket if words[i].startswith(prefix)]
         return hit
 
 
@@ -93,7 +98,10 @@ class Group:
     other: tuple[Phrase, ...] = ()  # phrases that start with a prefix: tried every time
 
 
-def _group(children: Sequence[Term | Phrase]) -> Group:
+@lru_cache(maxsize=4096)
+def _group(children: tuple[Term | Phrase, ...]) -> Group:
+    """One Group per distinct set of alternatives (interned: the watches naming one term
+    set share it, and an entry finds its words once for all of them)."""
     prefixes: dict[str, list[str]] = {}
     phrases: dict[str, list[Phrase]] = {}
     other: list[Phrase] = []
@@ -128,7 +136,8 @@ def grouped(node: Node) -> Node | Group:
         rest = tuple(grouped(c) for c in children if not isinstance(c, (Term, Phrase)))
         if len(simple) < 2:
             return Or(tuple(grouped(c) for c in children), node.concept)  # type: ignore[misc]
-        return Or((_group(simple), *rest), node.concept) if rest else _group(simple)  # type: ignore[arg-type]
+        group = _group(tuple(simple))
+        return Or((group, *rest), node.concept) if rest else group  # type: ignore[arg-type]
     if isinstance(node, And):
         return And(tuple(grouped(c) for c in node.children))  # type: ignore[misc]
     if isinstance(node, Not):
@@ -139,7 +148,14 @@ def grouped(node: Node) -> Node | Group:
 
 
 def _group_words(group: Group, doc: Doc) -> list[int]:
-    """Where the group's single words and prefixes occur, in no particular order."""
+    """Where the group's single words and prefixes occur, in order (found once per entry)."""
+    found = doc._groups.get(group)
+    if found is None:
+        found = doc._groups[group] = sorted(_find_group_words(group, doc))
+    return found
+
+
+def _find_group_words(group: Group, doc: Doc) -> list[int]:
     found: list[int] = []
     for key in group.exact.intersection(doc.keys):
         found += doc.positions_of(key)
@@ -152,7 +168,14 @@ def _group_words(group: Group, doc: Doc) -> list[int]:
 
 
 def _group_spans(group: Group, doc: Doc) -> list[tuple[int, int]]:
-    """Where any alternative of the group occurs, in no particular order."""
+    """Where any alternative of the group occurs, in no particular order (found once)."""
+    found = doc._group_spans.get(group)
+    if found is None:
+        found = doc._group_spans[group] = _find_group_spans(group, doc)
+    return found
+
+
+def _find_group_spans(group: Group, doc: Doc) -> list[tuple[int, int]]:
     spans = [(p, p) for p in _group_words(group, doc)]
     keys = doc.keys
     for key in group.phrases.keys() & keys:
@@ -218,16 +241,16 @@ def evaluate(node: Node | Group, doc: Doc, hits: set[int]) -> bool:
     return matched
 
 
-# Highlighting needs only the first few matched places; the match itself is exact.
+# Explaining a match needs only the first few matched places; the match itself is exact.
 HIGHLIGHT_SPANS = 32
 
 
 def _near(node: Near, doc: Doc, hits: set[int]) -> bool:
     """NEAR/n: a left and a right span with at most n words between them, either order;
-    overlapping spans are not "near". Each span only asks whether the nearest span of the
-    other side is in reach (a binary search): no pair of spans is ever enumerated, so the
-    cost stays linear in the entry whatever the query, and it stops once the match is
-    certain and HIGHLIGHT_SPANS places of each side are known."""
+    overlapping spans are not "near". Each span of the side with fewer places asks for the
+    nearest span of the other side (a binary search): no pair is ever enumerated, so the
+    cost stays linear in the entry whatever the query. Hits: up to HIGHLIGHT_SPANS places
+    of that side, each with the nearest span that put it in reach."""
     left = _Side(node.left, doc)
     if not left.starts:
         return False
@@ -235,51 +258,52 @@ def _near(node: Near, doc: Doc, hits: set[int]) -> bool:
     if not right.starts:
         return False
     fewer, more = (left, right) if len(left.starts) <= len(right.starts) else (right, left)
-    near_fewer = fewer.near(more, node.distance)  # the side with fewer places decides
-    if not near_fewer:
-        return False
-    for a, b in near_fewer + more.near(fewer, node.distance):
-        hits.update(range(a, b + 1))
-    return True
+    found = False
+    for a, b in fewer.each():
+        witness = more.nearest(a, b, node.distance)
+        if witness is not None:
+            hits.update(range(a, b + 1), range(witness[0], witness[1] + 1))
+            found = True
+            if len(hits) >= 2 * HIGHLIGHT_SPANS:
+                break
+    return found
 
 
 class _Side:
-    """One side of a NEAR: its spans in position order, and their starts and ends sorted
-    for nearest-span questions. Single words need no spans: their positions are all three."""
+    """One side of a NEAR: its spans sorted by start and by end, for nearest-span questions.
+    Single words need no spans: their positions are both."""
 
-    __slots__ = ("ends", "spans", "starts")
+    __slots__ = ("by_end", "ends", "spans", "starts")
 
     def __init__(self, node: Term | Phrase | Or | Group, doc: Doc) -> None:
-        self.spans: Sequence[tuple[int, int]] | None = None  # None: single words only
+        self.spans: list[tuple[int, int]] | None = None  # None: single words only
         if isinstance(node, Term):
             self.starts: Sequence[int] = doc.positions(node)
             self.ends: Sequence[int] = self.starts
         elif isinstance(node, Group) and not node.phrases and not node.other:
-            self.starts = self.ends = sorted(_group_words(node, doc))
+            self.starts = self.ends = _group_words(node, doc)
         else:
             self.spans = sorted(_spans(node, doc))
+            self.by_end = sorted(self.spans, key=lambda span: span[1])
             self.starts = [a for a, _ in self.spans]
-            self.ends = sorted(b for _, b in self.spans)
+            self.ends = [b for _, b in self.by_end]
 
-    def in_reach(self, a: int, b: int, distance: int) -> bool:
-        """Does one of these spans start after (a, b) with at most `distance` words
-        between, or end before it with at most `distance` words between?"""
+    def each(self) -> Iterable[tuple[int, int]]:
+        return self.spans if self.spans is not None else ((p, p) for p in self.starts)
+
+    def nearest(self, a: int, b: int, distance: int) -> tuple[int, int] | None:
+        """A span of this side starting after (a, b), or ending before it, with at most
+        `distance` words between; None if there is none."""
         after = bisect_right(self.starts, b)  # the first start past the span's end
         if after < len(self.starts) and self.starts[after] - b - 1 <= distance:
-            return True
+            return self._span(after, self.spans)
         before = bisect_left(self.ends, a) - 1  # the last end before the span's start
-        return before >= 0 and a - self.ends[before] - 1 <= distance
+        if before >= 0 and a - self.ends[before] - 1 <= distance:
+            return self._span(before, self.by_end if self.spans is not None else None)
+        return None
 
-    def near(self, other: _Side, distance: int) -> list[tuple[int, int]]:
-        """The first HIGHLIGHT_SPANS of these spans that have one of `other` in reach."""
-        spans = self.spans if self.spans is not None else [(p, p) for p in self.starts]
-        found: list[tuple[int, int]] = []
-        for a, b in spans:
-            if other.in_reach(a, b, distance):
-                found.append((a, b))
-                if len(found) == HIGHLIGHT_SPANS:
-                    break
-        return found
+    def _span(self, index: int, spans: list[tuple[int, int]] | None) -> tuple[int, int]:
+        return spans[index] if spans is not None else (self.starts[index], self.starts[index])
 
 
 def concepts(node: Node) -> tuple[Or, ...]:
@@ -328,7 +352,17 @@ def anchors(node: Node) -> frozenset[Anchor] | None:
             return None
         return frozenset().union(*(o for o in options if o is not None))
     usable = [o for o in options if o is not None]
-    return min(usable, key=lambda o: (len(o), -min(len(k) for _, k in o))) if usable else None
+    return min(usable, key=_anchor_cost) if usable else None
+
+
+def _anchor_cost(option: frozenset[Anchor]) -> tuple[int, int]:
+    """How often a set of anchors makes its query a candidate, roughly: each anchor counts,
+    a function word as much as a whole term set (it is in nearly every entry)."""
+    return (sum(COMMON_COST if is_common(key) else 1 for _, key in option),
+            -min(len(key) for _, key in option))
+
+
+COMMON_COST = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,11 +437,9 @@ class Matcher:
             found.update(exact[stem_key])
         buckets = self._prefix_buckets
         if buckets:
-            words, starts = doc.words, doc.buckets
-            for start in buckets.keys() & starts.keys():
-                present = {words[i] for i in starts[start]}
+            for start in buckets.keys() & doc.buckets.keys():
                 for key, ids in buckets[start]:
-                    if any(w.startswith(key) for w in present):
+                    if doc.prefixed(key):  # kept by the doc for evaluating them next
                         found.update(ids)
         return sorted(found)
 
