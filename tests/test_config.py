@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from pydantic import ValidationError
@@ -132,6 +133,20 @@ def test_shipped_feeds_yaml_loads() -> None:
     assert event.timezone == "Europe/Minsk"
     assert set(event.topics) == {t.id for t in cfg.topics}
     assert event.digest_time == time(21, 0)
+
+
+def test_shipped_feeds_count_each_outlet_once() -> None:
+    """Language editions of one outlet share a publisher; news-search feeds are aggregators,
+    so neither can confirm a story on its own."""
+    feeds = load_config(REPO / "feeds.yaml").feeds
+    by_name = {f.name: f for f in feeds}
+    for a, b in [("BelTA", "БелТА"), ("TASS", "ТАСС"), ("Kremlin", "Кремль"), ("Meduza", "Медуза")]:
+        assert by_name[a].publisher == by_name[b].publisher == a
+    search = [f for f in feeds if urlsplit(str(f.url)).hostname in {"news.google.com", "www.bing.com"}]
+    assert len(search) >= 8
+    assert all(f.aggregator for f in search)
+    own = [f for f in feeds if f not in search]
+    assert len({f.publisher for f in own}) == len(own) - 4  # the four two-language outlets
 
 
 FEED = "feeds:\n  - url: https://example.org/rss\n"
