@@ -30,6 +30,7 @@ from bot.services import Services
 from bot.store import open_store
 from bot.store.db import redact_url
 from bot.summit.jobs import SummitJobs, effective_config
+from bot.telegram.guard import FloodGuard
 from bot.telegram.handlers import register_handlers, set_commands
 
 log = logging.getLogger(__name__)
@@ -212,7 +213,7 @@ async def run_telegram(services: Services) -> int:
     sender = Sender(app.bot, RateLimiter(Limits.from_config(config.delivery)))
     sink = TelegramSink(sender, store, config.tz, {t.id: t.title for t in config.topics})
     rt = open_runtime(services, app, sink)
-    register_handlers(app)
+    register_handlers(app, flood_guard=FloodGuard(config.limits.commands_per_minute))
     console = await asyncio.to_thread(store.find_subscriber, 0)
     if console is not None:
         await asyncio.to_thread(store.set_active, console.id, False)

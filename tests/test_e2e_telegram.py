@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 USER = 4242
 
 
-def write_config(path: Path, feed_url: str) -> None:
+def write_config(path: Path, feed_url: str, extra: str = "") -> None:
     path.write_text(
-        "interval: 2s\n"
+        extra + "interval: 2s\n"
         f"feeds:\n  - {{url: '{feed_url}', name: Wire}}\n"
         "topics:\n"
         "  - id: treaty\n"
@@ -93,6 +93,28 @@ def test_user_journey(api: FakeBotApi, feed_server: FeedServer, tmp_path: Path) 
         _, err = bot.communicate(timeout=20)
     assert bot.returncode == 0, err
     assert DEFAULT_TOKEN not in err
+    # Stopping cancels what was in flight; that is not an error worth a traceback.
+    assert "Traceback" not in err and "CancelledError" not in err, err
+
+
+def test_command_flood_limit_comes_from_config(api: FakeBotApi, feed_server: FeedServer,
+                                               tmp_path: Path) -> None:
+    feed_server.set_feed("/wire.xml", [])
+    config = tmp_path / "feeds.yaml"
+    write_config(config, feed_server.url("/wire.xml"), "limits: {commands_per_minute: 3}\n")
+    bot = start_bot(config, tmp_path / "bot.db", api.url)
+    try:
+        for _ in range(6):
+            api.send_text(USER, "/help", user_id=USER)
+        api.wait_for(says("slow down"), timeout=15)
+        time.sleep(1.5)  # the sixth would have been answered by now
+        texts = [m.text for m in api.sent_messages(USER)]
+        assert sum("slow down" in text for text in texts) == 1
+        assert len(texts) == 4, "three answers, one warning, then silence"
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        _, err = bot.communicate(timeout=20)
+    assert bot.returncode == 0, err
 
 
 def test_blocked_user_is_deactivated(api: FakeBotApi, feed_server: FeedServer, tmp_path: Path) -> None:

@@ -60,3 +60,13 @@ def test_entries_between(
                                limit=limit)
     assert [e.key for e in found] == expected
     assert all(e.cluster_id == e.id for e in found)
+
+
+@pytest.mark.parametrize("page", [1, 2, 3, 500], ids=["page-1", "page-2", "page-3", "one-page"])
+def test_each_entry_between_reads_the_whole_period_page_by_page(db: Store, page: int) -> None:
+    """Ties on seen_at (one poll commits many entries at one time) are split by id, so no
+    entry is skipped or read twice at a page boundary."""
+    db.commit_poll(FEED, [make_entry(n, topics=("gas",)) for n in range(5)], now=later(0))
+    db.commit_poll(FEED, [make_entry(n, topics=("gas",)) for n in range(5, 7)], now=later(1))
+    found = list(db.each_entry_between(later(0), later(60), page=page))
+    assert [e.key for e in found] == [f"k{n}" for n in range(7)]

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest_store import notice_keys, plan_of
+from conftest_store import make_entry, notice_keys, plan_of
 from feedserver import FeedServer
 
 from bot.config import Config, settings_from_env
@@ -27,7 +27,7 @@ from bot.ingest.poller import Poller
 from bot.model import FeedState, NoticeItem, Subscriber, TopicStatusRow
 from bot.services import Services
 from bot.store import open_store
-from bot.summit.jobs import SummitJobs
+from bot.summit.jobs import DIGEST_ROWS, SummitJobs
 
 MINSK = ZoneInfo("Europe/Minsk")  # UTC+3 all year
 EVENT_DAY = date(2026, 5, 20)
@@ -323,3 +323,23 @@ def test_digest_lists_a_story_reported_by_two_feeds_once(feed_server: FeedServer
         assert [(r["publisher"], r["link"]) for r in oil["rows"]] == [("BelTA", "https://news.test/1")]
     finally:
         cal.close()
+
+
+def test_digest_covers_the_whole_day_however_busy(calendar: Calendar) -> None:
+    """A busy summit day: 600 oil stories before the treaty is signed in the evening. The
+    digest still lists the evening's treaty story and counts the oil stories it leaves out."""
+    calendar.subscribe(101, local(-1, 12))
+    feed = FeedState("https://news.example/rss")
+    for n in range(600):
+        at = local(0, 0, 1) + timedelta(seconds=n * 60)
+        calendar.store.commit_poll(feed, [make_entry(n, topics=("oil",), published=at)], now=at)
+    signed = make_entry("signed", topics=("treaty",), published=local(0, 20))
+    calendar.store.commit_poll(feed, [signed], now=local(0, 20))
+    [digest] = [n for n in calendar.run(local(0, 21)) if n.kind == "digest"]
+    treaty, oil = digest.payload["groups"]
+    assert [r["title"] for r in treaty["rows"]] == [signed.entry.title]
+    assert (len(oil["rows"]), oil["more"]) == (DIGEST_ROWS, 600 - DIGEST_ROWS)
+    assert oil["rows"][0]["title"] == make_entry(599).entry.title  # newest first
+    text = render_notice("digest", digest.payload, "en")
+    assert f"…and {600 - DIGEST_ROWS} stories more" in text
+    assert "…и ещё 585 сюжетов" in render_notice("digest", digest.payload, "ru")

@@ -7,6 +7,7 @@ Offers `main`. Each verb lives in its own module, imported only when it runs.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -64,6 +65,25 @@ def _setup_logging(verbose: bool) -> None:
     # Alembic narrates every step at INFO; the store logs one line per upgrade instead.
     for name in ("httpx", "httpcore", "telegram.request", "apscheduler", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # APScheduler logs a job cancelled by the stopping event loop as an error with a traceback.
+    logging.getLogger("apscheduler.executors.default").addFilter(CancelledAtShutdown())
+
+
+class CancelledAtShutdown(logging.Filter):
+    """A job cancelled because the bot is stopping is not an error: one INFO line instead of
+    an ERROR with a traceback (what it left undone is retried at the next start)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = "%s cancelled at shutdown", (_job_of(record),)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def _job_of(record: logging.LogRecord) -> str:
+    args = record.args if isinstance(record.args, tuple) else ()
+    return f'job "{args[0]}"' if args else "a job"
 
 
 def _load(args: argparse.Namespace) -> Config:

@@ -186,6 +186,7 @@ class Limits(BaseModel):
     max_watches_per_chat: PositiveInt = 20
     max_query_length: PositiveInt = 300
     max_query_terms: PositiveInt = 20
+    commands_per_minute: PositiveInt = 20  # per user; past it one "slow down", then silence
 
 
 class Delivery(BaseModel):

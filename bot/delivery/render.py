@@ -202,6 +202,9 @@ def _digest(p: Mapping[str, Any], lang: str) -> list[str]:
         for row in group.get("rows") or ():
             source = esc(str(row.get("publisher") or row.get("feed") or ""))
             lines.append(f"• {link(cut(str(row.get('title') or ''), 200), row.get('link'))} — {source}")
+        more = int(group.get("more") or 0)
+        if more:
+            lines.append(_t(lang, "digest_more", stories=tn(lang, "stories", more)))
     return lines
 
 

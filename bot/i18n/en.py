@@ -198,6 +198,7 @@ TEXTS: dict[str, str] = {
     "notice_moved": "📅 <b>{title}</b> has moved: {old} → <b>{new}</b> ({location}).",
     "notice_digest": "🗞 <b>{title}</b> — the day's stories, {date}",
     "notice_digest_empty": "No matching stories today.",
+    "notice_digest_more": "…and {stories} more",
     "notice_held": "🔕 While alerts were held: {alerts}.",
     "notice_held_topic": "• {title}: {alerts}",
     "notice_held_watches": "• your watches: {alerts}",
@@ -217,6 +218,7 @@ TEXTS: dict[str, str] = {
 
 # Counted nouns, by CLDR plural category (Babel picks the category for a number).
 PLURALS: dict[str, dict[str, str]] = {
+    "stories": {"one": "{n} story", "other": "{n} stories"},
     "outlets": {"one": "{n} outlet", "other": "{n} outlets"},
     "days": {"one": "{n} day", "other": "{n} days"},
     "chats": {"one": "{n} chat", "other": "{n} chats"},

@@ -204,6 +204,7 @@ TEXTS: dict[str, str] = {
     "notice_moved": "📅 <b>{title}</b>: дата изменена: {old} → <b>{new}</b> ({location}).",
     "notice_digest": "🗞 <b>{title}</b> — новости дня, {date}",
     "notice_digest_empty": "Сегодня подходящих новостей не было.",
+    "notice_digest_more": "…и ещё {stories}",
     "notice_held": "🔕 Пока уведомления были приостановлены: {alerts}.",
     "notice_held_topic": "• {title}: {alerts}",
     "notice_held_watches": "• по вашим запросам: {alerts}",
@@ -223,6 +224,7 @@ TEXTS: dict[str, str] = {
 
 # Counted nouns, by CLDR plural category (Babel picks the category for a number).
 PLURALS: dict[str, dict[str, str]] = {
+    "stories": {"one": "{n} сюжет", "few": "{n} сюжета", "many": "{n} сюжетов", "other": "{n} сюжета"},
     "outlets": {"one": "{n} издание", "few": "{n} издания", "many": "{n} изданий",
                 "other": "{n} издания"},
     "days": {"one": "{n} день", "few": "{n} дня", "many": "{n} дней", "other": "{n} дня"},

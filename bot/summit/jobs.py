@@ -29,6 +29,7 @@ from bot.summit.calendar import (
 )
 
 log = logging.getLogger(__name__)
+DIGEST_ROWS = 15  # stories listed per topic; the rest of the day's are counted
 
 
 def summit_day_reminder(event: EventSpec) -> Reminder:
@@ -136,9 +137,9 @@ class SummitJobs:
     def _digest_notices(self, event: EventSpec, now: datetime) -> list[NewNotice]:
         store, config = self.services.store, self.services.config
         start = datetime.combine(event.date, time(0), event.tz)
-        rows = store.entries_between(start, min(now, start + timedelta(days=1)))
         stories: dict[int, StoredEntry] = {}
-        for row in rows:  # oldest first: each story is listed by its first report
+        # The whole day, page by page; oldest first, so each story is listed by its first report.
+        for row in store.each_entry_between(start, min(now, start + timedelta(days=1))):
             stories.setdefault(row.cluster_id or row.id, row)
         rows = list(stories.values())
         entries = [(s.topics, s.entry.title, s.entry.link, s.entry.publisher,
@@ -149,7 +150,8 @@ class SummitJobs:
             "event_id": event.id, "title": event.title, "date": event.date.isoformat(),
             "groups": [{"topic_id": g.topic_id, "title": g.title,
                         "rows": [{"title": r.title, "link": r.link, "publisher": r.feed}
-                                 for r in g.rows[:15]]}
+                                 for r in g.rows[:DIGEST_ROWS]],
+                        "more": max(0, len(g.rows) - DIGEST_ROWS)}
                        for g in groups],
         }
         return [NewNotice(sub, digest_key(event), "digest", payload) for sub in event_followers(store, event)]
