@@ -1,8 +1,12 @@
-"""Telegram's flood limits as the fake Bot API enforces them (429 with retry_after)."""
+"""Telegram's flood limits as the fake Bot API enforces them (429 with retry_after), and
+random faults on sends for chaos runs (429, 502, latency)."""
 
 from __future__ import annotations
 
+import random
+import threading
 from collections import deque
+from dataclasses import dataclass, field
 
 
 class FloodEnforcer:
@@ -49,3 +53,31 @@ class FloodEnforcer:
 def _expire(times: deque[float], cutoff: float) -> None:
     while times and times[0] <= cutoff:
         times.popleft()
+
+
+@dataclass
+class Chaos:
+    """A bad day at Telegram, on sends only: a share of them answered 429 (retry_after 1),
+    a share 502 Bad Gateway (the message is not delivered), and every delivered one answered
+    `latency` seconds after it was recorded, so a client killed meanwhile loses the answer,
+    not the message (the one window where a resend duplicates)."""
+
+    p429: float = 0.05
+    p502: float = 0.05
+    latency: float = 0.0
+    seed: int = 1
+    rolled: dict[int, int] = field(default_factory=lambda: {429: 0, 502: 0})
+    _rng: random.Random = field(init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def roll(self) -> int | None:
+        """The error code to answer this send with, or None to deliver it."""
+        with self._lock:
+            x = self._rng.random()
+        code = 429 if x < self.p429 else 502 if x < self.p429 + self.p502 else None
+        if code is not None:
+            self.rolled[code] += 1
+        return code

@@ -188,7 +188,8 @@ def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,
         if api.record_calls:
             api.calls.append(Call(method, params, time.monotonic()))
         try:
-            error = api._take_fault(method, params) or _flood_check(api, method, params)
+            error = (api._take_fault(method, params) or _chaos(api, method)
+                     or _flood_check(api, method, params))
             if error is not None:
                 raise error
             return 200, {"ok": True, "result": impl(api, params)}
@@ -196,6 +197,20 @@ def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,
             if exc.code == 429:
                 api.count_429 += 1
             return exc.code, exc.body()
+
+
+SENDS = {"sendmessage", "editmessagetext"}
+
+
+def _chaos(api: FakeBotApi, method: str) -> ApiError | None:
+    if api.chaos is None or method.lower() not in SENDS:
+        return None
+    code = api.chaos.roll()
+    if code == 429:
+        return ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+    if code == 502:
+        return ApiError(502, "Bad Gateway")
+    return None
 
 
 def _flood_check(api: FakeBotApi, method: str, params: JSON) -> ApiError | None:

@@ -19,8 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
 # The split modules sit beside this one; as a script, only tests/ is on sys.path.
-from fakebot_limits import FloodEnforcer
-from fakebot_methods import DEFAULT_UPDATE_TYPES, handle
+from fakebot_limits import Chaos, FloodEnforcer
+from fakebot_methods import DEFAULT_UPDATE_TYPES, SENDS, handle
 from fakebot_wire import (
     JSON,
     ApiError,
@@ -33,7 +33,7 @@ from fakebot_wire import (
     utf16_len,
 )
 
-__all__ = ["DEFAULT_TOKEN", "FakeBotApi", "FloodEnforcer", "SentMessage"]
+__all__ = ["DEFAULT_TOKEN", "Chaos", "FakeBotApi", "FloodEnforcer", "SentMessage"]
 
 DEFAULT_TOKEN = "123456:TEST-fake-token"
 
@@ -43,7 +43,8 @@ class FakeBotApi:
 
     def __init__(self, token: str = DEFAULT_TOKEN, *, bot_id: int | None = None,
                  bot_username: str = "summit_watch_bot", bot_name: str = "Summit Watch",
-                 enforcer: FloodEnforcer | None = None, record_calls: bool = True) -> None:
+                 enforcer: FloodEnforcer | None = None, record_calls: bool = True,
+                 chaos: Chaos | None = None) -> None:
         self.token = token
         self.bot_user: JSON = {
             "id": bot_id or int(token.split(":")[0]), "is_bot": True, "first_name": bot_name,
@@ -51,6 +52,8 @@ class FakeBotApi:
             "can_read_all_group_messages": False, "supports_inline_queries": False,
         }
         self.enforcer = enforcer
+        self.chaos = chaos
+        self.inflight = 0  # sends received and not answered yet
         self.record_calls = record_calls
         self.calls: list[Call] = []
         self.count_429 = 0  # every 429 answered, injected or enforced
@@ -238,14 +241,26 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             url = urllib.parse.urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            status, answer = handle(api, url.path, self.headers.get("Content-Type", ""),
-                                    body, url.query)
+            send = url.path.rsplit("/", 1)[-1].lower() in SENDS
+            with api._cond:
+                api.inflight += send
+            try:
+                status, answer = handle(api, url.path, self.headers.get("Content-Type", ""),
+                                        body, url.query)
+                if send and status == 200 and api.chaos is not None and api.chaos.latency:
+                    time.sleep(api.chaos.latency)  # delivered; the answer is still on its way
+            finally:
+                with api._cond:
+                    api.inflight -= send
             data = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client is gone (a killed bot): its loss
 
         do_GET = do_POST
 
