@@ -1,6 +1,7 @@
-"""The shipped treaty topic when reports name the treaty by its title with "mutual", by the
-Belarusian word дагавор, or in classical Belarusian spelling; and the near misses that share
-those words. Headlines written for these tests, not taken from any evaluation set.
+"""The shipped treaty topic when reports name the treaty by its nickname (a nuclear umbrella),
+by the case it is for (aggression), by its promise (defence with all means), by its title
+with "mutual", or in classical Belarusian spelling; and the near misses that share those
+words. Headlines written for these tests, not taken from any evaluation set.
 """
 
 from __future__ import annotations
@@ -25,6 +26,26 @@ def matcher() -> Matcher:
 
 
 CAUGHT: list[tuple[str, str, str]] = [
+    # A nuclear umbrella (shield) with an agreement word and Belarus or the Union State.
+    ("en-umbrella", "Belarus gets a nuclear umbrella under the Union State treaty", ""),
+    ("ru-umbrella", "Ядерный щит для Минска: эксперты о новом договоре", ""),
+    ("be-umbrella", "Дамова пад ядзерным парасонам: што атрымлівае Беларусь", ""),
+    ("uk-umbrella", "Ядерна парасолька для Мінська: договір набув чинності", ""),
+    ("de-umbrella", "Unter dem nuklearen Schutzschirm: Was das Abkommen für Belarus bedeutet", ""),
+    ("be-umbrella-both-parties", "Пад ядзерны парасон Масквы: Менск ратыфікаваў дагавор", ""),
+    # An agreement for the case of aggression, with both allies (or the Union State).
+    ("en-aggression", "An agreement for the event of aggression: Moscow and Minsk seal the Union State pact", ""),
+    ("ru-aggression", "Договор на случай нападения: Белоруссия и Россия обменялись грамотами", ""),
+    ("be-aggression", "Дамова на выпадак агрэсіі: Масква і Менск падпісалі дакумэнт", ""),
+    ("uk-aggression", "Договір на випадок агресії: що підписали Москва і Мінськ", ""),
+    ("de-aggression", "Ein Vertrag für den Fall einer Aggression: Moskau und Minsk sind sich einig", ""),
+    # Belarus defended with all means, an agreement word somewhere.
+    ("en-all-means", "Kremlin: Russia will shield Belarus with all available means", "The treaty text is out."),
+    ("ru-all-means", "Россия обеспечит безопасность Белоруссии всеми доступными средствами",
+     "Так сказано в договоре, опубликованном Кремлём."),
+    ("be-all-means", "Расея абароніць Беларусь усімі сродкамі: тэкст дамовы апублікаваны", ""),
+    ("uk-all-means", "Росія обстоює Білорусь всіма засобами: опубліковано текст договору", ""),
+    ("de-all-means", "Russland steht Belarus mit allen Mitteln bei: Vertrag veröffentlicht", ""),
     # The short title with "mutual", and with the Belarusian word дагавор.
     ("en-mutual-title", "Treaty on mutual security guarantees takes effect", ""),
     ("ru-mutual-title", "Договор о взаимных гарантиях безопасности вступил в силу", ""),
@@ -50,9 +71,39 @@ def test_classical_belarusian_concept(matcher: Matcher) -> None:
 
 
 SILENT: list[tuple[str, str, str]] = [
-    ("ukraine-guarantees-be-classical", "Гарантыі бясьпекі для Ўкраіны: Захад абмяркоўвае дамову", ""),
-    ("west-mutual-title", "Moscow says NATO must sign treaty on mutual security guarantees", ""),
+    # Other countries' umbrellas, and the umbrella over weapons being stationed.
+    ("french-umbrella", "Poland asks to join French nuclear umbrella as Belarus hosts Russian warheads",
+     "Warsaw wants an agreement with Paris."),
+    ("macron-umbrella", "Macron offers Europe a nuclear umbrella; Lukashenko mocks the idea",
+     "He said no treaty could protect Europe."),
+    ("stationing-ru", "Россия разместит ядерное оружие в Белоруссии: подписано соглашение о ядерном зонтике", ""),
+    ("stationing-be-classical", "Расея і Беларусь падпісалі пагадненне аб разьмяшчэньні ядзернай зброі",
+     "Дамова пра ядзерны парасон застаецца ў сіле."),
+    ("ukraine-umbrella", "Ukraine asks allies for a nuclear umbrella treaty", "Belarus hosts Russian nuclear weapons."),
+    ("air-defence-under-umbrella", "Belarus and Russia sign agreement on joint air defence under the nuclear umbrella", ""),
+    # Oreshnik and the nuclear doctrine.
+    ("oreshnik-shield", "Oreshnik placed on combat duty in Belarus",
+     "Lukashenko called it the nuclear shield of the Union State under the treaty."),
+    ("oreshnik-all-means", "Putin: Russia will defend Belarus with all means, including Oreshnik",
+     "The deployment agreement was signed in Minsk."),
+    ("doctrine-aggression", "Путин: ядерная доктрина распространяется на Белоруссию",
+     "В случае агрессии против Белоруссии Россия ответит всеми средствами; договор о размещении подписан."),
+    # Russia's other allies and the CSTO.
+    ("north-korea-aggression", "North Korea and Russia sign treaty for the case of aggression",
+     "The pact mirrors Moscow's obligations to Belarus."),
+    ("north-korea-all-means", "Pakt mit Nordkorea: Russland will Pjöngjang mit allen Mitteln verteidigen",
+     "Ähnlich wie Belarus."),
+    ("csto-all-means", "Договор о коллективной безопасности: ОДКБ обещает защищать Беларусь всеми средствами",
+     "Россия напомнила о союзных обязательствах."),
     ("csto-be-classical", "Саміт АДКБ у Менску: лідэры падпісалі дэклярацыю аб калектыўнай бясьпецы", ""),
+    ("china-security-be", "Менск і Пекін падпісалі пагадненне аб бясьпецы", ""),
+    ("china-umbrella-be", "Лукашэнка: Беларусь пад ядзерным парасонам Расеі, дамова з Кітаем аб гандлі падпісаная", ""),
+    ("information-security-be-classical", "Расея і Беларусь падпісалі пагадненне аб інфармацыйнай бясьпецы", ""),
+    # Ukraine's and the West's guarantees.
+    ("ukraine-aggression", "Kyiv wants a treaty for the case of aggression like the one Russia gave Belarus", ""),
+    ("ukraine-guarantees-be-classical", "Гарантыі бясьпекі для Ўкраіны: Захад абмяркоўвае дамову", ""),
+    ("west-guarantees", "Lukashenko: we need a treaty on security guarantees from the West", ""),
+    ("west-mutual-title", "Moscow says NATO must sign treaty on mutual security guarantees", ""),
 ]
 
 
