@@ -53,6 +53,10 @@ CAUGHT: list[tuple[str, str, str]] = [
     ("uk-mutual-title", "Договір про взаємні гарантії безпеки набув чинності", ""),
     ("de-mutual-title", "Der Vertrag über wechselseitige Sicherheitsgarantien ist in Kraft", ""),
     ("be-dahavor-title", "Дагавор аб гарантыях бяспекі: што змянілася за год", ""),
+    # The West named as the addressee, not as the giver of the guarantees.
+    ("en-response-to-the-west", "Treaty on security guarantees is a response to the West, Zakharova says", ""),
+    ("ru-signal-to-the-west", "Лукашенко: договор с Россией о гарантиях безопасности — сигнал Западу", ""),
+    ("be-answer-to-the-west", "Дамова аб гарантыях бяспекі — адказ Захаду", ""),
     # Classical Belarusian spelling (taraškievica).
     ("be-classical-ratification", "Савет Рэспублікі ратыфікаваў дагавор з Расеяй аб гарантыях бясьпекі", ""),
     ("be-classical-instrumental", "Парлямэнт ухваліў дамову з Беларусьсю пра гарантыі бясьпекі", ""),
