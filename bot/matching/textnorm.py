@@ -101,6 +101,9 @@ _SPELLINGS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # A hard «э» in loanwords where the official spelling has «е» after this consonant:
     # дакумэнт, парлямэнт, Фэдэрацыя, сэнатар -> дакумент, парлямент, Федэрацыя, сенатар.
     ("э", re.compile(r"э(?<=[бвгкмнпсфхл]э)"), "е"),
+    # A soft «ль» in the loanwords of the news: парлямэнт, дыплямат, дэклярацыя, плянуюць ->
+    # парламент, дыпламат, дэкларацыя, плануюць (after the «э» rule, which they also need).
+    ("ля", re.compile(r"ля(?:(?<=парля)(?=м)|(?<=пля)(?=[мн])|(?<=дэкля)(?=р))"), "ла"),
     # Names: Менск -> Мінск, Расея/расейскі -> Расія/расійскі.
     ("менск", re.compile(r"\bменск"), "мінск"),
     ("рас", re.compile(r"\bрасе(?=[яіюй])"), "расі"),
