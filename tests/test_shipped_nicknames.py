@@ -85,6 +85,11 @@ SILENT: list[tuple[str, str, str]] = [
      "Дамова пра ядзерны парасон застаецца ў сіле."),
     ("ukraine-umbrella", "Ukraine asks allies for a nuclear umbrella treaty", "Belarus hosts Russian nuclear weapons."),
     ("air-defence-under-umbrella", "Belarus and Russia sign agreement on joint air defence under the nuclear umbrella", ""),
+    ("air-defence-under-umbrella-be", "Беларусь і Расея падпісалі пагадненьне аб сумеснай сыстэме СПА",
+     "Вайскоўцы называюць гэта ядзерным парасонам."),
+    # An economic deal in the same story as the promise.
+    ("gas-deal-all-means", "Russia and Belarus sign gas deal; Moscow vows to protect Minsk with all means", ""),
+    ("gas-deal-all-means-uk", "Мінськ і Москва підписали угоду про газ; Росія захищатиме Білорусь всіма засобами", ""),
     # Oreshnik and the nuclear doctrine.
     ("oreshnik-shield", "Oreshnik placed on combat duty in Belarus",
      "Lukashenko called it the nuclear shield of the Union State under the treaty."),
@@ -105,6 +110,8 @@ SILENT: list[tuple[str, str, str]] = [
     ("information-security-be-classical", "Расея і Беларусь падпісалі пагадненне аб інфармацыйнай бясьпецы", ""),
     # Ukraine's and the West's guarantees.
     ("ukraine-aggression", "Kyiv wants a treaty for the case of aggression like the one Russia gave Belarus", ""),
+    ("ukraine-u-short-be", "Лукашэнка прапанаваў Ўкраіне дамову аб гарантыях бясьпекі",
+     "Ён гаварыў пра мірныя перамовы ў Менску."),
     ("ukraine-guarantees-be-classical", "Гарантыі бясьпекі для Ўкраіны: Захад абмяркоўвае дамову", ""),
     ("west-guarantees", "Lukashenko: we need a treaty on security guarantees from the West", ""),
     ("west-mutual-title", "Moscow says NATO must sign treaty on mutual security guarantees", ""),

@@ -104,6 +104,8 @@ _SPELLINGS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # A soft «ль» in the loanwords of the news: парлямэнт, дыплямат, дэклярацыя, плянуюць ->
     # парламент, дыпламат, дэкларацыя, плануюць (after the «э» rule, which they also need).
     ("ля", re.compile(r"ля(?:(?<=парля)(?=м)|(?<=пля)(?=[мн])|(?<=дэкля)(?=р))"), "ла"),
+    # «ў» opens a word after a vowel in both spellings: Ўкраіна, ўзаемная -> Украіна, узаемная.
+    ("ў", re.compile(r"\bў(?=\w)"), "у"),
     # Names: Менск -> Мінск, Расея/расейскі -> Расія/расійскі.
     ("менск", re.compile(r"\bменск"), "мінск"),
     ("рас", re.compile(r"\bрасе(?=[яіюй])"), "расі"),
