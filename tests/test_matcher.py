@@ -54,6 +54,11 @@ def watch_hits(query: str, text: str) -> bool:
         ("amp", "<b>Lukashenko</b> &amp; Putin", False),
         ("2024", "summit of 2024", True),
         ("25th", "the 25th anniversary", True),
+        ('"гарантыі бяспекі"', "Дамова пра гарантыі бясьпекі ўступіла ў сілу", True),
+        ('"гарантыі бясьпекі"', "дамова аб гарантыях бяспекі", True),
+        ("бясьп*", "сістэма бяспекі", True),
+        ("Мінск", "Сустрэча ў Менску", True),
+        ("расія", "Візыт у Расею", True),
     ],
     ids=[
         "case-insensitive", "word-boundary", "prefix-wildcard", "hyphen-is-boundary",
@@ -63,7 +68,8 @@ def watch_hits(query: str, text: str) -> bool:
         "ru-cases", "be-inflection", "uk-inflection", "not-absent", "not-present",
         "not-group", "or-group-hit", "or-group-miss", "near-within", "near-too-far",
         "near-either-order", "near-phrases", "near-or-groups", "html-stripped",
-        "html-entities-not-words", "digits", "ordinal",
+        "html-entities-not-words", "digits", "ordinal", "be-classical-text",
+        "be-classical-query", "be-classical-prefix", "be-classical-minsk", "be-classical-russia",
     ],
 )
 def test_query_semantics(query: str, text: str, hit: bool) -> None:

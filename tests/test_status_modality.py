@@ -1,5 +1,6 @@
 """Status by modality and by act, one row per language and rule: plans, intentions,
-possibilities, agendas and deadlines are `expected`; a decree about the signing or an
+possibilities, agendas, deadlines, texts nearly done or being drafted and promises still to be
+put in a treaty are `expected`; a decree about the signing or an
 approved draft is `expected`; a ratification law signed or a chamber's vote is `ratified`;
 the exchange of instruments or entry into force is `in_force`; negation is None.
 Headlines are written for these tests."""
@@ -38,6 +39,14 @@ RULES: list[tuple[str, str, Status | None]] = [
     ("en-in-effect", "The Union State security treaty is now in effect", "in_force"),
     ("en-negation", "The allies have not signed the treaty", None),
     ("en-past-plan-reports-act", "The long-planned treaty was signed in Minsk", "signed"),
+    ("en-nearly-done", "Kremlin: the Union State defence treaty is all but agreed", "expected"),
+    ("en-negotiating", "Moscow and Minsk negotiating a pact on mutual defence", "expected"),
+    ("en-being-drafted", "The alliance treaty is being drafted by both foreign ministries", "expected"),
+    ("en-agenda-headline", "Security pact tops agenda as presidents meet", "expected"),
+    ("en-second-act-in-frame", "Leaders are due to sign the treaty and adopt the concept on Friday", "expected"),
+    ("en-by-treaty", "Russia to protect Belarus by treaty, Lukashenko says", "expected"),
+    ("en-enshrine", "Minsk seeks to enshrine the guarantees in the treaty", "expected"),
+    ("en-implementation-is-not-drafting", "Officials work out mechanisms to implement the treaty", None),
     # Russian
     ("ru-plan", "Стороны планируют подписать договор на саммите", "expected"),
     ("ru-intention", "Минск рассчитывает заключить соглашение с Москвой до весны", "expected"),
@@ -63,6 +72,11 @@ RULES: list[tuple[str, str, Status | None]] = [
     ("ru-first-person-future", "Лавров: мы заключим соглашение с Минском", "expected"),
     ("ru-in-effect-since", "С 1 апреля соглашение действует в полном объеме", "in_force"),
     ("ru-negation", "Договор еще не подписан", None),
+    ("ru-nearly-done", "Договор о безопасности практически согласован", "expected"),
+    ("ru-being-drafted", "Договор о взаимной обороне разрабатывается в МИД", "expected"),
+    ("ru-final-stage", "Соглашение находится на завершающей стадии", "expected"),
+    ("ru-by-treaty", "Минск хочет по договору получить защиту России", "expected"),
+    ("ru-enshrine", "Гарантии закрепят в договоре", "expected"),
     ("ru-submitted", "Правительство внесло договор в Госдуму на ратификацию", None),
     # Belarusian
     ("be-plan", "Бакі плануюць падпісаць пагадненне ў снежні", "expected"),
@@ -79,6 +93,15 @@ RULES: list[tuple[str, str, Status | None]] = [
     ("be-first-person-future", "Прэзідэнт: падпішам пагадненне ўвосень", "expected"),
     ("be-bi-aspectual-ratify", "Парламент ратыфікуе дамову ў лютым", "expected"),
     ("be-negation", "Дамова яшчэ не падпісаная", None),
+    ("be-nearly-done", "Дагавор амаль узгоднены", "expected"),
+    ("be-being-drafted", "Дагавор аб абароне распрацоўваецца", "expected"),
+    ("be-agenda", "Дамова ў парадку дня Вышэйшага дзяржсавета", "expected"),
+    ("be-by-treaty", "Расія павінна па дамове бараніць Беларусь", "expected"),
+    ("be-classical-plan", "Падпісаньне заплянаванае на снежань", "expected"),
+    ("be-classical-ratification-law", "Лукашэнка падпісаў закон пра ратыфікацыю дагавора", "ratified"),
+    ("be-approves-ratification", "Парлямэнт зацьвердзіў ратыфікацыю дамовы", "ratified"),
+    ("be-classical-chamber", "Парлямэнт адобрыў дагавор з Расеяй", "ratified"),
+    ("be-implementation-is-not-drafting", "Механізмы рэалізацыі дагавора адпрацоўваюцца", None),
     # Ukrainian
     ("uk-plan", "Мінськ і Москва планують укласти угоду", "expected"),
     ("uk-possibility", "Договір може бути підписаний у грудні", "expected"),
@@ -92,6 +115,11 @@ RULES: list[tuple[str, str, Status | None]] = [
     ("uk-exchange", "Сторони обмінялися ратифікаційними грамотами", "in_force"),
     ("uk-first-person-future", "Міністр: угоду підпишемо навесні", "expected"),
     ("uk-negation", "Договір ще не ратифікований", None),
+    ("uk-nearly-done", "Договір практично узгоджений", "expected"),
+    ("uk-being-drafted", "Договір про оборону розробляється", "expected"),
+    ("uk-agenda", "Угода в порядку денному саміту", "expected"),
+    ("uk-by-treaty", "Росія повинна за договором захищати Білорусь", "expected"),
+    ("uk-approves-ratification", "Парламент схвалив ратифікацію угоди", "ratified"),
     # German
     ("de-plan", "Moskau und Minsk planen, den Vertrag im Dezember zu unterzeichnen", "expected"),
     ("de-possibility", "Der Pakt könnte noch im Winter geschlossen werden", "expected"),
@@ -111,6 +139,12 @@ RULES: list[tuple[str, str, Status | None]] = [
     ("de-applies-now", "Das Abkommen gilt ab sofort", "in_force"),
     ("de-in-force-future-not-now", "Der Vertrag ist in Kraft zu setzen", None),
     ("de-negation", "Der Vertrag ist noch nicht ratifiziert", None),
+    ("de-agenda", "Beistandspakt steht auf der Tagesordnung", "expected"),
+    ("de-zu-infinitive", "Lukaschenko kündigte an, den Pakt im Herbst zu unterzeichnen", "expected"),
+    ("de-demand-by-treaty", "Moskau will Minsk vertraglich beistehen", "expected"),
+    ("de-nearly-done", "Sicherheitsvertrag praktisch unterschriftsreif", "expected"),
+    ("de-being-drafted", "Das Abkommen wird derzeit von Diplomaten ausgearbeitet", "expected"),
+    ("de-preparing", "Moskau und Minsk bereiten einen Beistandspakt vor", "expected"),
 ]
 
 

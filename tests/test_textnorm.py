@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching.textnorm import normalize, stem, stems, strip_html, word_list, words
+from bot.matching.status_cues import ALL_CUES
+from bot.matching.textnorm import (
+    normalize,
+    stem,
+    stems,
+    strip_html,
+    unify_spelling,
+    word_list,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -132,8 +141,80 @@ def test_russian_belarus_nominative_and_genitive_share_a_stem() -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("дамова", "дамовай"), ("саюзная", "саюзнай"), ("саюзная", "саюзнаму")],
-    ids=["noun-instrumental", "adjective-genitive", "adjective-dative"],
+    [("дамова", "дамовай"), ("саюзная", "саюзнай"), ("саюзная", "саюзнаму"), ("ядзерны", "ядзернага")],
+    ids=["noun-instrumental", "adjective-genitive", "adjective-dative", "adjective-masculine-genitive"],
 )
 def test_belarusian_forms_without_distinctive_letters(a: str, b: str) -> None:
     assert stem(a) == stem(b)
+
+
+# Belarusian classical orthography (taraškievica) and the official one: the same word in
+# both spellings is one word. Words written for these tests.
+TWO_SPELLINGS = [
+    ("soft-sign-sp", "бясьпека", "бяспека"),
+    ("soft-sign-sv", "сьвятар", "святар"),
+    ("soft-sign-ss", "з Беларусьсю", "з беларуссю"),
+    ("soft-sign-cv", "зацьвердзіць", "зацвердзіць"),
+    ("soft-sign-sc", "бел-чырвона-белы сьцяг", "бел-чырвона-белы сцяг"),
+    ("soft-sign-sl", "пасьля саміту", "пасля саміту"),
+    ("soft-sign-nn", "падпісаньне", "падпісанне"),
+    ("soft-sign-ll", "вясельле", "вяселле"),
+    ("soft-sign-cc", "разьвіцьцё", "развіццё"),
+    ("soft-sign-dzv", "дзьве дамовы", "дзве дамовы"),
+    ("soft-sign-zm", "зьмена ўлады", "змена ўлады"),
+    ("soft-sign-noun-end", "бясьпечнасьць", "бяспечнасць"),
+    ("prefix-apostrophe", "зьезд", "з'езд"),
+    ("prefix-apostrophe-ja", "зьява", "з’ява"),
+    ("loan-e-m", "дакумэнт", "дакумент"),
+    ("loan-e-f", "Савет Фэдэрацыі", "Савет Федэрацыі"),
+    ("loan-e-s", "сэнатары", "сенатары"),
+    ("loan-e-n", "генэрал", "генерал"),
+    ("loan-l-parliament", "парлямэнт", "парламент"),
+    ("loan-l-diplomat", "дыплямат", "дыпламат"),
+    ("loan-l-declaration", "дэклярацыя", "дэкларацыя"),
+    ("loan-l-plan", "заплянаваны візыт", "запланаваны візыт"),
+    ("word-initial-u-short", "прапанаваў Ўкраіне ўзаемную дамову", "прапанаваў Украіне узаемную дамову"),
+    ("name-minsk", "у Менску", "у Мінску"),
+    ("name-russia", "з Расеяй", "з Расіяй"),
+    ("name-russian", "расейскі бок", "расійскі бок"),
+]
+
+
+@pytest.mark.parametrize(("classical", "official"), [(c, o) for _, c, o in TWO_SPELLINGS],
+                         ids=[i for i, _, _ in TWO_SPELLINGS])
+def test_belarusian_spellings_meet(classical: str, official: str) -> None:
+    assert stems(classical) == stems(official)
+    assert word_list(normalize(classical)) == word_list(normalize(official))
+
+
+# Russian and Ukrainian words with a soft sign or «э» that the Belarusian rules leave alone.
+@pytest.mark.parametrize(
+    "word",
+    ["только", "больше", "фильм", "сильный", "тьма", "друзья", "львов", "поэт", "этот",
+     "обменяться", "донецьк", "спільна", "сільська", "близько", "раса", "расе", "менее", "пляж",
+     "пляц", "абмяняліся"],
+)
+def test_other_languages_keep_their_spelling(word: str) -> None:
+    assert word_list(word) == [word]
+
+
+def test_words_keep_offsets_in_the_original_text() -> None:
+    text = normalize("Беларусьсю, бясьпека")
+    assert words(text) == [("беларуссю", 0, 10), ("бяспека", 12, 20)]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("расія", "расіі"), ("расія", "расіяй"), ("росія", "росією"), ("гарантія", "гарантіями"),
+     ("гарантія", "гарантій"), ("російський", "російської"), ("беларусь", "беларуссю")],
+    ids=["be-ija-genitive", "be-ija-instrumental", "uk-ija-instrumental", "uk-ija-plural",
+         "uk-ija-genitive-plural", "uk-adjective", "be-instrumental-doubled-s"],
+)
+def test_be_uk_noun_and_adjective_paradigms(a: str, b: str) -> None:
+    assert stem(a) == stem(b)
+
+
+def test_status_cues_are_written_in_unified_spelling() -> None:
+    """Cue patterns run on unified text, so no literal in them may be a form the spelling
+    rules rewrite (it would never match)."""
+    assert [p for _, p in ALL_CUES if unify_spelling(p) != p] == []

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bot.matching.status_cues import ALL_CUES, compile_cues
-from bot.matching.textnorm import normalize
+from bot.matching.textnorm import normalize, unify_spelling
 from bot.model import STATUS_ORDER, Status
 
 _CUES: tuple[tuple[Status | None, re.Pattern[str]], ...] = compile_cues(ALL_CUES)
@@ -48,11 +48,11 @@ def detect_status(title: str, summary: str = "") -> Status | None:
 
 def status_of_text(text: str) -> Status | None:
     """The status one text (headline or summary) reports, by rules 2 and 3 above."""
-    return _pick(_resolve(find_cues(normalize(text[:MAX_CHARS]))))
+    return _pick(_resolve(find_cues(unify_spelling(normalize(text[:MAX_CHARS])))))
 
 
 def find_cues(normalized: str) -> list[Cue]:
-    """Every cue match in already-normalised text, in order of position."""
+    """Every cue match in already-normalised text (in unified spelling), in order of position."""
     found = [
         Cue(m.start(), m.end(), status)
         for status, pattern in _CUES

@@ -17,7 +17,8 @@ _MODAL = (
 )
 _ACT = (
     r"(?:unterzeichn\w*|unterschreiben|ratifizier\w*|in\s+kraft\s+treten|(?:ab)?schliessen"
-    r"|(?:ab)?geschlossen|besiegel\w*|verabschied\w*|billigen|gebilligt|beschliessen|beschlossen)"
+    r"|(?:ab)?geschlossen|besiegel\w*|verabschied\w*|billigen|gebilligt|beschliessen|beschlossen"
+    r"|ausgearbeitet|erarbeitet|vorbereitet|ausgehandelt)"
 )
 _DOC = r"(?:vertrag|abkommen|pakt|sicherheits\w+|beistands\w+)"
 _CHAMBER = (
@@ -36,6 +37,16 @@ DE: Final[tuple[Cue, ...]] = (
     ("expected", r"\b(?:unterzeichnung|ratifizierung|abschluss)\b[^.;]{0,60}?\b(?:geplant|erwartet)\b"),
     ("expected", r"\berwarte\w*\s+(?:\w+\s+){0,3}?(?:unterzeichnung|ratifizierung)"),
     ("expected", r"\barbeite\w*\s+an\b|\bbis\s+(?:zum\s+)?(?:ende\s+des\s+jahres|jahresende)\b"),
+    ("expected", r"\btagesordnung\b"),
+    # An infinitive with zu is a plan or an announcement: "kündigte an, ... zu unterzeichnen".
+    ("expected", (r"\bzu\s+(?:unterzeichnen|unterschreiben|ratifizieren|schliessen|besiegeln|verabschieden)\b"
+                  r"|\b(?:abzuschliessen|festzuschreiben|festzulegen|abzusichern)\b")),
+    # A demand or plan put in a treaty: "Russland soll Belarus vertraglich schützen".
+    ("expected", rf"\b{_MODAL}\b[^.;:]{{0,60}}?\bvertraglich"),
+    # Nearly done, or still being written: "praktisch fertig", "wird ausgearbeitet".
+    ("expected", (r"\b(?:praktisch|nahezu|fast|so\s+gut\s+wie|weitgehend|im\s+wesentlichen)\s+"
+                  r"(?:fertig\w*|unterschriftsreif\w*|ausgehandelt|abgestimmt|vereinbart)\b|\bunterschriftsreif")),
+    ("expected", r"\b(?:ausarbeit|erarbeit|aushandl)\w*|\bbereite(?:n|t)\b[^.;]{0,60}?\bvor\b"),
     # Acts about the treaty: the law ratifying it, signed in either order.
     ("ratified", rf"\b(?:unterzeichne\w*|unterschr\w+)\b[^.;]{{0,60}}?{_RATIF_LAW}"),
     ("ratified", rf"{_RATIF_LAW}[^.;]{{0,80}}?\b(?:unterzeichnet|unterschrieben)\b"),

@@ -15,7 +15,7 @@ _ADV = r"(?:(?:be|also|soon|formally|officially|finally|jointly|then|now|not|bot
 _VERB = (
     r"(?:sign(?:ed)?|ratif(?:y|ied)|ink(?:ed)?|seal(?:ed)?|conclud(?:e|ed)|adopt(?:ed)?"
     r"|approv(?:e|ed)|enter|come\s+into|take\s+effect|exchang(?:e|ed)|ready|reflected"
-    r"|enshrined|finali[sz](?:e|ed)|formali[sz](?:e|ed)|put\s+pen|vote|consider)\b"
+    r"|enshrin(?:e|ed)|codif(?:y|ied)|finali[sz](?:e|ed)|formali[sz](?:e|ed)|put\s+pen|vote|consider)\b"
 )
 _BASE = r"(?:sign|ratify|ink|seal|conclude|exchange|enter|adopt|approve|formali[sz]e|vote)\b"
 # Filler words that may sit between a qualifier and its document, but never a law or bill.
@@ -58,7 +58,20 @@ _MODALITY: Final[tuple[Cue, ...]] = (
     ("expected", (r"\b(?:ahead\s+of|before|prior\s+to|in\s+the\s+run-up\s+to|pending)\s+"
                   r"(?:the\s+|its\s+)?(?:\w+\s+)?signing\b")),
     ("expected", r"\bready\s+(?:for|to\s+be)\s+(?:the\s+)?(?:sign(?:ing|ed|ature)|ratifi\w+)"),
-    ("expected", r"\b(?:on|onto)\s+the\s+agenda\b"),
+    ("expected", r"\b(?:on|onto|tops?)\s+(?:the\s+)?agenda\b"),
+    # Nearly done is not done: "practically ready", "all but agreed".
+    ("expected", (r"\b(?:practically|almost|nearly|virtually|all\s+but|largely|essentially|basically)\s+"
+                  r"(?:ready|agreed|finali[sz]ed|drafted)\b")),
+    # Being written or negotiated: "drafting a treaty", "the pact is being negotiated".
+    ("expected", (r"\b(?:draft(?:s|ing)|negotiat(?:e|es|ing)|hammer(?:s|ing)?\s+out|finali[sz](?:es|ing))\s+"
+                  rf"(?:an?\s+|the\s+)?(?:[\w'-]+\s+){{0,3}}?{_AGREEMENT}")),
+    ("expected", (rf"\b{_AGREEMENT}\b[^.;]{{0,60}}?\b(?:being\s+(?:drafted|prepared|negotiated|finali[sz]ed)"
+                  r"|under\s+(?:negotiation|preparation|development)|in\s+the\s+works)\b")),
+    # A second act in the same frame: "due to sign the treaty and approve the concept".
+    ("expected", rf"\bto\s+{_ADV}{_BASE}[^.;]{{0,80}}?\band\s+{_ADV}{_BASE}"),
+    # A promise to be put in a treaty: "Russia to protect Belarus by treaty".
+    ("expected", (r"\b(?:should|must|to|is\s+to|are\s+to|wants?\s+to|would)\s+(?:[\w'-]+\s+){0,4}?"
+                  rf"(?:by\s+(?:a\s+)?treaty|(?:under|in)\s+a\s+(?:new\s+)?{_AGREEMENT})\b")),
     ("expected", rf"\bwork(?:s|ing)?\s+on\s+(?:a|the)\s+(?:[\w-]+\s+){{0,3}}?{_AGREEMENT}"),
     # Futures that name their condition: "will enter into force after the exchange".
     ("expected", (r"\b(?:will|would|shall|to)\s+(?:\w+\s+){0,2}?(?:enter|come|go)\s+into\s+"

@@ -1,6 +1,6 @@
 """Text normalisation, tokenising and stemming shared by the query language and the matcher.
 
-One function decides what a "word" is, so queries and entries always agree.
+One function decides what a "word" is (and how it is spelt), so queries and entries agree.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ _DE_LETTERS = frozenset("äöüß")
 # minimum stem length is enough for matching inflections of news vocabulary.
 _BE_UK_SUFFIXES = tuple(
     sorted(
-        ["ямі", "амі", "ями", "ами", "ого", "ому", "ими", "іми", "ыми", "ых", "іх", "их", "ага", "аму", "ая", "ое", "ае", "ую", "ыя", "ія", "ые", "ай", "яй", "ой", "ою", "ею", "ей", "ым", "ім", "ом", "ем", "ам", "ям", "ах", "ях", "ох", "ех", "ую", "юю", "ові", "еві", "ів", "ов", "ев", "ою", "ею", "ь", "а", "я", "о", "е", "у", "ю", "ы", "і", "и", "й", "ї", "є"],
+        ["іямі", "іями", "іяй", "ією", "іях", "іям", "іі", "ії", "ію", "ій", "ий", "ої", "ямі", "амі", "ями", "ами", "ого", "ому", "ими", "іми", "ыми", "ых", "іх", "их", "ага", "аму", "ая", "ое", "ае", "ую", "ыя", "ія", "ые", "ай", "яй", "ой", "ою", "ею", "ей", "ым", "ім", "ом", "ем", "ам", "ям", "ах", "ях", "ох", "ех", "ую", "юю", "ові", "еві", "ів", "ов", "ев", "ою", "ею", "ь", "а", "я", "о", "е", "у", "ю", "ы", "і", "и", "й", "ї", "є"],
         key=len,
         reverse=True,
     )
@@ -85,8 +85,46 @@ def strip_html(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+# Belarusian is written in two orthographies: the official one (narkamaŭka) and the
+# classical one (taraškievica) of Nasha Niva, Radio Svaboda and Belsat. Words are folded to
+# the official spelling, so a query in either meets an entry in either. Each rule rewrites
+# only letter sequences Russian and Ukrainian (almost) never have, and both sides of a
+# match are folded alike, so a stray hit in another language changes nothing.
+_SPELLINGS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    # A soft sign marking assimilative softness: бясьпека, сьвет, Беларусьсю, зацьвердзілі,
+    # сьцяг, пасьля, насеньне, вясельле -> бяспека, свет, Беларуссю, зацвердзілі...
+    # (Each pattern starts with its letter, so the engine skips to it.)
+    ("ь", re.compile(r"ь(?<=[зсцн]ь)(?=[бвдзлмнпсфц])|ь(?<=ль)(?=л)"), ""),
+    # ...and after a prefix before an iotated vowel, where the official spelling has an
+    # apostrophe (which `words` drops): зьезд, зьява -> з'езд, з'ява -> зезд, зява.
+    ("ь", re.compile(r"\b(раз|[уў]з|бяз|з|с)ь(?=[еёюяі])"), r"\1"),
+    # A hard «э» in loanwords where the official spelling has «е» after this consonant:
+    # дакумэнт, парлямэнт, Фэдэрацыя, сэнатар -> дакумент, парлямент, Федэрацыя, сенатар.
+    ("э", re.compile(r"э(?<=[бвгкмнпсфхл]э)"), "е"),
+    # A soft «ль» in the loanwords of the news: парлямэнт, дыплямат, дэклярацыя, плянуюць ->
+    # парламент, дыпламат, дэкларацыя, плануюць (after the «э» rule, which they also need).
+    ("ля", re.compile(r"ля(?:(?<=парля)(?=м)|(?<=пля)(?=[мн])|(?<=дэкля)(?=р))"), "ла"),
+    # «ў» opens a word after a vowel in both spellings: Ўкраіна, ўзаемная -> Украіна, узаемная.
+    ("ў", re.compile(r"\bў(?=\w)"), "у"),
+    # Names: Менск -> Мінск, Расея/расейскі -> Расія/расійскі.
+    ("менск", re.compile(r"\bменск"), "мінск"),
+    ("рас", re.compile(r"\bрасе(?=[яіюй])"), "расі"),
+)
+
+
+def unify_spelling(normalized: str) -> str:
+    """Belarusian words of already-normalised text in the official spelling (see above)."""
+    if normalized.isascii():
+        return normalized
+    for marker, pattern, replacement in _SPELLINGS:
+        if marker in normalized:
+            normalized = pattern.sub(replacement, normalized)
+    return normalized
+
+
 def words(normalized: str) -> list[tuple[str, int, int]]:
-    """Words of already-normalised text with their (start, end) offsets."""
+    """Words of already-normalised text, in unified spelling, with their (start, end)
+    offsets in that text."""
     out = []
     for m in _WORD_RE.finditer(normalized):
         word = m.group()
@@ -94,15 +132,16 @@ def words(normalized: str) -> list[tuple[str, int, int]]:
             # English possessive: Belarus's -> belarus; elsewhere the apostrophe is spelling.
             word = word.removesuffix("'s")
             word = word.replace("'", "")
-        out.append((word, m.start(), m.end()))
+        out.append((unify_spelling(word), m.start(), m.end()))
     return out
 
 
 def word_list(normalized: str) -> list[str]:
-    """Just the words of already-normalised text (the hot path of matching)."""
+    """Just the words of already-normalised text, in unified spelling (the hot path of
+    matching)."""
     if "'" in normalized:
         return [w for w, _, _ in words(normalized)]
-    return _WORD_RE.findall(normalized)
+    return _WORD_RE.findall(unify_spelling(normalized))
 
 
 # Stemming is the costliest step per word and news vocabulary repeats, so stems are cached
@@ -140,11 +179,12 @@ def _stem(word: str) -> str:
 
 # Snowball reads the -сь of these names as a reflexive verb ending (беларусь -> белар),
 # which would split them from every other case form (беларуси -> беларус).
-_RU_EXCEPTIONS = {"беларусь": "беларус", "русь": "рус", "белоруссь": "белорусс"}
+# The Belarusian instrumental doubles the -с- (Беларуссю) and is read the same way.
+_RU_EXCEPTIONS = {"беларусь": "беларус", "русь": "рус", "белоруссь": "белорусс", "беларуссю": "беларус"}
 
-# Belarusian endings with only Russian letters (Саюзнай, саюзнаму) that the Russian
-# stemmer leaves half-stripped; finishing them makes саюзная/саюзнай/саюзнаму meet.
-_BE_TAILS = (("ай", "а"), ("аму", "ам"))
+# Belarusian endings with only Russian letters (Саюзнай, саюзнаму, ядзернага) that the
+# Russian stemmer leaves half-stripped; finishing them makes саюзная/саюзнай/саюзнаму meet.
+_BE_TAILS = (("ай", "а"), ("аму", "ам"), ("ага", "аг"))
 
 
 def _belarusian_leftovers(word: str, stemmed: str) -> str:
