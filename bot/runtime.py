@@ -9,7 +9,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -27,7 +27,7 @@ from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
 from bot.ingest.schedule import tick_interval
 from bot.services import Services
-from bot.store import open_store
+from bot.store import DatabaseBusy, Store, open_store
 from bot.store.db import redact_url
 from bot.summit.jobs import SummitJobs, effective_config
 from bot.telegram.guard import FloodGuard
@@ -41,6 +41,7 @@ JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 DELIVERY_EVERY = timedelta(seconds=1)
 PRUNE_EVERY = timedelta(hours=1)
 SUMMIT_EVERY = timedelta(seconds=30)  # reminders are due to the minute; 30 s is close enough
+HEARTBEAT_EVERY = timedelta(seconds=5)  # well inside the store's STALE_AFTER
 STOP_GRACE = 8.0  # seconds a running job gets to finish its step on shutdown
 
 # PTB's default context types: what ApplicationBuilder().build() returns.
@@ -83,6 +84,16 @@ def schedule_jobs(rt: Runtime) -> None:
     for fn, what, interval, first in every:
         jq.run_repeating(_job(fn, what), interval=interval, first=first, name=what,
                          job_kwargs=JOB_KWARGS)
+
+    async def heartbeat() -> None:
+        now = rt.services.now()
+        await asyncio.to_thread(store.heartbeat, now)
+        released = await asyncio.to_thread(store.release_orphans, now, alone=store.exclusive)
+        if released:
+            log.info("%d deliveries claimed by a silent worker are due again", released)
+
+    jq.run_repeating(_job(heartbeat, "heartbeat"), interval=HEARTBEAT_EVERY, first=HEARTBEAT_EVERY,
+                     name="heartbeat", job_kwargs=JOB_KWARGS)
 
     async def prune() -> None:
         cutoff = rt.services.now() - config.retention
@@ -153,9 +164,22 @@ async def _stop_jobs(rt: Runtime, stop: Awaitable[object]) -> None:
                     STOP_GRACE)
 
 
+def join_as_worker(store: Store) -> None:
+    """Hold SQLite alone (or fail), join the workers, and make due again what a process
+    that died (kill -9, a crash) had claimed and not sent."""
+    store.hold_database()
+    now = datetime.now(UTC)
+    store.register_worker(now)
+    released = store.release_orphans(now, alone=store.exclusive)
+    if released:
+        log.info("%d deliveries claimed by a stopped process are due again", released)
+
+
 async def _close(rt: Runtime) -> None:
     await rt.fetcher.aclose()
-    rt.services.store.close()
+    store = rt.services.store
+    await asyncio.to_thread(store.retire_worker, rt.services.now())
+    store.close()
 
 
 def run(config: Config, settings: Settings, *, json_lines: bool = False) -> int:
@@ -165,6 +189,12 @@ def run(config: Config, settings: Settings, *, json_lines: bool = False) -> int:
         store = open_store(settings.database_url)
     except Exception as err:  # noqa: BLE001 - any driver error becomes one clear line
         log.error("cannot open the database %s: %s", redact_url(settings.database_url), err)
+        return 1
+    try:
+        join_as_worker(store)
+    except DatabaseBusy as err:
+        log.error("%s", err)
+        store.close()
         return 1
     # Events moved or added in chat (/event) survive restarts: apply them before anything reads them.
     services = Services(effective_config(config, store.event_overrides()), settings, store)

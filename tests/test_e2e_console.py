@@ -116,6 +116,12 @@ def test_alerts_once_across_restart_and_stops_cleanly(setup: tuple[FeedServer, P
         while server.count("/wire.xml") <= polls and time.monotonic() < deadline:
             time.sleep(0.1)
         assert restarted.next_alert(timeout=INTERVAL) is None  # nothing repeats after restart
+        # One process per SQLite file: a second one is refused, and the first runs on.
+        second = BotProcess(config, db)
+        _, err = second.proc.communicate(timeout=30)
+        assert second.proc.returncode == 1
+        assert "another bot process (pid" in err and "PostgreSQL" in err, err
+        assert restarted.proc.poll() is None
     finally:
         code, _, err = restarted.stop()
     assert code == 0, err

@@ -21,6 +21,7 @@ from bot.store.recent import RecentRepo
 from bot.store.statuses import StatusesRepo
 from bot.store.subscribers import CONSOLE_CHAT_ID, SubscribersRepo
 from bot.store.watches import WatchesRepo
+from bot.store.workers import DatabaseBusy, WorkersRepo
 
 
 class Store(
@@ -35,6 +36,7 @@ class Store(
     AudienceRepo,
     EventsRepo,
     RecentRepo,
+    WorkersRepo,
 ):
     """All repository operations over one engine; each call is one short transaction on
     its own pooled connection, so a Store may be shared with worker threads."""
@@ -55,6 +57,7 @@ def open_store(url: str = DEFAULT_URL) -> Store:
 __all__ = [
     "CONSOLE_CHAT_ID",
     "DEFAULT_URL",
+    "DatabaseBusy",
     "DuplicateWatchError",
     "SchemaTooNewError",
     "Store",

@@ -27,6 +27,7 @@ class StoreBase:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.worker_id: str | None = None  # set by `WorkersRepo.register`: claims are ours
 
     @property
     def dialect(self) -> str:

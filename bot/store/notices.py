@@ -83,7 +83,7 @@ class NoticesRepo(StoreBase):
         """As `claim_due` for the outbox: pending, due, subscriber active and not muted
         (muted subscribers' notices are held), by id; counts an attempt, leases."""
         with self._write() as conn:
-            ids = claim_ids(conn, notices, now, limit, lease)
+            ids = claim_ids(conn, notices, now, limit, lease, self.worker_id)
             return _load(conn, ids) if ids else []
 
     def mark_notice_sent(self, notice_id: int, now: datetime, message_id: int | None) -> bool:

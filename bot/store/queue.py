@@ -49,10 +49,11 @@ def _lock_still_due(conn: Connection, table: Table, ids: list[int], now: datetim
 
 
 def claim_ids(
-    conn: Connection, table: Table, now: datetime, limit: int, lease: timedelta
+    conn: Connection, table: Table, now: datetime, limit: int, lease: timedelta,
+    owner: str | None = None,
 ) -> list[int]:
-    """Lease due rows (pending, subscriber active and not muted) in fair order; count an
-    attempt and remember the revision being sent."""
+    """Lease due rows (pending, subscriber active and not muted) in fair order to worker
+    `owner`; count an attempt and remember the revision being sent."""
     ids = _lock_still_due(conn, table, list(conn.execute(_fair_order(table, now, limit)).scalars()),
                           now)
     if ids:
@@ -63,6 +64,7 @@ def claim_ids(
                 attempts=table.c.attempts + 1,
                 next_attempt_at=now + lease,
                 claimed_revision=table.c.revision,
+                claimed_by=owner,
             )
         )
     return ids
@@ -80,6 +82,7 @@ def sent_values(table: Table, now: datetime, message_id: int | None) -> dict[str
         "next_attempt_at": case((unchanged, table.c.next_attempt_at), else_=now),
         "sent_at": now,
         "last_error": None,
+        "claimed_by": None,
     }
     if message_id is not None:
         values["message_id"] = message_id
@@ -125,12 +128,12 @@ def retry_values(next_attempt_at: datetime, error: str,
     """Pending again at `next_attempt_at`; `forget_message`: its message is gone, so the
     next delivery sends a new one instead of editing."""
     values: dict[str, Any] = {"state": "pending", "next_attempt_at": next_attempt_at,
-                              "last_error": error}
+                              "last_error": error, "claimed_by": None}
     if forget_message:
         values["message_id"] = None
     return values
 
 
 def failed_values(error: str) -> dict[str, Any]:
-    return {"state": "failed", "last_error": error}
+    return {"state": "failed", "last_error": error, "claimed_by": None}
 

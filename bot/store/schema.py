@@ -69,6 +69,8 @@ def _revision_columns() -> list[Column[Any]]:
     return [
         Column("revision", Integer, nullable=False, server_default=text("0")),
         Column("claimed_revision", Integer),
+        # The worker holding the claim: a dead worker's claims are released at once.
+        Column("claimed_by", Text),
     ]
 
 
@@ -193,6 +195,18 @@ generations = Table(
     metadata,
     Column("name", Text, primary_key=True),
     Column("value", BigInteger, nullable=False, server_default=text("0")),
+)
+
+# Running bot processes; each refreshes its heartbeat while alive and removes its row on a
+# clean stop.
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("host", Text, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False),
 )
 
 meta = Table(
