@@ -123,8 +123,8 @@ def test_the_hold_dies_with_its_process(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bot.db'}"
     open_store(url).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from bot.store import open_store; "
-         f"s = open_store({url!r}); s.hold_database(); print('held', flush=True); time.sleep(60)"],
+        [sys.executable, "-c", ("import sys, time; from bot.store import open_store; "
+         f"s = open_store({url!r}); s.hold_database(); print('held', flush=True); time.sleep(60)")],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
