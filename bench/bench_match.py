@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from bot.config import load_config
-from bot.matching.matcher import Doc, evaluate
+from bot.matching.doc import Doc
+from bot.matching.evaluate import evaluate
 from bot.matching.query import Query, TermSets, parse_query
 from bot.matching.textnorm import plain
 from bot.matching.topics import build_matcher, config_termsets, topic_rules

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config
-from bot.matching import matcher as matcher_module
+from bot.matching import doc as doc_module
+from bot.matching import evaluate as evaluate_module
 from bot.matching.matcher import Matcher
 from bot.matching.query import Query, QueryError, parse_watch
 from bot.matching.topics import config_termsets
@@ -126,20 +127,20 @@ def with_pairwise_near(run: Callable[[], float]) -> float:
     """`run` with NEAR evaluated pair by pair, as before merging (for comparison only)."""
     def pairwise(node, doc, hits):  # type: ignore[no-untyped-def]
         found = False
-        for a1, b1 in matcher_module._spans(node.left, doc):
-            for a2, b2 in matcher_module._spans(node.right, doc):
+        for a1, b1 in doc_module.spans(node.left, doc):
+            for a2, b2 in doc_module.spans(node.right, doc):
                 gap = a2 - b1 - 1 if a2 > b1 else a1 - b2 - 1
                 if 0 <= gap <= node.distance:
                     hits.update(range(a1, b1 + 1), range(a2, b2 + 1))
                     found = True
         return found
 
-    merged = matcher_module._near
-    matcher_module._near = pairwise
+    merged = evaluate_module._near
+    evaluate_module._near = pairwise
     try:
         return run()
     finally:
-        matcher_module._near = merged
+        evaluate_module._near = merged
 
 
 def main() -> None:

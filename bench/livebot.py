@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fakebotapi import DEFAULT_TOKEN, Chaos, FakeBotApi
+from fakebotapi import DEFAULT_TOKEN, Chaos, FakeBotApi, FloodEnforcer
 from feedserver import FeedServer
 
 LINK = re.compile(r'href="(https://bench\.test/[^"]+)"')
@@ -110,5 +110,5 @@ def first_poll_done(feeds: FeedServer, path: str) -> Callable[[], bool]:
     return lambda: feeds.count(path) >= 2  # the second poll starts after the first committed
 
 
-__all__ = ["BotProcess", "Chaos", "FakeBotApi", "FeedServer", "alert_counts", "first_poll_done",
-           "story", "subscribe", "wait_until", "write_config"]
+__all__ = ["BotProcess", "Chaos", "FakeBotApi", "FeedServer", "FloodEnforcer", "alert_counts",
+           "first_poll_done", "story", "subscribe", "wait_until", "write_config"]

@@ -32,6 +32,7 @@ from bot.store.db import redact_url
 from bot.summit.jobs import SummitJobs, effective_config
 from bot.telegram.guard import FloodGuard
 from bot.telegram.handlers import register_handlers, set_commands
+from bot.telegram.pacing import SharedPacing
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +106,15 @@ def schedule_jobs(rt: Runtime) -> None:
                      job_kwargs=JOB_KWARGS)
 
 
-def build_application(settings: Settings) -> App:
+def build_application(settings: Settings, limiter: RateLimiter | None = None) -> App:
+    """The PTB Application; with a `limiter`, chat replies share it with the alert sender."""
     builder = ApplicationBuilder().token(settings.telegram_bot_token or "console-mode")
     api = settings.telegram_api_url.rstrip("/")
     builder = builder.base_url(f"{api}/bot").base_file_url(f"{api}/file/bot")
     builder = builder.connection_pool_size(32).pool_timeout(30.0)
+    if limiter is not None:
+        # The builder's type says "no rate-limit args"; ours takes a dict (the sender's mark).
+        builder = builder.rate_limiter(SharedPacing(limiter))  # type: ignore[arg-type]
     if not settings.telegram_bot_token:
         builder = builder.updater(None)  # console mode never talks to Telegram
     return builder.build()
@@ -239,8 +244,9 @@ async def _connect(application: App, api: str) -> str | None:
 
 async def run_telegram(services: Services) -> int:
     config, store = services.config, services.store
-    app = build_application(services.settings)
-    sender = Sender(app.bot, RateLimiter(Limits.from_config(config.delivery)))
+    limiter = RateLimiter(Limits.from_config(config.delivery))  # one for every message sent
+    app = build_application(services.settings, limiter)
+    sender = Sender(app.bot, limiter)
     sink = TelegramSink(sender, store, config.tz, {t.id: t.title for t in config.topics})
     rt = open_runtime(services, app, sink)
     register_handlers(app, flood_guard=FloodGuard(config.limits.commands_per_minute))

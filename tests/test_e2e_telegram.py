@@ -80,7 +80,7 @@ def test_user_journey(api: FakeBotApi, feed_server: FeedServer, tmp_path: Path) 
 
         api.send_text(USER, "/unwatch pipeline", user_id=USER)
         api.send_text(USER, "/stop", user_id=USER)
-        time.sleep(1.5)
+        api.wait_for(says("Alerts stopped"), timeout=10)  # replies, too, go one a second
         before = len(api.sent_messages(USER))
         feed_server.add_item("/wire.xml", {"title": "Belarus security guarantees treaty signed",
                                            "link": "https://n.test/2"})

@@ -8,7 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.matching.matcher import Doc, Matcher, TopicRule, _spans, anchors, evaluate
+from bot.matching.doc import Doc
+from bot.matching.doc import spans as _spans
+from bot.matching.evaluate import evaluate
+from bot.matching.matcher import Matcher, TopicRule, anchors
 from bot.matching.query import Near, parse_query
 
 

@@ -23,6 +23,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.delivery.ratelimit import Limits, RateLimiter
@@ -84,6 +85,11 @@ class Sender:
         self._clock = clock
         self._network_failures = 0  # consecutive, across chats: the network is shared
         self._blocked: set[int] = set()
+        # An application's bot passes requests through its rate limiter (the chat side's
+        # pacing); these sends are paced here already, so they say so.
+        self._paced: dict[str, Any] = (
+            {"rate_limit_args": {"paced": True}}
+            if isinstance(bot, ExtBot) and bot.rate_limiter is not None else {})
 
     @classmethod
     def build(cls, token: str, *, base_url: str | None = None, limits: Limits | None = None,
@@ -120,7 +126,7 @@ class Sender:
         try:
             message = await self.bot.send_message(
                 chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
-                message_thread_id=thread_id, reply_markup=reply_markup)
+                message_thread_id=thread_id, reply_markup=reply_markup, **self._paced)
         except TelegramError as exc:
             return self._classify(chat_id, exc, edit=False)
         self._network_failures = 0
@@ -136,7 +142,7 @@ class Sender:
         try:
             result = await self.bot.edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
-                link_preview_options=_NO_PREVIEW, reply_markup=reply_markup)
+                link_preview_options=_NO_PREVIEW, reply_markup=reply_markup, **self._paced)
         except TelegramError as exc:
             return self._classify(chat_id, exc, edit=True, message_id=message_id)
         self._network_failures = 0
@@ -160,7 +166,7 @@ class Sender:
                   message_id: int | None = None) -> SendOutcome:
         error = f"{type(exc).__name__}: {exc.message}"
         if isinstance(exc, RetryAfter):
-            wait = _seconds(exc)
+            wait = retry_seconds(exc)
             self.limiter.on_retry_after(chat_id, wait, self._clock())
             return SendOutcome(OutcomeKind.RETRY, retry_after=wait, error=error)
         if isinstance(exc, ChatMigrated):
@@ -183,7 +189,7 @@ class Sender:
         return SendOutcome(OutcomeKind.FAILED, error=error)
 
 
-def _seconds(exc: RetryAfter) -> float:
+def retry_seconds(exc: RetryAfter) -> float:
     with warnings.catch_warnings():  # PTB 22 warns that int time periods are deprecated
         warnings.simplefilter("ignore")
         value = exc.retry_after
