@@ -4,7 +4,6 @@ Sender, edited in place when a later report or a confirmation changes it.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -14,14 +13,17 @@ from bot.delivery.render import render_alert, render_notice
 from bot.delivery.sender import OutcomeKind, Sender, SendOutcome
 from bot.model import NoticeItem, OutboxItem, Subscriber
 from bot.store import Store
+from bot.store.aio import StoreRunner, runner_for
 
 
 class TelegramSink:
     """One HTML message per outbox item, through the rate-limited Sender."""
 
-    def __init__(self, sender: Sender, store: Store, tz: ZoneInfo, topic_titles: Mapping[str, str]) -> None:
+    def __init__(self, sender: Sender, store: Store | StoreRunner, tz: ZoneInfo,
+                 topic_titles: Mapping[str, str]) -> None:
         self.sender = sender
-        self.store = store
+        self.db = runner_for(store)
+        self.store = self.db.store
         self.tz = tz
         self.topic_titles = topic_titles
 
@@ -62,10 +64,10 @@ class TelegramSink:
             return Delivered(Verdict.RETRY, retry_after=timedelta(seconds=outcome.retry_after or 1),
                              error=outcome.error)
         if outcome.kind is OutcomeKind.BLOCKED:
-            await asyncio.to_thread(self.store.deactivate, sub.chat_id)
+            await self.db(self.store.deactivate, sub.chat_id)
             return Delivered(Verdict.FAILED, error=outcome.error or "blocked by the user")
         if outcome.kind is OutcomeKind.MIGRATED and outcome.new_chat_id is not None:
-            await asyncio.to_thread(self.store.migrate_chat, sub.chat_id, outcome.new_chat_id)
+            await self.db(self.store.migrate_chat, sub.chat_id, outcome.new_chat_id)
             # The next claim loads the subscriber again, now with the supergroup's id.
             return Delivered(Verdict.RETRY, retry_after=timedelta(0), error="chat migrated")
         return Delivered(Verdict.FAILED, error=outcome.error or outcome.kind.value)

@@ -89,6 +89,11 @@ feeds = Table(
     Column("last_http_status", Text),  # "200", "304", or the outcome, e.g. "timeout"
     Column("primed", Boolean, nullable=False, server_default=false()),
     Column("entries_total", Integer, nullable=False, server_default=text("0")),
+    # In the running config (feeds.yaml, chat additions); others are kept, never polled.
+    Column("active", Boolean, nullable=False, server_default=true()),
+    # Held while one process polls the feed; a dead worker's leases are released early.
+    Column("lease_until", UTCDateTime),
+    Column("leased_by", Text),
     Index("ix_feeds_next_poll_at", "next_poll_at"),
 )
 

@@ -4,7 +4,6 @@ digest, enqueued as notices (each key once per subscriber, ever) for the drainer
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -80,7 +79,7 @@ class SummitJobs:
 
     async def run(self, now: datetime | None = None) -> int:
         now = now or self.services.now()
-        added = await asyncio.to_thread(self._run, now)
+        added = await self.services.db(self._run, now)
         if added:  # the delivery job (every second) sends them
             log.info("summit mode: %d notices enqueued", added)
         return added
