@@ -24,7 +24,7 @@ from bot.ingest.publishers import Publishers
 from bot.ingest.recorder import Recorder
 from bot.ingest.schedule import next_poll_after_failure, next_poll_after_success, surge_interval
 from bot.matching.matcher import Matcher
-from bot.matching.topics import build_matcher
+from bot.matching.topics import build_matcher, update_matcher
 from bot.model import FeedState
 from bot.services import Services
 
@@ -177,17 +177,29 @@ class Poller:
     # ------------------------------------------------------------------ the matcher
 
     async def matcher(self) -> Matcher:
-        """The matcher over the topics and the active chats' watches, rebuilt (off the
-        event loop) whenever the audience changed, here or in another process. The
-        generation is read before the watches: a change made while rebuilding shows up as a
-        newer generation next time, so none is lost."""
+        """The matcher over the topics and the active chats' watches, brought up to date
+        (off the event loop) whenever the audience changed, here or in another process:
+        only the watches added or dropped are applied, unless most changed. The generation
+        is read before the watches: a change made meanwhile shows up as a newer generation
+        next time, so none is lost."""
         db, store = self.services.db, self.services.store
         generation = await db(store.audience_generation)
-        if self._matcher is None or generation != self._generation:
+        if self._matcher is not None and generation == self._generation:
+            return self._matcher
+        config = self.services.config
+        if self._matcher is None:
             watches = await db(store.all_active_watches)
             keyed = [((w.subscriber_id, w.id), w.query) for w in watches]
-            self._matcher = await asyncio.to_thread(build_matcher, self.services.config, keyed)
-            self._generation = generation
+            self._matcher = await asyncio.to_thread(build_matcher, config, keyed)
+        else:
+            current = await db(store.active_watch_keys)
+            have = self._matcher.watch_keys
+            new_keys = {k for k in current if k not in have}
+            rows = await db(store.watches_by_id, [wid for _, wid in new_keys])
+            added = [((w.subscriber_id, w.id), w.query) for w in rows]
+            self._matcher = await asyncio.to_thread(update_matcher, self._matcher, config,
+                                                    added, have - current)
+        self._generation = generation
         return self._matcher
 
     # ------------------------------------------------------------------ one feed
