@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -65,8 +66,8 @@ class FileStore:
         with self._lock:
             n = next(self._ids)
         suffix = file_name.rsplit(".", 1)[-1] if file_name and "." in file_name else "bin"
-        stored = StoredFile(f"BQACAgIAAxkBAAI{n:06d}", f"AgAD{n:06d}", f"documents/file_{n}.{suffix}",
-                            bytes(data), file_name, mime_type)
+        stored = StoredFile(f"BQACAgIAAxkBAAI{n:06d}", f"AgAD{n:06d}",
+                            f"documents/file_{n}.{suffix}", bytes(data), file_name, mime_type)
         with self._lock:
             self.by_id[stored.file_id] = stored
             self.by_path[stored.file_path] = stored
@@ -138,8 +139,9 @@ FILE_METHODS: dict[str, Any] = {"senddocument": _send_document, "getfile": _get_
 
 
 def serve_file(api: FakeBotApi, path: str) -> tuple[int, bytes, str]:
-    """GET /file/bot<token>/<file_path>: (status, body, content type)."""
-    prefix = f"/file/bot{api.token}/"
+    """GET /file/bot<token>/<file_path>: (status, body, content type). The path arrives
+    percent-encoded (python-telegram-bot sends the token's ':' as %3A)."""
+    path, prefix = urllib.parse.unquote(path), f"/file/bot{api.token}/"
     stored = api.files.by_path.get(path[len(prefix):]) if path.startswith(prefix) else None
     if stored is None:
         return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}', "application/json"

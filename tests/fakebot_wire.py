@@ -9,7 +9,7 @@ import email.policy
 import json
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 JSON = dict[str, Any]
 
@@ -26,7 +26,7 @@ class UploadedFile(bytes):
     content_type: str | None
 
     def __new__(cls, data: bytes, filename: str | None = None,
-                content_type: str | None = None) -> UploadedFile:
+                content_type: str | None = None) -> Self:
         made = super().__new__(cls, data)
         made.filename, made.content_type = filename, content_type
         return made

@@ -131,14 +131,14 @@ def test_any_names_round_trip_through_listparser_and_our_reader(
         ('<outline title="Only title" xmlUrl=" https://a/rss "/>',
          [Outline("https://a/rss", "Only title", "", "", "feed")]),
         ('<outline text="News"><outline text="Wire"><outline text="A" xmlUrl="https://a/"/>'
-         "</outline></outline>",
+         + "</outline></outline>",
          [Outline("https://a/", "A", "", "News / Wire", "feed")]),
         ('<outline text="A" xmlUrl="https://a/" category="/Tech/Web,/Other"/>',
          [Outline("https://a/", "A", "", "Tech / Web", "feed")]),
         ('<outline TEXT="A" XMLURL="https://a/" LANGUAGE="de"/>',
          [Outline("https://a/", "A", "de", "", "feed")]),
         ('<outline text="L" type="include" url="https://lists/x.opml"/>'
-         '<outline htmlUrl="https://site/"/>',
+         + '<outline htmlUrl="https://site/"/>',
          [Outline("https://lists/x.opml", "L", "", "", "list"),
           Outline("https://site/", "", "", "", "page")]),
     ],

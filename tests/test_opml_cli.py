@@ -79,7 +79,7 @@ def test_import_into_the_shipped_file_only_inserts_lines() -> None:
          "  - url: https://n.example/rss\n    name: N\n  # --- Spare ---\n" + TOPICS),
         ("feeds:\n  # --- New ---\n  - url: https://x.example/\n",
          "feeds:\n  # --- New ---\n  - url: https://x.example/\n"
-         "  - url: https://n.example/rss\n    name: N\n"),
+         + "  - url: https://n.example/rss\n    name: N\n"),
         (TOPICS + "feeds:\n  -   url: https://x.example/\n      name: X",
          TOPICS + "feeds:\n  -   url: https://x.example/\n      name: X\n  # --- New ---\n"
          "  -   url: https://n.example/rss\n      name: N\n"),

@@ -26,7 +26,7 @@ def skip_reason(lang: str, skip: Skip) -> str:
     if skip.reason == "duplicate":
         return t(lang, "opml_skip_duplicate", name=esc(cut(skip.detail, _NAME_SHOWN)))
     if skip.reason == "over_cap":
-        return t(lang, "opml_skip_over_cap", n=skip.detail or MAX_NEW_FEEDS)
+        return t(lang, "opml_skip_over_cap", n=esc(cut(skip.detail, 10)) or MAX_NEW_FEEDS)
     return t(lang, f"opml_skip_{skip.reason}")
 
 
