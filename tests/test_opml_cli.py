@@ -266,6 +266,6 @@ def test_import_to_a_new_file_leaves_the_config_alone(workdir: Path) -> None:
     check = unchanged(workdir)
     done = run_cli("feeds", "import", "mine.opml", "--output", "merged.yaml", cwd=workdir)
     assert done.returncode == 0, done.stderr
-    assert "merged.yaml: 1 feeds added" in done.stdout
+    assert "merged.yaml: 1 feed added" in done.stdout
     (workdir / "merged.yaml").unlink()
     check(workdir)

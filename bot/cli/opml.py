@@ -28,6 +28,10 @@ from bot.feedlist import (
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _error(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
 
@@ -50,7 +54,7 @@ def export_feeds(config: Config, config_path: Path, output: str | None) -> int:
     except OSError as err:
         _error(f"cannot write {output}: {err.strerror or err}")
         return EXIT_FAILED
-    print(f"{output}: {len(config.feeds)} feeds exported", file=sys.stderr)
+    print(f"{output}: {_count(len(config.feeds), 'feed')} exported", file=sys.stderr)
     return EXIT_OK
 
 
@@ -69,7 +73,8 @@ def describe(skip: Skip) -> str:
 
 def report(source: str, plan: ImportPlan) -> str:
     total = len(plan.added) + len(plan.skipped)
-    lines = [f"{source}: {total} outlines: {len(plan.added)} to add, {len(plan.skipped)} skipped"]
+    head = f"{source}: {_count(total, 'outline')}: {len(plan.added)} to add, "
+    lines = [head + f"{len(plan.skipped)} skipped"]
     for feed in plan.added:
         extra = ", ".join(x for x in (feed.lang or "", feed.category) if x)
         lines.append(f"  added    {feed.name or '(host name)'}  {feed.url}"
@@ -122,5 +127,5 @@ def _write(dest: Path, merged: str, plan: ImportPlan, checks: Sequence[Check]) -
     except OSError as err:
         _error(f"cannot write {dest}: {err.strerror or err}")
         return EXIT_FAILED
-    print(f"{dest}: {len(plan.added)} feeds added; restart the bot to poll them")
+    print(f"{dest}: {_count(len(plan.added), 'feed')} added; restart the bot to poll them")
     return EXIT_OK

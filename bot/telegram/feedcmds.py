@@ -71,21 +71,20 @@ async def send_export(update: Update, services: Services, place: Where) -> None:
 
 
 def import_file(services: Services, lang: str, file: str, data: bytes,
-                user_id: int | None) -> str:
-    """Read, plan and store one OPML file (in a worker thread); the reply text. Stored
-    feeds join the running config at once; a refused file changes nothing."""
+                user_id: int | None) -> tuple[str, list[ChatFeed]]:
+    """Read, plan and store one OPML file (in a worker thread): the reply text and every
+    chat feed now stored. A refused file changes nothing."""
     try:
         listing = read_opml(data)
     except OpmlError as err:
-        return refusal_text(lang, file, err)
+        return refusal_text(lang, file, err), []
     plan = plan_import(listing.outlines, services.config.feeds)
     rows = [ChatFeed(f.url, f.name, f.lang, f.category) for f in plan.added]
     store = services.store
     stored = store.add_chat_feeds(rows, added_by=user_id, now=services.now()) if rows else []
     if stored:
         log.info("%d feeds added in chat by %s from %s", len(stored), user_id, file)
-    services.config = with_chat_feeds(services.config, store.chat_feeds())
-    return import_text(lang, file, plan, set(stored))
+    return import_text(lang, file, plan, set(stored)), store.chat_feeds() if stored else []
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,4 +117,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply(update, t(lang, "opml_download_failed", file=esc(cut(file, 60))))
         return
     user_id = user.id if user else None
-    await reply(update, await asyncio.to_thread(import_file, services, lang, file, data, user_id))
+    text, chat_feeds = await asyncio.to_thread(import_file, services, lang, file, data, user_id)
+    if chat_feeds:  # here, not in the thread: /event also replaces the running config
+        services.config = with_chat_feeds(services.config, chat_feeds)
+    await reply(update, text)
