@@ -22,6 +22,7 @@ from bot.delivery.drainer import Drainer, Sink
 from bot.delivery.ratelimit import Limits, RateLimiter
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_sink import TelegramSink
+from bot.feedlist import with_chat_feeds
 from bot.ingest.fetch import Fetcher, quiet_http_loggers
 from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
@@ -203,8 +204,10 @@ def run(config: Config, settings: Settings, *, json_lines: bool = False) -> int:
         log.error("%s", err)
         store.close()
         return 1
-    # Events moved or added in chat (/event) survive restarts: apply them before anything reads them.
-    services = Services(effective_config(config, store.event_overrides()), settings, store)
+    # Events moved or added in chat (/event) and feeds added in chat (an OPML file) survive
+    # restarts: apply them before anything reads them.
+    config = with_chat_feeds(effective_config(config, store.event_overrides()), store.chat_feeds())
+    services = Services(config, settings, store)
     if settings.telegram_bot_token:
         return asyncio.run(run_telegram(services))
     return asyncio.run(run_console(services, json_lines))

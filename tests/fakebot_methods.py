@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from fakebot_files import FILE_METHODS
 from fakebot_wire import (
     JSON,
     ApiError,
@@ -163,6 +164,7 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "close": lambda api, p: True,
     "logout": lambda api, p: True,
 }
+METHODS.update(FILE_METHODS)  # sendDocument, getFile (tests/fakebot_files.py)
 _FLOOD_COUNTED = {"sendmessage"}
 
 

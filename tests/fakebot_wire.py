@@ -9,7 +9,7 @@ import email.policy
 import json
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 JSON = dict[str, Any]
 
@@ -17,6 +17,19 @@ _NUMERIC = {
     "chat_id", "message_id", "offset", "limit", "timeout", "message_thread_id", "user_id",
     "cache_time", "reply_to_message_id", "from_chat_id",
 }
+
+
+class UploadedFile(bytes):
+    """A file part of a multipart request: its bytes, with the part's filename and type."""
+
+    filename: str | None
+    content_type: str | None
+
+    def __new__(cls, data: bytes, filename: str | None = None,
+                content_type: str | None = None) -> Self:
+        made = super().__new__(cls, data)
+        made.filename, made.content_type = filename, content_type
+        return made
 
 
 class ApiError(Exception):
@@ -103,8 +116,9 @@ def parse_body(content_type: str, body: bytes, query: str) -> JSON:
             name = part.get_param("name", header="content-disposition")
             payload = part.get_payload(decode=True)
             payload = payload if isinstance(payload, bytes) else b""
-            if part.get_filename():
-                params[str(name)] = payload  # an uploaded file, kept as bytes
+            if part.get_filename():  # an uploaded file, kept as bytes with its name and type
+                params[str(name)] = UploadedFile(payload, part.get_filename(),
+                                                 part.get_content_type())
             elif name:
                 params[str(name)] = _coerce(str(name), payload.decode())
     return params

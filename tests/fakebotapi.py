@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
 # The split modules sit beside this one; as a script, only tests/ is on sys.path.
+from fakebot_files import FileStore, SentDocument, serve_file, user_document
 from fakebot_limits import Chaos, FloodEnforcer
 from fakebot_methods import DEFAULT_UPDATE_TYPES, SENDS, handle
 from fakebot_wire import (
@@ -62,6 +63,7 @@ class FakeBotApi:
         self.commands: dict[str, list[JSON]] = {}
         self.admins: dict[int, set[int]] = {}
         self.creators: dict[int, int] = {}
+        self.files = FileStore()  # documents sent either way (tests/fakebot_files.py)
         self._sent: list[SentMessage] = []
         self._by_key: dict[tuple[int, int], SentMessage] = {}
         self._updates: deque[JSON] = deque()
@@ -199,6 +201,14 @@ class FakeBotApi:
             msg["is_topic_message"] = True
         return self.inject({"message": msg})
 
+    def send_document(self, chat_id: int, data: bytes, file_name: str, **kw: Any) -> JSON:
+        """A user sends a file (see fakebot_files.user_document for the options)."""
+        return user_document(self, chat_id, data, file_name, **kw)
+
+    def sent_documents(self, chat_id: int | None = None) -> list[SentDocument]:
+        with self._cond:
+            return [d for d in self.files.sent if chat_id is None or d.chat_id == chat_id]
+
     def press_button(self, chat_id: int, message_id: int, data: str, user_id: int) -> JSON:
         """A user presses an inline button under one of the bot's messages."""
         user = user_json(user_id, "en")
@@ -239,6 +249,9 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             url = urllib.parse.urlsplit(self.path)
+            if url.path.startswith("/file/"):
+                self._send_file(url.path)
+                return
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             send = url.path.rsplit("/", 1)[-1].lower() in SENDS
@@ -263,6 +276,20 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True  # the client is gone (a killed bot): its loss
 
         do_GET = do_POST
+
+        def _send_file(self, path: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            status, data, ctype = serve_file(api, path)
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # quiet: tests read the recorded calls instead

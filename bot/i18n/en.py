@@ -158,6 +158,44 @@ TEXTS: dict[str, str] = {
         "➕ Added <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone}); "
         "topics: {topics}."
     ),
+    "feeds_usage": (
+        "<code>/feeds</code> — feed health; <code>/feeds export</code> — the feeds as an OPML "
+        "file. Send me an <code>.opml</code> file (in this private chat) to add its feeds."
+    ),
+    "feeds_private_only": "Feed lists are sent and taken only in a private chat with me.",
+    "opml_caption": (
+        "📤 {feeds} as OPML 2.0: any feed reader imports this file. Send me an OPML file to "
+        "add feeds."
+    ),
+    "opml_send_hint": (
+        "To add feeds, send me an OPML file (<code>.opml</code>, at most {kb} kB); "
+        "<code>/feeds export</code> sends the current list."
+    ),
+    "opml_refused": "⚠️ I cannot import <b>{file}</b>: {reason}. Nothing was changed.",
+    "opml_download_failed": (
+        "⚠️ I could not fetch <b>{file}</b> from Telegram; please send it again. Nothing was "
+        "changed."
+    ),
+    "opml_err_too_large": "it is larger than {kb} kB",
+    "opml_err_empty": "the file is empty",
+    "opml_err_doctype": "it declares a DOCTYPE (entities are not accepted)",
+    "opml_err_not_xml": "it is not well-formed XML ({detail})",
+    "opml_err_encoding": "its declared encoding is unknown or wrong",
+    "opml_err_not_opml": "it is not an OPML file (the document is &lt;{root}&gt;)",
+    "opml_err_no_outlines": "it lists no feeds",
+    "opml_err_too_many": "it has more than {n} outlines",
+    "opml_err_too_deep": "its outlines are nested more than {n} deep",
+    "opml_result": "📥 <b>{file}</b>: added {added}, skipped {skipped}.",
+    "opml_added_line": "➕ {name} — <code>{url}</code>",
+    "opml_skipped_line": "⏭ <code>{url}</code> — {why}",
+    "opml_polled_next": "New feeds are polled from the next poll on.",
+    "opml_skip_list": "a link to another list, not a feed",
+    "opml_skip_page": "no feed URL (a web page)",
+    "opml_skip_invalid_url": "not a valid URL",
+    "opml_skip_scheme": "not an http(s) URL",
+    "opml_skip_duplicate": "already polled as {name}",
+    "opml_skip_repeated": "listed twice in the file",
+    "opml_skip_over_cap": "over the limit of {n} new feeds per file",
     "unknown_command": "Unknown command, see /help.",
     "slow_down": "⏳ Too many commands — please slow down; I will answer again in a minute.",
     "group_hello": (
@@ -218,6 +256,7 @@ TEXTS: dict[str, str] = {
 
 # Counted nouns, by CLDR plural category (Babel picks the category for a number).
 PLURALS: dict[str, dict[str, str]] = {
+    "feeds": {"one": "{n} feed", "other": "{n} feeds"},
     "stories": {"one": "{n} story", "other": "{n} stories"},
     "outlets": {"one": "{n} outlet", "other": "{n} outlets"},
     "days": {"one": "{n} day", "other": "{n} days"},

@@ -164,6 +164,44 @@ TEXTS: dict[str, str] = {
         "➕ Добавлено: <b>{title}</b> (<code>{event_id}</code>): {date}, {location} "
         "({timezone}); темы: {topics}."
     ),
+    "feeds_usage": (
+        "<code>/feeds</code> — состояние лент; <code>/feeds export</code> — ленты файлом "
+        "OPML. Пришлите мне файл <code>.opml</code> (в этом личном чате), чтобы добавить ленты."
+    ),
+    "feeds_private_only": "Списки лент я отправляю и принимаю только в личном чате со мной.",
+    "opml_caption": (
+        "📤 {feeds} в формате OPML 2.0: этот файл импортирует любая читалка лент. Пришлите мне "
+        "файл OPML, чтобы добавить ленты."
+    ),
+    "opml_send_hint": (
+        "Чтобы добавить ленты, пришлите мне файл OPML (<code>.opml</code>, не больше {kb} кБ); "
+        "<code>/feeds export</code> пришлёт текущий список."
+    ),
+    "opml_refused": "⚠️ Не могу импортировать <b>{file}</b>: {reason}. Ничего не изменено.",
+    "opml_download_failed": (
+        "⚠️ Не удалось получить <b>{file}</b> от Telegram; пришлите файл ещё раз. Ничего не "
+        "изменено."
+    ),
+    "opml_err_too_large": "файл больше {kb} кБ",
+    "opml_err_empty": "файл пустой",
+    "opml_err_doctype": "в нём объявлен DOCTYPE (сущности не принимаются)",
+    "opml_err_not_xml": "это некорректный XML ({detail})",
+    "opml_err_encoding": "его кодировка неизвестна или указана неверно",
+    "opml_err_not_opml": "это не файл OPML (документ — &lt;{root}&gt;)",
+    "opml_err_no_outlines": "в нём нет лент",
+    "opml_err_too_many": "в нём больше {n} элементов outline",
+    "opml_err_too_deep": "элементы outline вложены глубже {n} уровней",
+    "opml_result": "📥 <b>{file}</b>: добавлено — {added}, пропущено — {skipped}.",
+    "opml_added_line": "➕ {name} — <code>{url}</code>",
+    "opml_skipped_line": "⏭ <code>{url}</code> — {why}",
+    "opml_polled_next": "Новые ленты опрашиваются со следующего опроса.",
+    "opml_skip_list": "ссылка на другой список, а не лента",
+    "opml_skip_page": "нет адреса ленты (это веб-страница)",
+    "opml_skip_invalid_url": "некорректный адрес",
+    "opml_skip_scheme": "адрес не http(s)",
+    "opml_skip_duplicate": "уже опрашивается как {name}",
+    "opml_skip_repeated": "повторяется в файле",
+    "opml_skip_over_cap": "больше {n} новых лент в одном файле",
     "unknown_command": "Неизвестная команда, см. /help.",
     "slow_down": "⏳ Слишком много команд — пожалуйста, помедленнее; я отвечу через минуту.",
     "group_hello": (
@@ -224,6 +262,7 @@ TEXTS: dict[str, str] = {
 
 # Counted nouns, by CLDR plural category (Babel picks the category for a number).
 PLURALS: dict[str, dict[str, str]] = {
+    "feeds": {"one": "{n} лента", "few": "{n} ленты", "many": "{n} лент", "other": "{n} ленты"},
     "stories": {"one": "{n} сюжет", "few": "{n} сюжета", "many": "{n} сюжетов", "other": "{n} сюжета"},
     "outlets": {"one": "{n} издание", "few": "{n} издания", "many": "{n} изданий",
                 "other": "{n} издания"},

@@ -2,7 +2,7 @@
 match found (`news`), and the records the store keeps and hands out (`records`).
 
 Offers `Entry`, `MatchResult`, `WatchHit`, `Status`, the store's records (`FeedState`,
-`NewEntry`, `NewAlert`, `Subscriber`, `OutboxItem`, `NoticeItem`, ...) and `UiLang`.
+`NewEntry`, `NewAlert`, `Subscriber`, `OutboxItem`, `NoticeItem`, `ChatFeed`, ...) and `UiLang`.
 """
 
 from bot.model.news import (
@@ -15,6 +15,7 @@ from bot.model.news import (
     WatchHit,
 )
 from bot.model.records import (
+    ChatFeed,
     ClusterRow,
     CommitResult,
     EventOverride,
@@ -40,6 +41,7 @@ __all__ = [
     "STATUS_ORDER",
     "SUMMARY_MAX",
     "TITLE_MAX",
+    "ChatFeed",
     "ClusterRow",
     "CommitResult",
     "Entry",

@@ -1,5 +1,6 @@
 """The records the store keeps and hands out, as plain frozen data: feed states, entries,
-alerts, subscribers, watches, outbox items, notices, topic statuses, event overrides.
+alerts, subscribers, watches, outbox items, notices, topic statuses, event overrides and
+feeds added in chat.
 """
 
 from __future__ import annotations
@@ -237,3 +238,16 @@ class EventOverride:
     # Who changed it and when, for /event's listing.
     updated_at: datetime | None = None  # set by the store on save
     updated_by: int | None = None  # Telegram user id of the admin
+
+
+@dataclass(frozen=True, slots=True)
+class ChatFeed:
+    """A feed an admin added in chat (an OPML file): polled like a configured one, unless
+    feeds.yaml has the same URL, which wins."""
+
+    url: str
+    name: str = ""  # "": the URL's host, as in feeds.yaml
+    lang: str | None = None  # one of the feed languages, else None
+    category: str = ""  # the OPML folder it came from; the group it is exported under
+    added_at: datetime | None = None  # set by the store
+    added_by: int | None = None  # Telegram user id of the admin

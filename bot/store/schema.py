@@ -194,7 +194,8 @@ outbox = Table(
 )
 
 # Counters bumped in the transaction of a change, so other readers notice it cheaply;
-# "audience" counts changes to who matches what (subscribers, watches, topic follows).
+# "audience" counts changes to who matches what (subscribers, watches, topic follows),
+# "feeds" changes to the feeds added in chat.
 generations = Table(
     "generations",
     metadata,
@@ -278,4 +279,19 @@ event_overrides = Table(
     Column("topics", JsonText),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", BigInteger),
+)
+
+# Feeds an admin added in chat (an OPML file), polled alongside feeds.yaml's; a feed with
+# the same URL in feeds.yaml wins. Each change bumps the "feeds" generation.
+chat_feeds = Table(
+    "chat_feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),  # the order they were added in
+    Column("url", Text, nullable=False),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("lang", Text),
+    Column("category", Text, nullable=False, server_default=""),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("added_by", BigInteger),
+    UniqueConstraint("url", name="uq_chat_feeds_url"),
 )

@@ -1,5 +1,5 @@
-"""Wires the chat side into a python-telegram-bot Application: command, button, membership
-and migration handlers, the per-user flood gate, the error handler, and the command menus.
+"""Wires the chat side into a python-telegram-bot Application: command, button, membership,
+migration and document handlers, the per-user flood gate, the error handler, the menus.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.i18n import LANGS, t
-from bot.telegram import commands, eventcmd, watchcmds
+from bot.telegram import commands, eventcmd, feedcmds, watchcmds
 from bot.telegram.buttons import on_button
 from bot.telegram.chats import on_migrate, on_my_chat_member, reply, services_of, where
 from bot.telegram.guard import Admission, FloodGuard
@@ -102,6 +102,9 @@ def register_handlers(application: Application,  # type: ignore[type-arg]
     ]
     handlers += [
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate),
+        # An operator's OPML file; other chats' documents are none of the bot's business.
+        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
+                       feedcmds.on_document),
         ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         CallbackQueryHandler(on_button),
         # Last in the group: only commands no handler above took get here.
