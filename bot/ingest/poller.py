@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import FeedSpec
+from bot.config import Config, FeedSpec
+from bot.feedlist import with_chat_feeds
 from bot.ingest.feedparse import FeedError, Origin, parse_feed_async
 from bot.ingest.fetch import Fetcher
 from bot.ingest.outcome import FetchResult, Outcome
@@ -59,7 +60,9 @@ class Poller:
         self.publishers = Publishers.of(services.config.feeds)
         self.capacity = TASKS_PER_SLOT * fetcher.limits.max_concurrency
         self.lease = timedelta(seconds=fetcher.limits.total_timeout) + LEASE_SLACK
+        self._config = services.config  # what _feeds, publishers and the recorder reflect
         self._feeds = {f.url: f for f in services.config.feeds}
+        self._feeds_generation: int | None = None  # of the feeds added in chat
         self._matcher: Matcher | None = None
         self._generation: int | None = None  # the audience generation the matcher reflects
         self._running: dict[asyncio.Task[FeedReport], str] = {}
@@ -143,10 +146,31 @@ class Poller:
             self._more_due = False
             asyncio.get_running_loop().create_task(self.dispatch())
 
+    async def _follow_config(self) -> None:
+        """Feeds added in chat, here or on another replica, join the running config; a config
+        replaced since (OPML import, /event) gives its feeds and publishers to new polls."""
+        services = self.services
+        generation = await services.db(services.store.feeds_generation)
+        if generation != self._feeds_generation:
+            generation, rows = await services.db(services.store.chat_feeds_with_generation)
+            services.config = with_chat_feeds(services.config, rows)
+            self._feeds_generation = generation
+        if services.config is not self._config:
+            self._adopt(services.config)
+
+    def _adopt(self, config: Config) -> None:
+        urls = set(self._feeds)
+        self._config = config
+        self._feeds = {f.url: f for f in config.feeds}
+        self.publishers = Publishers.of(config.feeds)
+        self.recorder.config = config  # a plain attribute: its thread reads it per feed
+        self._synced = self._synced and urls == set(self._feeds)
+
     async def _housekeeping(self, now: datetime) -> None:
         """Once: the config's feeds made the active ones. Each time: heartbeat, the batch
         of states saved, and surge's shorter interval applied when a surge begins."""
         db, store = self.services.db, self.services.store
+        await self._follow_config()
         if not self._synced:
             added = await db(store.sync_feeds, list(self._feeds), now)
             self._synced = True
