@@ -22,6 +22,7 @@ from bot.delivery.drainer import Drainer, Sink
 from bot.delivery.ratelimit import Limits, RateLimiter
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_sink import TelegramSink
+from bot.health import FeedHealthJob
 from bot.ingest.fetch import Fetcher, quiet_http_loggers
 from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
@@ -43,6 +44,7 @@ DELIVERY_EVERY = timedelta(seconds=1)
 PRUNE_EVERY = timedelta(hours=1)
 SUMMIT_EVERY = timedelta(seconds=30)  # reminders are due to the minute; 30 s is close enough
 HEARTBEAT_EVERY = timedelta(seconds=5)  # well inside the store's STALE_AFTER
+HEALTH_EVERY = timedelta(minutes=1)  # feed outages are counted in hours
 STOP_GRACE = 8.0  # seconds a running job gets to finish its step on shutdown
 
 # PTB's default context types: what ApplicationBuilder().build() returns.
@@ -81,6 +83,7 @@ def schedule_jobs(rt: Runtime) -> None:
         (rt.poller.tick, "poll tick", tick_interval(config), 0),
         (rt.drainer.drain, "outbox delivery", DELIVERY_EVERY, 0),
         (rt.summit.run, "summit calendar", SUMMIT_EVERY, 0),
+        (FeedHealthJob(rt.services).run, "feed health", HEALTH_EVERY, 0),
     )
     for fn, what, interval, first in every:
         jq.run_repeating(_job(fn, what), interval=interval, first=first, name=what,

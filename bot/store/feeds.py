@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select, update
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, case, null, select, update
 
 from bot.model import FeedState
 from bot.store.base import StoreBase, chunked, record
-from bot.store.db import upsert
+from bot.store.db import UTCDateTime, upsert
 from bot.store.schema import feeds
 
 # entries_total is maintained only by commit_poll, never overwritten from a FeedState.
@@ -31,6 +31,20 @@ def _values(state: FeedState) -> dict[str, Any]:
     return {f: getattr(state, f) for f in _SAVED_FIELDS}
 
 
+def _streak_start(failures: Any, first_failure: Any) -> ColumnElement[Any]:
+    """failing_since after a save: cleared by a success, set by the first failure of a
+    streak (`first_failure`, that poll's time) and kept while the streak goes on."""
+    return case(
+        (failures == 0, null()),
+        (feeds.c.failing_since.is_(None), first_failure),
+        else_=feeds.c.failing_since,
+    )
+
+
+def _first_failure(state: FeedState) -> Any:
+    return state.last_polled_at if state.failures else None
+
+
 def row_to_feed_state(row: Row[Any]) -> FeedState:
     return record(FeedState, row._mapping, primed=bool(row._mapping["primed"]))
 
@@ -40,13 +54,15 @@ def save_feed_state_in(conn: Connection, state: FeedState, added_entries: int = 
     values = _values(state)
     values["url"] = state.url
     values["entries_total"] = added_entries
+    values["failing_since"] = _first_failure(state)
     stmt = upsert(
         conn,
         feeds,
         values,
         ["url"],
         _SAVED_FIELDS,
-        also_set={"entries_total": feeds.c.entries_total + added_entries},
+        also_set={"entries_total": feeds.c.entries_total + added_entries,
+                  "failing_since": _streak_start(state.failures, _first_failure(state))},
     )
     conn.execute(stmt)
     row = conn.execute(select(feeds).where(feeds.c.url == state.url)).one()
@@ -78,11 +94,14 @@ class FeedsRepo(StoreBase):
             existing: set[str] = set()
             for part in chunked(urls):
                 existing.update(conn.execute(select(feeds.c.url).where(feeds.c.url.in_(part))).scalars())
-            rows = [{"b_url": s.url, **_values(s)}
+            rows = [{"b_url": s.url, "b_first_failure": _first_failure(s), **_values(s)}
                     for s in states if s.url in existing]
             if rows:
+                streak = _streak_start(bindparam("failures"),
+                                       bindparam("b_first_failure", type_=UTCDateTime()))
                 stmt = (update(feeds).where(feeds.c.url == bindparam("b_url"))
-                        .values({c: bindparam(c) for c in _SAVED_FIELDS}))
+                        .values({**{c: bindparam(c) for c in _SAVED_FIELDS},
+                                 "failing_since": streak}))
                 conn.execute(stmt, rows)
             for state in states:
                 if state.url not in existing:

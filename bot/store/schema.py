@@ -89,6 +89,8 @@ feeds = Table(
     Column("last_http_status", Text),  # "200", "304", or the outcome, e.g. "timeout"
     Column("primed", Boolean, nullable=False, server_default=false()),
     Column("entries_total", Integer, nullable=False, server_default=text("0")),
+    # The first failed poll of the current streak; NULL while the feed works.
+    Column("failing_since", UTCDateTime),
     Index("ix_feeds_next_poll_at", "next_poll_at"),
 )
 
@@ -233,6 +235,7 @@ notices = Table(
     UniqueConstraint("subscriber_id", "key", name="uq_notices_subscriber_key"),
     Index("ix_notices_state_next", "state", "next_attempt_at"),
     Index("ix_notices_key", "key"),
+    Index("ix_notices_kind", "kind"),  # feed health reads its own notices back by kind
 )
 
 topic_status = Table(
@@ -273,4 +276,6 @@ event_overrides = Table(
     Column("topics", JsonText),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", BigInteger),
+    # The calendar SEQUENCE: bumped each time the event moves, so calendar apps update it.
+    Column("sequence", Integer, nullable=False, server_default=text("0")),
 )
