@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from fakebot_files import caption_of, file_for_download, uploaded_document
 from fakebot_wire import (
     JSON,
     ApiError,
@@ -34,7 +35,13 @@ DEFAULT_UPDATE_TYPES = {  # what Telegram sends when allowed_updates is empty
 
 def _message_json(api: FakeBotApi, sent: SentMessage) -> JSON:
     msg: JSON = {"message_id": sent.message_id, "date": int(time.time()),
-                 "chat": chat_json(sent.chat_id, None), "from": api.bot_user, "text": sent.text}
+                 "chat": chat_json(sent.chat_id, None), "from": api.bot_user}
+    if sent.document is not None:
+        msg["document"] = sent.document
+        if sent.text:
+            msg["caption"] = sent.text
+    else:
+        msg["text"] = sent.text
     if sent.message_thread_id is not None:
         msg.update(message_thread_id=sent.message_thread_id, is_topic_message=True)
     if sent.reply_markup:
@@ -65,12 +72,29 @@ def _send_message(api: FakeBotApi, p: JSON) -> JSON:
         link_preview_options=p.get("link_preview_options"),
         disable_web_page_preview=p.get("disable_web_page_preview"),
         reply_markup=p.get("reply_markup"), time=time.monotonic())
+    return _record(api, sent)
+
+
+def _record(api: FakeBotApi, sent: SentMessage) -> JSON:
     api.messages_sent += 1
     if api.record_calls:
         api._sent.append(sent)
-        api._by_key[(chat_id, sent.message_id)] = sent
+        api._by_key[(sent.chat_id, sent.message_id)] = sent
     api._cond.notify_all()
     return _message_json(api, sent)
+
+
+def _send_document(api: FakeBotApi, p: JSON) -> JSON:
+    """A file with an optional caption; the caption is the message's `text` in the records."""
+    chat_id = _chat_id(p)
+    caption = caption_of(p)
+    stored = uploaded_document(api.files, p)
+    sent = SentMessage(
+        message_id=next(api._ids), chat_id=chat_id, text=caption or "",
+        message_thread_id=p.get("message_thread_id"), parse_mode=p.get("parse_mode"),
+        reply_markup=p.get("reply_markup"), time=time.monotonic(),
+        document=stored.document_json(), file=stored.data)
+    return _record(api, sent)
 
 
 def _edit_message_text(api: FakeBotApi, p: JSON) -> JSON:
@@ -78,6 +102,8 @@ def _edit_message_text(api: FakeBotApi, p: JSON) -> JSON:
     sent = api._by_key.get((chat_id, int(p.get("message_id") or 0)))
     if sent is None:
         raise ApiError(400, "Bad Request: message to edit not found")
+    if sent.document is not None:
+        raise ApiError(400, "Bad Request: there is no text in the message to edit")
     if not text:
         raise ApiError(400, "Bad Request: message text is empty")
     markup = p.get("reply_markup")
@@ -150,6 +176,8 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "getme": lambda api, p: api.bot_user,
     "getupdates": _get_updates,
     "sendmessage": _send_message,
+    "senddocument": _send_document,
+    "getfile": lambda api, p: file_for_download(api.files, p).file_json(),
     "editmessagetext": _edit_message_text,
     "answercallbackquery": lambda api, p: True,
     "getchatmember": lambda api, p: _member_of(api, _chat_id(p), int(p.get("user_id") or 0)),
@@ -163,7 +191,7 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "close": lambda api, p: True,
     "logout": lambda api, p: True,
 }
-_FLOOD_COUNTED = {"sendmessage"}
+_FLOOD_COUNTED = {"sendmessage", "senddocument"}
 
 
 def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,
@@ -199,7 +227,7 @@ def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,
             return exc.code, exc.body()
 
 
-SENDS = {"sendmessage", "editmessagetext"}
+SENDS = {"sendmessage", "senddocument", "editmessagetext"}
 
 
 def _chaos(api: FakeBotApi, method: str) -> ApiError | None:

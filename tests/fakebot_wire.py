@@ -34,6 +34,15 @@ class ApiError(Exception):
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart request, as the client sent it."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Call:
     method: str
     params: JSON
@@ -54,6 +63,8 @@ class SentMessage:
     reply_markup: JSON | None = None
     time: float = 0.0
     edits: list[str] = field(default_factory=list)
+    document: JSON | None = None  # a sendDocument: its Document object; `text` is the caption
+    file: bytes | None = None  # ...and the bytes uploaded
 
 
 @dataclass
@@ -104,7 +115,8 @@ def parse_body(content_type: str, body: bytes, query: str) -> JSON:
             payload = part.get_payload(decode=True)
             payload = payload if isinstance(payload, bytes) else b""
             if part.get_filename():
-                params[str(name)] = payload  # an uploaded file, kept as bytes
+                params[str(name)] = Upload(str(part.get_filename()), part.get_content_type(),
+                                           payload)
             elif name:
                 params[str(name)] = _coerce(str(name), payload.decode())
     return params

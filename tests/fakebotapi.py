@@ -1,8 +1,8 @@
 """A fake Telegram Bot API server on 127.0.0.1 for tests and benchmarks.
 
 Speaks the wire protocol python-telegram-bot uses (`/bot<token>/<method>`, JSON, form or
-multipart bodies), long-polls getUpdates, records every call, injects faults and can enforce
-Telegram's flood limits. Run `python tests/fakebotapi.py --enforce-limits` to serve standalone.
+multipart bodies, files at `/file/bot<token>/<path>`), long-polls getUpdates, records every
+call, injects faults and can enforce Telegram's flood limits. Run `python tests/fakebotapi.py --enforce-limits` to serve standalone.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
 # The split modules sit beside this one; as a script, only tests/ is on sys.path.
+from fakebot_files import FileStore
 from fakebot_limits import Chaos, FloodEnforcer
 from fakebot_methods import DEFAULT_UPDATE_TYPES, SENDS, handle
 from fakebot_wire import (
@@ -62,6 +63,7 @@ class FakeBotApi:
         self.commands: dict[str, list[JSON]] = {}
         self.admins: dict[int, set[int]] = {}
         self.creators: dict[int, int] = {}
+        self.files = FileStore()  # documents sent by the bot or by users
         self._sent: list[SentMessage] = []
         self._by_key: dict[tuple[int, int], SentMessage] = {}
         self._updates: deque[JSON] = deque()
@@ -199,6 +201,24 @@ class FakeBotApi:
             msg["is_topic_message"] = True
         return self.inject({"message": msg})
 
+    def send_document(self, chat_id: int, file_name: str, data: bytes, *,
+                      mime_type: str = "text/calendar", user_id: int | None = None,
+                      caption: str | None = None, language_code: str = "en") -> JSON:
+        """A user sends a file to the bot; it can then be fetched with getFile."""
+        user = user_json(user_id or (chat_id if chat_id > 0 else 5000), language_code)
+        with self._cond:
+            stored = self.files.add(data, file_name, mime_type)
+        msg: JSON = {"message_id": next(self._ids), "date": int(time.time()),
+                     "chat": chat_json(chat_id, None, user), "from": user,
+                     "document": stored.document_json()}
+        if caption:
+            msg["caption"] = caption
+        return self.inject({"message": msg})
+
+    def documents(self, chat_id: int | None = None) -> list[SentMessage]:
+        """Files the bot sent (sendDocument), oldest first."""
+        return [m for m in self.sent_messages(chat_id) if m.document is not None]
+
     def press_button(self, chat_id: int, message_id: int, data: str, user_id: int) -> JSON:
         """A user presses an inline button under one of the bot's messages."""
         user = user_json(user_id, "en")
@@ -239,6 +259,9 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             url = urllib.parse.urlsplit(self.path)
+            if url.path.startswith("/file/bot"):
+                self._download(url.path)
+                return
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             send = url.path.rsplit("/", 1)[-1].lower() in SENDS
@@ -263,6 +286,21 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True  # the client is gone (a killed bot): its loss
 
         do_GET = do_POST
+
+        def _download(self, path: str) -> None:
+            """GET /file/bot<token>/<file_path>: the raw bytes of a file getFile named."""
+            # Clients percent-encode the path (PTB quotes the token's ':').
+            token, _, file_path = urllib.parse.unquote(path).removeprefix("/file/bot").partition("/")
+            with api._cond:
+                found = api.files.at(file_path) if token == api.token else None
+            data = found.data if found is not None else b'{"ok":false,"error_code":404,' \
+                b'"description":"Not Found"}'
+            self.send_response(200 if found is not None else 404)
+            self.send_header("Content-Type", "application/octet-stream" if found else
+                             "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # quiet: tests read the recorded calls instead
