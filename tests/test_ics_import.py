@@ -207,3 +207,15 @@ def test_a_running_bot_follows_changes_made_by_another_process(services: Service
     assert services.config.events[0].date == date(2026, 5, 20)
     jobs.follow_event_changes()
     assert services.config.events[0].date == date(2026, 5, 27)
+
+
+def test_a_change_without_a_move_raises_the_sequence_but_announces_nothing(
+        services: Services) -> None:
+    follower(services.store, 11)
+    result = import_calendar(services, own_file(services, title="Union State summit, Minsk",
+                                                timezone="Europe/Moscow"), user_id=7)
+    assert [e.action for e in result.plan.events] == ["update"] and result.announced == 0
+    [override] = services.store.event_overrides()
+    assert (override.title, override.timezone, override.sequence) == (
+        "Union State summit, Minsk", "Europe/Moscow", 1)
+    assert services.store.claim_notices(NOW, 10) == []

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, bindparam, case, null, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    bindparam,
+    case,
+    func,
+    literal,
+    null,
+    select,
+    update,
+)
 
 from bot.model import FeedState
 from bot.store.base import StoreBase, chunked, record
@@ -31,14 +42,10 @@ def _values(state: FeedState) -> dict[str, Any]:
     return {f: getattr(state, f) for f in _SAVED_FIELDS}
 
 
-def _streak_start(failures: Any, first_failure: Any) -> ColumnElement[Any]:
-    """failing_since after a save: cleared by a success, set by the first failure of a
-    streak (`first_failure`, that poll's time) and kept while the streak goes on."""
-    return case(
-        (failures == 0, null()),
-        (feeds.c.failing_since.is_(None), first_failure),
-        else_=feeds.c.failing_since,
-    )
+def _streak_start(first_failure: ColumnElement[Any]) -> ColumnElement[Any]:
+    """failing_since after saving a failed poll: kept while the streak goes on, else that
+    poll's time (`first_failure`); a success clears it (see the callers)."""
+    return func.coalesce(feeds.c.failing_since, first_failure)
 
 
 def _first_failure(state: FeedState) -> Any:
@@ -62,7 +69,8 @@ def save_feed_state_in(conn: Connection, state: FeedState, added_entries: int = 
         ["url"],
         _SAVED_FIELDS,
         also_set={"entries_total": feeds.c.entries_total + added_entries,
-                  "failing_since": _streak_start(state.failures, _first_failure(state))},
+                  "failing_since": (_streak_start(literal(state.last_polled_at, UTCDateTime()))
+                                    if state.failures else null())},
     )
     conn.execute(stmt)
     row = conn.execute(select(feeds).where(feeds.c.url == state.url)).one()
@@ -97,8 +105,8 @@ class FeedsRepo(StoreBase):
             rows = [{"b_url": s.url, "b_first_failure": _first_failure(s), **_values(s)}
                     for s in states if s.url in existing]
             if rows:
-                streak = _streak_start(bindparam("failures"),
-                                       bindparam("b_first_failure", type_=UTCDateTime()))
+                first = bindparam("b_first_failure", type_=UTCDateTime())
+                streak = case((bindparam("failures") == 0, null()), else_=_streak_start(first))
                 stmt = (update(feeds).where(feeds.c.url == bindparam("b_url"))
                         .values({**{c: bindparam(c) for c in _SAVED_FIELDS},
                                  "failing_since": streak}))

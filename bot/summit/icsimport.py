@@ -79,11 +79,12 @@ class ImportResult:
 
 def _override(planned: PlannedEvent, before: EventOverride | None,
               user_id: int | None) -> EventOverride:
-    sequence = before.sequence if before else 0
+    """The stored change. An existing event's SEQUENCE goes up with any change to it (a
+    new time zone moves DTSTART too), so calendar apps take the new version."""
+    sequence = (before.sequence if before else 0) + (planned.action != "add")
     return EventOverride(planned.event_id, title=planned.title, date=planned.day,
                          timezone=planned.timezone, location=planned.location,
-                         topics=planned.topics, updated_by=user_id,
-                         sequence=sequence + (planned.action == "move"))
+                         topics=planned.topics, updated_by=user_id, sequence=sequence)
 
 
 def import_calendar(services: Services, data: bytes, user_id: int | None) -> ImportResult:
