@@ -218,3 +218,9 @@ def test_shuffled_calendar_lines_are_read_or_refused_never_crash(lines: list[str
 def test_dates_are_compared_as_days() -> None:
     [read] = parse_calendar(ics(vevent_lines())).events
     assert read.start == date(2026, 5, 20) and read.zone is None
+
+
+def test_own_utc_event_keeps_its_zone_a_foreign_one_does_not() -> None:
+    [own] = parse_calendar(written(event(timezone="UTC"))).events
+    [foreign] = parse_calendar(ics(vevent_lines(start="DTSTART:20260520T000000Z"))).events
+    assert (own.zone, foreign.zone) == ("UTC", None)

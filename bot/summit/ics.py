@@ -159,12 +159,19 @@ def _read_event(index: int, vevent: Component) -> IcsEvent:
         length = _length(vevent, start)
     except IcsRefused as refused:
         return _with(base, problem=refused.problem)
+    if zone is None and uid.endswith(f"@{UID_DOMAIN}") and _is_utc(start):
+        zone = "UTC"  # our own event kept in UTC; a foreign UTC time says nothing of a zone
     topics_text = _text(vevent, TOPICS_PROP)
     topics = tuple(p.strip() for p in topics_text.split(",") if p.strip()) if topics_text else None
     recurring = any(name in vevent for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
     cancelled = _text(vevent, "STATUS").upper() == "CANCELLED"
     return _with(base, start=start, zone=zone, length=length, topics=topics,
                  recurring=recurring, cancelled=cancelled)
+
+
+def _is_utc(start: date | datetime | None) -> bool:
+    return isinstance(start, datetime) and start.tzinfo is not None and \
+        start.utcoffset() == timedelta(0)
 
 
 def _with(base: IcsEvent, **changes: Any) -> IcsEvent:
