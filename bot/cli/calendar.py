@@ -14,8 +14,7 @@ from bot.services import Services
 from bot.store import open_store
 from bot.store.db import redact_url
 from bot.summit.ics import MAX_BYTES
-from bot.summit.icsimport import ImportResult, calendar_file, import_calendar
-from bot.summit.icsplan import IcsProblem, ImportPlan
+from bot.summit.icsimport import calendar_file, import_calendar, too_big
 from bot.summit.jobs import effective_config
 from bot.telegram.calendarcmd import import_text
 
@@ -73,8 +72,7 @@ def import_calendar_file(services: Services, path: Path, lang: str) -> int:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:  # refused unread, like a too large upload in chat
-            problem = IcsProblem("too_big", {"size": size // 1000, "max": MAX_BYTES // 1000})
-            result = ImportResult(ImportPlan(), problem)
+            result = too_big(size)
         else:
             result = import_calendar(services, path.read_bytes(), None)
     except OSError as err:

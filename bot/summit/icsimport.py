@@ -13,6 +13,7 @@ from bot.services import Services
 from bot.store import Store
 from bot.summit.calendar import with_event_changes
 from bot.summit.ics import (
+    MAX_BYTES,
     MIME_TYPE,
     IcsRefused,
     calendar_bytes,
@@ -85,6 +86,12 @@ def _override(planned: PlannedEvent, before: EventOverride | None,
     return EventOverride(planned.event_id, title=planned.title, date=planned.day,
                          timezone=planned.timezone, location=planned.location,
                          topics=planned.topics, updated_by=user_id, sequence=sequence)
+
+
+def too_big(size: int) -> ImportResult:
+    """A file refused unread for its size (a chat upload's declared size, a file's size)."""
+    return ImportResult(ImportPlan(), IcsProblem("too_big", {"size": size // 1000,
+                                                             "max": MAX_BYTES // 1000}))
 
 
 def import_calendar(services: Services, data: bytes, user_id: int | None) -> ImportResult:

@@ -16,8 +16,8 @@ from bot.delivery.html import cut, esc, fit_lines
 from bot.i18n import TEXTS, t, tn
 from bot.services import Services
 from bot.summit.ics import MAX_BYTES, calendar_filename
-from bot.summit.icsimport import ImportResult, calendar_file, import_calendar
-from bot.summit.icsplan import IcsProblem, ImportPlan, PlannedEvent
+from bot.summit.icsimport import ImportResult, calendar_file, import_calendar, too_big
+from bot.summit.icsplan import IcsProblem, PlannedEvent
 from bot.telegram.chats import Where, command, reply, services_of, where
 from bot.telegram.guard import is_bot_admin
 
@@ -54,9 +54,7 @@ async def on_calendar_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     document = message.document
     if document.file_size is not None and document.file_size > MAX_BYTES:
-        too_big = IcsProblem("too_big", {"size": document.file_size // 1000,
-                                         "max": MAX_BYTES // 1000})
-        await reply(update, import_text(place.lang, ImportResult(ImportPlan(), too_big)))
+        await reply(update, import_text(place.lang, too_big(document.file_size)))
         return
     try:
         data = bytes(await (await document.get_file()).download_as_bytearray())
