@@ -219,3 +219,11 @@ def test_a_change_without_a_move_raises_the_sequence_but_announces_nothing(
     assert (override.title, override.timezone, override.sequence) == (
         "Union State summit, Minsk", "Europe/Moscow", 1)
     assert services.store.claim_notices(NOW, 10) == []
+
+
+def test_own_file_of_an_untidy_event_imports_back_unchanged() -> None:
+    config = make_config(title="  Union   State\tsummit ", location="Minsk,\nPalace")
+    data = calendar_bytes(list(config.events), lang="en", now=NOW, sequences={},
+                          topic_titles={})
+    plan = plan_import(parse_calendar(data), config, NOW)
+    assert [e.action for e in plan.events] == ["unchanged"]

@@ -189,7 +189,9 @@ def _plan_one(ev: IcsEvent, fallback: str, config: Config, now: datetime) -> Pla
         return planned
     if existing.date != day:
         return _as(planned, "move", old_date=existing.date)
-    same = all(getattr(existing, k) == v for k, v in planned.fields().items())
+    as_read = {**existing.model_dump(), "title": clean_text(existing.title, TITLE_MAX),
+               "location": clean_text(existing.location, LOCATION_MAX)}
+    same = all(as_read[k] == v for k, v in planned.fields().items())  # as a file carries it
     return _as(planned, "unchanged" if same else "update")
 
 
