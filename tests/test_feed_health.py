@@ -205,3 +205,25 @@ def test_bad_feed_down_after_names_the_key(tmp_path: Path, text: str, problem: s
 def test_shipped_config_says_six_hours() -> None:
     shipped = Path(__file__).resolve().parent.parent / "feeds.yaml"
     assert load_config(shipped).health.feed_down_after == SIX_HOURS
+
+
+def test_without_operators_the_log_says_it_once(db: Store, caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+    import logging
+
+    from bot.config import Settings
+    from bot.health import FeedHealthJob
+    from bot.services import Services
+
+    job = FeedHealthJob(Services(CONFIG, Settings(), db, clock=lambda: NOW))
+    save_states(db, FeedState(A, failures=1, last_polled_at=NOW, last_http_status="503",
+                              last_error="HTTP 503"))
+    with caplog.at_level(logging.INFO, logger="bot.health.job"):
+        for hours in (5, 6, 7, 8):
+            assert asyncio.run(job.run(NOW + timedelta(hours=hours))) == 0
+        save_states(db, FeedState(A, failures=0, last_polled_at=NOW, last_ok_at=NOW))
+        asyncio.run(job.run(NOW + timedelta(hours=9)))
+    lines = [r.getMessage() for r in caplog.records]
+    since = NOW.isoformat(timespec="minutes")
+    assert lines == [f"feed BelTA is down: failing since {since} (1 polls): HTTP 503",
+                     "feed BelTA is no longer down"]

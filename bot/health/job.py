@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.health.feeds import DOWN_KIND, UP_KIND, down_feeds, health_notices
+from bot.health.feeds import DOWN_KIND, UP_KIND, FeedDown, down_feeds, episode_key, health_notices
 from bot.services import Services
 from bot.store import Store
 
@@ -32,6 +32,7 @@ class FeedHealthJob:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self._down: dict[str, FeedDown] = {}  # outages this process has logged
 
     async def run(self, now: datetime | None = None) -> int:
         now = now or self.services.now()
@@ -39,16 +40,26 @@ class FeedHealthJob:
 
     def _run(self, now: datetime) -> int:
         config, store = self.services.config, self.services.store
+        states = store.get_feed_states([f.url for f in config.feeds])
+        down = down_feeds(config.feeds, states, now, config.health.feed_down_after)
+        self._log_changes(down)
         operators = operator_ids(store, self.services.settings.admin_ids)
         if not operators:
             return 0
-        states = store.get_feed_states([f.url for f in config.feeds])
-        down = down_feeds(config.feeds, states, now, config.health.feed_down_after)
         said = store.notices_of_kinds((DOWN_KIND, UP_KIND))
         notices = health_notices(down, states, operators, said, now, config.tz)
         if not notices:
             return 0
-        added = store.enqueue_notices(notices, now=now)
-        for notice in notices:
-            log.info("feed health: %s %s", notice.kind, notice.payload.get("url"))
-        return len(added)
+        return len(store.enqueue_notices(notices, now=now))
+
+    def _log_changes(self, down: list[FeedDown]) -> None:
+        """One log line per outage and per recovery this process sees (console mode has no
+        operator chats; the log is where an operator looks)."""
+        now_down = {episode_key(DOWN_KIND, d.url, d.since): d for d in down}
+        for key in now_down.keys() - self._down.keys():
+            d = now_down[key]
+            log.warning("feed %s is down: failing since %s (%d polls): %s", d.name,
+                        d.since.isoformat(timespec="minutes"), d.failures, d.last_error)
+        for key in self._down.keys() - now_down.keys():
+            log.info("feed %s is no longer down", self._down[key].name)
+        self._down = now_down
