@@ -24,6 +24,7 @@ from bot.delivery.ratelimit import Limits, RateLimiter
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_sink import TelegramSink
 from bot.feedlist import with_chat_feeds
+from bot.health import FeedHealthJob
 from bot.ingest.fetch import Fetcher, quiet_http_loggers
 from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
@@ -46,6 +47,7 @@ DISPATCH_EVERY = timedelta(seconds=1)
 PRUNE_EVERY = timedelta(hours=1)
 SUMMIT_EVERY = timedelta(seconds=30)  # reminders are due to the minute; 30 s is close enough
 HEARTBEAT_EVERY = timedelta(seconds=5)  # well inside the store's STALE_AFTER
+HEALTH_EVERY = timedelta(minutes=1)  # feed outages are counted in hours
 STOP_GRACE = 8.0  # seconds a running job gets to finish its step on shutdown
 # The default first-generation threshold (700) makes a matcher build over 10k watches run
 # dozens of full collections on the loop (p99 lag 134 ms in bench_loop_lag; ~10 ms with this).
@@ -87,6 +89,7 @@ def schedule_jobs(rt: Runtime) -> None:
         (rt.poller.dispatch, "poll dispatch", DISPATCH_EVERY, 0),
         (rt.drainer.drain, "outbox delivery", DELIVERY_EVERY, 0),
         (rt.summit.run, "summit calendar", SUMMIT_EVERY, 0),
+        (FeedHealthJob(rt.services).run, "feed health", HEALTH_EVERY, 0),
     )
     for fn, what, interval, first in every:
         jq.run_repeating(_job(fn, what), interval=interval, first=first, name=what,

@@ -10,6 +10,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from fakebot_wire import JSON, ApiError, SentMessage, UploadedFile, chat_json, user_json, utf16_len
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 GET_FILE_MAX = 20 * 1024 * 1024  # getFile refuses larger files (Bot API limit)
 UPLOAD_MAX = 50 * 1024 * 1024  # sendDocument's multipart limit
 CAPTION_MAX = 1024
+# The tags Telegram's HTML parse mode knows (https://core.telegram.org/bots/api#html-style).
+_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
+         "code", "pre", "blockquote", "tg-emoji"}
 
 
 @dataclass(frozen=True)
@@ -105,11 +109,11 @@ def _send_document(api: FakeBotApi, p: JSON) -> JSON:
         stored = api.files.by_id[document]
     else:
         raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
-    caption = p.get("caption")
-    if caption is not None and utf16_len(str(caption)) > CAPTION_MAX:
-        raise ApiError(400, "Bad Request: message caption is too long")
+    caption = caption_of(p)
     sent = SentMessage(message_id=next(api._ids), chat_id=chat_id, text=str(caption or ""),
-                       parse_mode=p.get("parse_mode"), time=time.monotonic())
+                       parse_mode=p.get("parse_mode"), time=time.monotonic(),
+                       message_thread_id=p.get("message_thread_id"),
+                       reply_markup=p.get("reply_markup"), document=stored.document_json(), file=stored.data)
     api.messages_sent += 1
     if api.record_calls:
         api._sent.append(sent)
@@ -123,6 +127,46 @@ def _send_document(api: FakeBotApi, p: JSON) -> JSON:
     if caption:
         msg["caption"] = caption
     return msg
+
+
+class _Entities(HTMLParser):
+    """Telegram's HTML parse mode: known tags only, balanced; collects the plain text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _TAGS:
+            raise ApiError(400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"')
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            raise ApiError(400, "Bad Request: can't parse entities: Unexpected end tag")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def caption_of(params: JSON) -> str | None:
+    """The caption as sent (None when there is none), checked as Telegram checks it."""
+    caption = params.get("caption")
+    if caption in (None, ""):
+        return None
+    text = str(caption)
+    if str(params.get("parse_mode") or "").upper() == "HTML":
+        parser = _Entities()
+        parser.feed(text)
+        parser.close()
+        if parser.stack:
+            raise ApiError(400, "Bad Request: can't parse entities: Can't find end tag "
+                                f'corresponding to start tag "{parser.stack[-1]}"')
+        text = "".join(parser.text)
+    if utf16_len(text) > CAPTION_MAX:
+        raise ApiError(400, "Bad Request: message caption is too long")
+    return str(caption)
 
 
 def _get_file(api: FakeBotApi, p: JSON) -> JSON:

@@ -35,7 +35,13 @@ DEFAULT_UPDATE_TYPES = {  # what Telegram sends when allowed_updates is empty
 
 def _message_json(api: FakeBotApi, sent: SentMessage) -> JSON:
     msg: JSON = {"message_id": sent.message_id, "date": int(time.time()),
-                 "chat": chat_json(sent.chat_id, None), "from": api.bot_user, "text": sent.text}
+                 "chat": chat_json(sent.chat_id, None), "from": api.bot_user}
+    if sent.document is not None:
+        msg["document"] = sent.document
+        if sent.text:
+            msg["caption"] = sent.text
+    else:
+        msg["text"] = sent.text
     if sent.message_thread_id is not None:
         msg.update(message_thread_id=sent.message_thread_id, is_topic_message=True)
     if sent.reply_markup:
@@ -66,10 +72,14 @@ def _send_message(api: FakeBotApi, p: JSON) -> JSON:
         link_preview_options=p.get("link_preview_options"),
         disable_web_page_preview=p.get("disable_web_page_preview"),
         reply_markup=p.get("reply_markup"), time=time.monotonic())
+    return _record(api, sent)
+
+
+def _record(api: FakeBotApi, sent: SentMessage) -> JSON:
     api.messages_sent += 1
     if api.record_calls:
         api._sent.append(sent)
-        api._by_key[(chat_id, sent.message_id)] = sent
+        api._by_key[(sent.chat_id, sent.message_id)] = sent
     api._cond.notify_all()
     return _message_json(api, sent)
 
@@ -79,6 +89,8 @@ def _edit_message_text(api: FakeBotApi, p: JSON) -> JSON:
     sent = api._by_key.get((chat_id, int(p.get("message_id") or 0)))
     if sent is None:
         raise ApiError(400, "Bad Request: message to edit not found")
+    if sent.document is not None:
+        raise ApiError(400, "Bad Request: there is no text in the message to edit")
     if not text:
         raise ApiError(400, "Bad Request: message text is empty")
     markup = p.get("reply_markup")
@@ -165,7 +177,7 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "logout": lambda api, p: True,
 }
 METHODS.update(FILE_METHODS)  # sendDocument, getFile (tests/fakebot_files.py)
-_FLOOD_COUNTED = {"sendmessage"}
+_FLOOD_COUNTED = {"sendmessage", "senddocument"}
 
 
 def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,
@@ -201,7 +213,7 @@ def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,
             return exc.code, exc.body()
 
 
-SENDS = {"sendmessage", "editmessagetext"}
+SENDS = {"sendmessage", "senddocument", "editmessagetext"}
 
 
 def _chaos(api: FakeBotApi, method: str) -> ApiError | None:

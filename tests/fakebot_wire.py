@@ -67,6 +67,8 @@ class SentMessage:
     reply_markup: JSON | None = None
     time: float = 0.0
     edits: list[str] = field(default_factory=list)
+    document: JSON | None = None  # a sendDocument: its Document object; `text` is the caption
+    file: bytes | None = None  # ...and the bytes uploaded
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """A fake Telegram Bot API server on 127.0.0.1 for tests and benchmarks.
 
 Speaks the wire protocol python-telegram-bot uses (`/bot<token>/<method>`, JSON, form or
-multipart bodies), long-polls getUpdates, records every call, injects faults and can enforce
-Telegram's flood limits. Run `python tests/fakebotapi.py --enforce-limits` to serve standalone.
+multipart bodies, files at `/file/bot<token>/<path>`), long-polls getUpdates, records every
+call, injects faults and can enforce Telegram's flood limits. Run `python tests/fakebotapi.py --enforce-limits` to serve standalone.
 """
 
 from __future__ import annotations
@@ -208,6 +208,10 @@ class FakeBotApi:
     def sent_documents(self, chat_id: int | None = None) -> list[SentDocument]:
         with self._cond:
             return [d for d in self.files.sent if chat_id is None or d.chat_id == chat_id]
+
+    def documents(self, chat_id: int | None = None) -> list[SentMessage]:
+        """Files the bot sent (sendDocument) as messages, oldest first; `text` is the caption."""
+        return [m for m in self.sent_messages(chat_id) if m.document is not None]
 
     def press_button(self, chat_id: int, message_id: int, data: str, user_id: int) -> JSON:
         """A user presses an inline button under one of the bot's messages."""

@@ -227,3 +227,61 @@ def test_real_ptb_application_answers_ping(api: FakeBotApi) -> None:
     assert time.monotonic() - started < 10
     methods = {call.method for call in api.calls}
     assert {"getMe", "getUpdates", "sendMessage"} <= methods
+
+
+def test_send_document_get_file_and_download_round_trip(api: FakeBotApi) -> None:
+    data = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    status, body = _call(api, "sendDocument", data={"chat_id": "5", "caption": "<b>x</b> &amp; y",
+                                                    "parse_mode": "HTML"},
+                         files={"document": ("events.ics", data, "text/calendar")})
+    assert status == 200, body
+    message = body["result"]
+    assert "text" not in message and message["caption"] == "<b>x</b> &amp; y"
+    document = message["document"]
+    assert (document["file_name"], document["mime_type"], document["file_size"]) == (
+        "events.ics", "text/calendar", len(data))
+    [sent] = api.documents(5)
+    assert sent.file == data and sent.text == "<b>x</b> &amp; y"
+    _, got = _call(api, "getFile", json={"file_id": document["file_id"]})
+    path = got["result"]["file_path"]
+    download = httpx.get(f"{api.base_file_url}{DEFAULT_TOKEN}/{path}", timeout=10)
+    assert download.status_code == 200 and download.content == data
+    assert httpx.get(f"{api.base_file_url}999:wrong/{path}", timeout=10).status_code == 404
+    # A known file_id is sent again without an upload; an edit of its text is refused.
+    status, again = _call(api, "sendDocument", json={"chat_id": 6, "document": document["file_id"]})
+    assert status == 200 and again["result"]["document"]["file_id"] == document["file_id"]
+    status, edit = _call(api, "editMessageText", json={"chat_id": 5, "text": "new",
+                                                       "message_id": message["message_id"]})
+    assert (status, edit["description"]) == (
+        400, "Bad Request: there is no text in the message to edit")
+
+
+@pytest.mark.parametrize(
+    ("fields", "files", "description"),
+    [({"chat_id": "5", "caption": "x" * 1025}, {"document": ("a.ics", b"x", "text/calendar")},
+      "Bad Request: message caption is too long"),
+     ({"chat_id": "5", "caption": "<b>" + "&amp;" * 1000 + "</b>", "parse_mode": "HTML"},
+      {"document": ("a.ics", b"x", "text/calendar")}, None),
+     ({"chat_id": "5", "caption": "<b>open", "parse_mode": "HTML"},
+      {"document": ("a.ics", b"x", "text/calendar")},
+      "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\""),
+     ({"chat_id": "5"}, {"document": ("a.ics", b"", "text/calendar")},
+      "Bad Request: file must be non-empty"),
+     ({"chat_id": "5", "document": "no-such-file-id"}, None,
+      "Bad Request: wrong file identifier/HTTP URL specified")],
+    ids=["caption-too-long", "caption-counted-after-entities", "unbalanced-caption",
+         "empty-file", "unknown-file-id"],
+)
+def test_send_document_checks_like_telegram(api: FakeBotApi, fields: dict[str, str],
+                                            files: dict[str, Any] | None,
+                                            description: str | None) -> None:
+    status, body = _call(api, "sendDocument", data=fields, files=files)
+    if description is None:
+        assert status == 200, body
+    else:
+        assert (status, body["description"]) == (400, description)
+
+
+def test_get_file_of_an_unknown_id_is_refused(api: FakeBotApi) -> None:
+    assert _call(api, "getFile", json={"file_id": "nope"})[1]["description"] == (
+        "Bad Request: invalid file_id")

@@ -1,5 +1,6 @@
-"""The command line: `run`, `check`, `replay`, `health`, `db`, `evaluate` and `feeds`. Parses
-arguments, loads the config, maps errors to exit codes (2 for config or query errors).
+"""The command line: `run`, `check`, `replay`, `health`, `db`, `evaluate`, `feeds` and
+`calendar`. Parses arguments, loads the config, maps errors to exit codes (2 for config or
+query errors).
 
 Offers `main`. Each verb lives in its own module, imported only when it runs.
 """
@@ -55,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", metavar="FILE", help="labelled items (see shared eval README)")
     evaluate.add_argument("--misses", action="store_true", help="list misses and false alerts")
     _feeds_parser(sub, common)
+    cal = sub.add_parser("calendar", parents=[common],
+                         help="the events as an .ics file, or add events from one")
+    what = cal.add_mutually_exclusive_group(required=True)
+    what.add_argument("--ics", metavar="FILE",
+                      help="write the tracked events with their reminders ('-': stdout)")
+    what.add_argument("--import", dest="import_file", metavar="FILE",
+                      help="add, move or update events from an .ics file, as /event does")
+    cal.add_argument("--lang", choices=["en", "ru"], default="en",
+                     help="language of the calendar texts and of the import report")
     return parser
 
 
@@ -171,8 +181,15 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
     return import_feeds(args.file, base, dest, dry_run=args.dry_run, checks=[topic_problems])
 
 
+def _cmd_calendar(args: argparse.Namespace, config: Config) -> int:
+    from bot.cli.calendar import calendar
+
+    return calendar(config, _settings(args), ics=args.ics, import_file=args.import_file,
+                    lang=args.lang)
+
+
 COMMANDS = {"db": _cmd_db, "health": _cmd_health, "run": _cmd_run, "check": _cmd_check,
-            "replay": _cmd_replay, "evaluate": _cmd_evaluate}
+            "replay": _cmd_replay, "evaluate": _cmd_evaluate, "calendar": _cmd_calendar}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 """Telegram mode's sink: one HTML message per alert or notice through the rate-limited
-Sender, edited in place when a later report or a confirmation changes it.
+Sender, edited in place when a later report or a confirmation changes it; a notice with a
+file (a moved event's calendar) is one document message with the notice as its caption.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.delivery.drainer import Delivered, Verdict
-from bot.delivery.render import render_alert, render_notice
+from bot.delivery.render import render_alert, render_caption, render_notice
 from bot.delivery.sender import OutcomeKind, Sender, SendOutcome
-from bot.model import NoticeItem, OutboxItem, Subscriber
+from bot.model import NoticeAttachment, NoticeItem, OutboxItem, Subscriber
 from bot.store import Store
 from bot.store.aio import StoreRunner, runner_for
 
@@ -38,8 +39,24 @@ class TelegramSink:
         sub = item.subscriber
         if sub.kind == "console":
             return Delivered(Verdict.FAILED, error="the console subscriber has no chat")
+        attachment = NoticeAttachment.of_payload(item.payload)
+        if attachment is not None:
+            return await self._send_file(sub, item, attachment)
         text = render_notice(item.kind, item.payload, sub.lang)
         return await self._send_or_edit(sub, item.message_id, text)
+
+    async def _send_file(self, sub: Subscriber, item: NoticeItem,
+                         attachment: NoticeAttachment) -> Delivered:
+        """The notice and its file in ONE message, so the row is settled by one send: sent
+        whole or retried whole, never half. A file is never edited: a re-opened notice
+        sends its file again."""
+        if self.sender.is_blocked(sub.chat_id):
+            self.sender.unblock(sub.chat_id)
+        caption = render_caption(item.kind, item.payload, sub.lang)
+        outcome = await self.sender.send_document(
+            sub.chat_id, attachment.filename, attachment.text.encode("utf-8"), caption=caption,
+            thread_id=sub.thread_id)
+        return await self._verdict(sub, outcome)
 
     async def _send_or_edit(self, sub: Subscriber, message_id: int | None, text: str) -> Delivered:
         """A first delivery sends; a later one (a new source, a confirmation) edits in place."""

@@ -1,5 +1,10 @@
 """English: every text the bot shows in chats (Telegram HTML templates; callers escape
-every value they format in)."""
+every value they format in). The `ics_*` texts go into calendar files: plain
+text, no HTML.
+
+Longer than 300 lines: one flat table of every chat text; splitting it by feature would
+scatter what a translator reads in one go.
+"""
 
 COMMANDS = (
     "<b>Commands</b>\n"
@@ -12,6 +17,7 @@ COMMANDS = (
     "/mute &lt;2h|30m|1d&gt; — hold alerts for a while; /unmute\n"
     "/lang en|ru — interface language\n"
     "/status — feed health and the next event\n"
+    "/calendar — the events as a calendar file (.ics)\n"
     "/help — this help"
 )
 
@@ -241,6 +247,81 @@ TEXTS: dict[str, str] = {
     "notice_held_topic": "• {title}: {alerts}",
     "notice_held_watches": "• your watches: {alerts}",
     "notice_held_newest": "Newest:",
+    "calendar_caption": (
+        "📅 The tracked events with their reminders ({events}). Open the file to add them to "
+        "your calendar; when an event moves, its new file updates the entry you have."
+    ),
+    "calendar_none": "No events are tracked yet, so there is no calendar to send.",
+    "ics_calendar_name": "Summit Watch events",
+    "ics_agreements": "Agreements expected: {agreements}.",
+    "ics_no_agreements": "No agreements are tracked for this event.",
+    "ics_footer": (
+        "Reminders and news alerts: Summit Watch in Telegram (/calendar sends this file "
+        "again)."
+    ),
+    "ics_alarm_days": "{title}: in {days}",
+    "ics_alarm_today": "{title}: today ({time})",
+    "ics_import_header": "📥 <b>Calendar import</b>",
+    "ics_import_refused": "⚠️ Nothing was imported: {problem}.",
+    "ics_import_problems": (
+        "⚠️ Nothing was imported. Fix these events (or remove them from the file) and send it "
+        "again:"
+    ),
+    "ics_import_problem": "• event {n} ({title}): {problem}",
+    "ics_import_added": (
+        "➕ added <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone})"
+    ),
+    "ics_import_moved": "📅 moved <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>",
+    "ics_import_updated": (
+        "✏️ updated <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone})"
+    ),
+    "ics_import_unchanged": "▫️ unchanged: <b>{title}</b> (<code>{event_id}</code>)",
+    "ics_import_past": "⏭ skipped, already over: {title} ({date})",
+    "ics_import_cancelled": "⏭ skipped, cancelled in the file: {title}",
+    "ics_import_announced": "The followers of the moved events get the new date and file: {chats}.",
+    "ics_import_nothing": "Nothing changed.",
+    "ics_import_admins_only": "Only the bot's operators can import calendar files.",
+    "ics_import_download_failed": "⚠️ I could not download the file; please send it again.",
+    "ics_problem_too_big": "the file has {size} kB; at most {max} kB are accepted",
+    "ics_problem_not_ics": "this is not an iCalendar (.ics) file ({reason})",
+    "ics_problem_no_events": "the file has no events",
+    "ics_problem_too_many": "the file has {count} events; at most {max} at once",
+    "ics_problem_unreadable": "its {prop} cannot be read",
+    "ics_problem_unknown_zone": "unknown time zone {zone}",
+    "ics_problem_recurring": "repeating events are not supported",
+    "ics_problem_no_start": "it has no start (DTSTART)",
+    "ics_problem_no_title": "it has no title (SUMMARY)",
+    "ics_problem_ends_before_start": "it ends before it starts",
+    "ics_problem_too_long": "it lasts {days} days; an event may last at most {max}",
+    "ics_problem_unknown_topics": "unknown topic(s) {topics}",
+    "ics_problem_too_far": "{date} is more than {years} years ahead",
+    "ics_problem_bad_date": "its date is out of range",
+    "ics_problem_invalid": "not a valid event: {reason}",
+    "ics_problem_twice": "the event {event_id} appears twice in the file",
+    "status_down_header": "⚠️ <b>Feeds down</b> (failing for {after} or longer):",
+    "status_down": "• {name} — since {since} ({duration}): {problem}",
+    "status_down_more": "…and {feeds} more",
+    "feed_problem_timeout": "the site does not answer in time",
+    "feed_problem_network": "the site cannot be reached",
+    "feed_problem_not_found": "the feed's address no longer exists (HTTP {code})",
+    "feed_problem_forbidden": "the site refuses access (HTTP {code})",
+    "feed_problem_rate_limited": "the site asks us to slow down (too many requests)",
+    "feed_problem_server": "the site has a server error (HTTP {code})",
+    "feed_problem_http": "the site answers with an error (HTTP {code})",
+    "feed_problem_not_feed": "the address no longer returns a readable feed",
+    "feed_problem_too_large": "the feed is larger than the size limit",
+    "feed_problem_redirects": "the address redirects too many times",
+    "feed_problem_unknown": "an unknown error",
+    "notice_feed_down": (
+        "🔴 <b>Feed down</b>: {name} has been failing for {duration}, since {since} ({tz})."
+    ),
+    "notice_feed_why": "Why: {problem}.",
+    "notice_feed_error": "Last error: <code>{error}</code> · {polls} in a row",
+    "notice_feed_up": (
+        "🟢 <b>Feed back</b>: {name} works again after {duration} down ({since} – {until}, "
+        "{tz})."
+    ),
+    "menu_calendar": "Events as a calendar file",
     "menu_start": "Subscribe to alerts",
     "menu_stop": "Stop all alerts",
     "menu_watch": "Watch a keyword query",
@@ -263,4 +344,8 @@ PLURALS: dict[str, dict[str, str]] = {
     "chats": {"one": "{n} chat", "other": "{n} chats"},
     "alerts": {"one": "{n} alert", "other": "{n} alerts"},
     "entries": {"one": "{n} entry", "other": "{n} entries"},
+    "events": {"one": "{n} event", "other": "{n} events"},
+    "hours": {"one": "{n} hour", "other": "{n} hours"},
+    "minutes": {"one": "{n} minute", "other": "{n} minutes"},
+    "failed_polls": {"one": "{n} failed poll", "other": "{n} failed polls"},
 }

@@ -1,5 +1,10 @@
 """Russian: every text the bot shows in chats (Telegram HTML templates; callers escape
-every value they format in)."""
+every value they format in). The `ics_*` texts go into calendar files: plain
+text, no HTML.
+
+Longer than 300 lines: one flat table of every chat text; splitting it by feature would
+scatter what a translator reads in one go.
+"""
 
 COMMANDS = (
     "<b>Команды</b>\n"
@@ -12,6 +17,7 @@ COMMANDS = (
     "/mute &lt;2h|30m|1d&gt; — придержать уведомления; /unmute\n"
     "/lang en|ru — язык интерфейса\n"
     "/status — состояние лент и ближайшее событие\n"
+    "/calendar — события файлом календаря (.ics)\n"
     "/help — эта справка"
 )
 
@@ -247,6 +253,83 @@ TEXTS: dict[str, str] = {
     "notice_held_topic": "• {title}: {alerts}",
     "notice_held_watches": "• по вашим запросам: {alerts}",
     "notice_held_newest": "Самые свежие:",
+    "calendar_caption": (
+        "📅 Отслеживаемые события с напоминаниями ({events}). Откройте файл, чтобы добавить их "
+        "в календарь; если событие перенесут, новый файл обновит вашу запись."
+    ),
+    "calendar_none": "Событий пока нет, поэтому и календаря нет.",
+    "ics_calendar_name": "Summit Watch: события",
+    "ics_agreements": "Ожидаемые соглашения: {agreements}.",
+    "ics_no_agreements": "Соглашения по этому событию не отслеживаются.",
+    "ics_footer": (
+        "Напоминания и новости — Summit Watch в Telegram (/calendar пришлёт этот файл снова)."
+    ),
+    "ics_alarm_days": "{title}: через {days}",
+    "ics_alarm_today": "{title}: сегодня ({time})",
+    "ics_import_header": "📥 <b>Импорт календаря</b>",
+    "ics_import_refused": "⚠️ Ничего не импортировано: {problem}.",
+    "ics_import_problems": (
+        "⚠️ Ничего не импортировано. Исправьте эти события (или уберите их из файла) и "
+        "пришлите его снова:"
+    ),
+    "ics_import_problem": "• событие {n} ({title}): {problem}",
+    "ics_import_added": (
+        "➕ добавлено <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone})"
+    ),
+    "ics_import_moved": (
+        "📅 перенесено <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>"
+    ),
+    "ics_import_updated": (
+        "✏️ обновлено <b>{title}</b> (<code>{event_id}</code>): {date}, {location} "
+        "({timezone})"
+    ),
+    "ics_import_unchanged": "▫️ без изменений: <b>{title}</b> (<code>{event_id}</code>)",
+    "ics_import_past": "⏭ пропущено, уже прошло: {title} ({date})",
+    "ics_import_cancelled": "⏭ пропущено, отменено в файле: {title}",
+    "ics_import_announced": "Подписчики перенесённых событий получат новую дату и файл: {chats}.",
+    "ics_import_nothing": "Ничего не изменилось.",
+    "ics_import_admins_only": "Импортировать календари могут только операторы бота.",
+    "ics_import_download_failed": "⚠️ Не удалось скачать файл; пришлите его ещё раз.",
+    "ics_problem_too_big": "файл занимает {size} КБ; принимается не больше {max} КБ",
+    "ics_problem_not_ics": "это не файл iCalendar (.ics) ({reason})",
+    "ics_problem_no_events": "в файле нет событий",
+    "ics_problem_too_many": "в файле {count} событий; за раз можно не больше {max}",
+    "ics_problem_unreadable": "не читается поле {prop}",
+    "ics_problem_unknown_zone": "неизвестный часовой пояс {zone}",
+    "ics_problem_recurring": "повторяющиеся события не поддерживаются",
+    "ics_problem_no_start": "нет начала (DTSTART)",
+    "ics_problem_no_title": "нет названия (SUMMARY)",
+    "ics_problem_ends_before_start": "оно заканчивается раньше, чем начинается",
+    "ics_problem_too_long": "оно длится {days} дн.; событие может длиться не больше {max}",
+    "ics_problem_unknown_topics": "неизвестные темы {topics}",
+    "ics_problem_too_far": "{date} — больше чем через {years} лет",
+    "ics_problem_bad_date": "дата вне допустимого диапазона",
+    "ics_problem_invalid": "событие некорректно: {reason}",
+    "ics_problem_twice": "событие {event_id} встречается в файле дважды",
+    "status_down_header": "⚠️ <b>Ленты не работают</b> ({after} и дольше):",
+    "status_down": "• {name} — с {since} ({duration}): {problem}",
+    "status_down_more": "…и ещё {feeds}",
+    "feed_problem_timeout": "сайт не отвечает вовремя",
+    "feed_problem_network": "до сайта не достучаться",
+    "feed_problem_not_found": "адреса ленты больше нет (HTTP {code})",
+    "feed_problem_forbidden": "сайт не пускает (HTTP {code})",
+    "feed_problem_rate_limited": "сайт просит обращаться реже (слишком много запросов)",
+    "feed_problem_server": "ошибка на сервере сайта (HTTP {code})",
+    "feed_problem_http": "сайт отвечает ошибкой (HTTP {code})",
+    "feed_problem_not_feed": "по адресу больше нет читаемой ленты",
+    "feed_problem_too_large": "лента больше допустимого размера",
+    "feed_problem_redirects": "адрес перенаправляет слишком много раз",
+    "feed_problem_unknown": "неизвестная ошибка",
+    "notice_feed_down": (
+        "🔴 <b>Лента не работает</b>: {name} — сбои уже {duration}, с {since} ({tz})."
+    ),
+    "notice_feed_why": "Причина: {problem}.",
+    "notice_feed_error": "Последняя ошибка: <code>{error}</code> · {polls} подряд",
+    "notice_feed_up": (
+        "🟢 <b>Лента снова работает</b>: {name}; сбои длились {duration} ({since} – {until}, "
+        "{tz})."
+    ),
+    "menu_calendar": "События файлом календаря",
     "menu_start": "Подписаться на уведомления",
     "menu_stop": "Остановить уведомления",
     "menu_watch": "Следить за запросом",
@@ -272,4 +355,9 @@ PLURALS: dict[str, dict[str, str]] = {
                "other": "{n} уведомления"},
     "entries": {"one": "{n} новости", "few": "{n} новостей", "many": "{n} новостей",
                 "other": "{n} новости"},
+    "events": {"one": "{n} событие", "few": "{n} события", "many": "{n} событий", "other": "{n} события"},
+    "hours": {"one": "{n} час", "few": "{n} часа", "many": "{n} часов", "other": "{n} часа"},
+    "minutes": {"one": "{n} минута", "few": "{n} минуты", "many": "{n} минут", "other": "{n} минуты"},
+    "failed_polls": {"one": "{n} неудачный опрос", "few": "{n} неудачных опроса",
+                     "many": "{n} неудачных опросов", "other": "{n} неудачного опроса"},
 }

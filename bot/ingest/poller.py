@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from bot.config import Config, FeedSpec
 from bot.feedlist import with_chat_feeds
+from bot.ingest.audience import AudienceMatcher
 from bot.ingest.feedparse import FeedError, Origin, parse_feed_async
 from bot.ingest.fetch import Fetcher
 from bot.ingest.outcome import FetchResult, Outcome
@@ -25,7 +26,6 @@ from bot.ingest.publishers import Publishers
 from bot.ingest.recorder import Recorder
 from bot.ingest.schedule import next_poll_after_failure, next_poll_after_success, surge_interval
 from bot.matching.matcher import Matcher
-from bot.matching.topics import build_matcher, update_matcher
 from bot.model import FeedState
 from bot.services import Services
 
@@ -63,8 +63,7 @@ class Poller:
         self._config = services.config  # what _feeds, publishers and the recorder reflect
         self._feeds = {f.url: f for f in services.config.feeds}
         self._feeds_generation: int | None = None  # of the feeds added in chat
-        self._matcher: Matcher | None = None
-        self._generation: int | None = None  # the audience generation the matcher reflects
+        self._audience = AudienceMatcher(services)
         self._running: dict[asyncio.Task[FeedReport], str] = {}
         self._unsaved: list[FeedState] = []  # 304s and failures, saved in one batch
         self._stopping = asyncio.Event()
@@ -198,33 +197,9 @@ class Poller:
             await db(store.save_feed_states, batch)
             await db(store.set_meta, "last_poll_at", now.isoformat(), now=now)
 
-    # ------------------------------------------------------------------ the matcher
-
     async def matcher(self) -> Matcher:
-        """The matcher over the topics and the active chats' watches, brought up to date
-        (off the event loop) whenever the audience changed, here or in another process:
-        only the watches added or dropped are applied, unless most changed. The generation
-        is read before the watches: a change made meanwhile shows up as a newer generation
-        next time, so none is lost."""
-        db, store = self.services.db, self.services.store
-        generation = await db(store.audience_generation)
-        if self._matcher is not None and generation == self._generation:
-            return self._matcher
-        config = self.services.config
-        if self._matcher is None:
-            watches = await db(store.all_active_watches)
-            keyed = [((w.subscriber_id, w.id), w.query) for w in watches]
-            self._matcher = await asyncio.to_thread(build_matcher, config, keyed)
-        else:
-            current = await db(store.active_watch_keys)
-            have = self._matcher.watch_keys
-            new_keys = {k for k in current if k not in have}
-            rows = await db(store.watches_by_id, [wid for _, wid in new_keys])
-            added = [((w.subscriber_id, w.id), w.query) for w in rows]
-            self._matcher = await asyncio.to_thread(update_matcher, self._matcher, config,
-                                                    added, have - current)
-        self._generation = generation
-        return self._matcher
+        """The matcher over the topics and the active chats' watches, up to date."""
+        return await self._audience.matcher(self.services.config)
 
     # ------------------------------------------------------------------ one feed
 

@@ -9,11 +9,23 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    bindparam,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 
 from bot.model import FeedState
 from bot.store.base import StoreBase, chunked, record
-from bot.store.db import insert_ignore, upsert
+from bot.store.db import UTCDateTime, insert_ignore, upsert
 from bot.store.schema import feeds
 
 # entries_total is maintained only by commit_poll, never overwritten from a FeedState.
@@ -36,6 +48,16 @@ def _values(state: FeedState) -> dict[str, Any]:
     return {**{f: getattr(state, f) for f in _SAVED_FIELDS}, "lease_until": None, "leased_by": None}
 
 
+def _streak_start(first_failure: ColumnElement[Any]) -> ColumnElement[Any]:
+    """failing_since after saving a failed poll: kept while the streak goes on, else that
+    poll's time (`first_failure`); a success clears it (see the callers)."""
+    return func.coalesce(feeds.c.failing_since, first_failure)
+
+
+def _first_failure(state: FeedState) -> Any:
+    return state.last_polled_at if state.failures else None
+
+
 def row_to_feed_state(row: Row[Any]) -> FeedState:
     return record(FeedState, row._mapping, primed=bool(row._mapping["primed"]))
 
@@ -45,13 +67,16 @@ def save_feed_state_in(conn: Connection, state: FeedState, added_entries: int = 
     values = _values(state)
     values["url"] = state.url
     values["entries_total"] = added_entries
+    values["failing_since"] = _first_failure(state)
     stmt = upsert(
         conn,
         feeds,
         values,
         ["url"],
         (*_SAVED_FIELDS, "lease_until", "leased_by"),
-        also_set={"entries_total": feeds.c.entries_total + added_entries},
+        also_set={"entries_total": feeds.c.entries_total + added_entries,
+                  "failing_since": (_streak_start(literal(state.last_polled_at, UTCDateTime()))
+                                    if state.failures else null())},
     )
     conn.execute(stmt)
     row = conn.execute(select(feeds).where(feeds.c.url == state.url)).one()
@@ -83,11 +108,15 @@ class FeedsRepo(StoreBase):
             existing: set[str] = set()
             for part in chunked(urls):
                 existing.update(conn.execute(select(feeds.c.url).where(feeds.c.url.in_(part))).scalars())
-            rows = [{"b_url": s.url, **_values(s)}
+            rows = [{"b_url": s.url, "b_first_failure": _first_failure(s), **_values(s)}
                     for s in states if s.url in existing]
             if rows:
+                first = bindparam("b_first_failure", type_=UTCDateTime())
+                streak = case((bindparam("failures") == 0, null()), else_=_streak_start(first))
                 stmt = (update(feeds).where(feeds.c.url == bindparam("b_url"))
-                        .values({c: bindparam(c) for c in rows[0] if c != "b_url"}))
+                        .values({**{c: bindparam(c) for c in rows[0]
+                                     if c not in ("b_url", "b_first_failure")},
+                                 "failing_since": streak}))
                 conn.execute(stmt, rows)
             for state in states:
                 if state.url not in existing:

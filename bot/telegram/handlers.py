@@ -1,5 +1,6 @@
 """Wires the chat side into a python-telegram-bot Application: command, button, membership,
-migration and document handlers, the per-user flood gate, the error handler, the menus.
+migration and document handlers (calendars, OPML), the per-user flood gate, the error
+handler, the menus.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from telegram.ext import (
 )
 
 from bot.i18n import LANGS, t
-from bot.telegram import commands, eventcmd, feedcmds, watchcmds
+from bot.telegram import calendarcmd, commands, eventcmd, feedcmds, watchcmds
 from bot.telegram.buttons import on_button
 from bot.telegram.chats import on_migrate, on_my_chat_member, reply, services_of, where
 from bot.telegram.guard import Admission, FloodGuard
@@ -29,8 +30,8 @@ from bot.telegram.guard import Admission, FloodGuard
 log = logging.getLogger(__name__)
 
 # Telegram's command menu; admin-only commands stay out of it.
-MENU = ("start", "stop", "watch", "unwatch", "list", "topics", "mute", "unmute", "lang",
-        "status", "help")
+MENU = ("start", "stop", "watch", "unwatch", "list", "topics", "calendar", "mute", "unmute",
+        "lang", "status", "help")
 BOT_COMMANDS: dict[str, list[BotCommand]] = {
     lang: [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU] for lang in LANGS
 }
@@ -39,8 +40,10 @@ _COMMANDS = {
     "unwatch": watchcmds.unwatch, "list": commands.list_, "topics": commands.topics,
     "mute": commands.mute, "unmute": commands.unmute, "lang": commands.lang,
     "status": commands.status, "help": commands.help_, "stats": commands.stats,
-    "feeds": commands.feeds, "event": eventcmd.event,
+    "feeds": commands.feeds, "event": eventcmd.event, "calendar": calendarcmd.calendar,
 }
+# An .ics sent to the bot: operators import it (bot.telegram.calendarcmd).
+_CALENDAR_FILES = filters.Document.FileExtension("ics") | filters.Document.MimeType("text/calendar")
 
 
 async def set_commands(bot: Bot) -> None:
@@ -102,6 +105,8 @@ def register_handlers(application: Application,  # type: ignore[type-arg]
     ]
     handlers += [
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate),
+        # Calendar files first: the OPML handler answers any other private document.
+        MessageHandler(_CALENDAR_FILES & filters.UpdateType.MESSAGE, calendarcmd.on_calendar_file),
         # An operator's OPML file; other chats' documents are none of the bot's business.
         MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
                        feedcmds.on_document),
