@@ -8,12 +8,11 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 
@@ -35,6 +34,7 @@ from bot.summit.jobs import SummitJobs, effective_config
 from bot.telegram.guard import FloodGuard
 from bot.telegram.handlers import register_handlers, set_commands
 from bot.telegram.pacing import SharedPacing
+from bot.telegram.replica import Job, Replica
 
 log = logging.getLogger(__name__)
 
@@ -82,14 +82,15 @@ def _job(fn: Callable[[], Awaitable[object]], what: str) -> JobCallback:
     return callback
 
 
-def schedule_jobs(rt: Runtime) -> None:
+def schedule_jobs(rt: Runtime, extra: Iterable[Job] = ()) -> None:
     jq: JobQueue = rt.application.job_queue  # type: ignore[type-arg,assignment]
     config, store = rt.services.config, rt.services.store
-    every = (
+    every: tuple[Job, ...] = (
         (rt.poller.dispatch, "poll dispatch", DISPATCH_EVERY, 0),
         (rt.drainer.drain, "outbox delivery", DELIVERY_EVERY, 0),
         (rt.summit.run, "summit calendar", SUMMIT_EVERY, 0),
         (FeedHealthJob(rt.services).run, "feed health", HEALTH_EVERY, 0),
+        *extra,  # the replica's: their first run one interval in
     )
     for fn, what, interval, first in every:
         jq.run_repeating(_job(fn, what), interval=interval, first=first, name=what,
@@ -283,14 +284,15 @@ async def run_telegram(services: Services) -> int:
         await set_commands(app.bot)
     except TelegramError as err:
         log.warning("could not register the command list: %s", err)
-    schedule_jobs(rt)
+    replica = Replica(services, app, limiter)  # among other replicas on PostgreSQL
+    schedule_jobs(rt, replica.jobs())
+    await replica.join()
     await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    await replica.leader.step()  # only the updates lock's holder polls; SQLite's one does
     log.info("telegram mode: @%s polling %d feeds", app.bot.username, len(config.feeds))
     await wait_for_stop_signal()
     log.info("stopping: finishing the current step")
-    await app.updater.stop()
+    await replica.leader.stop()
     await _stop_jobs(rt, app.stop())  # stops handlers and the JobQueue
     await _close(rt)
     await app.shutdown()

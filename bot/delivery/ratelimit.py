@@ -64,6 +64,21 @@ class RateLimiter:
         self._groups: OrderedDict[int, _Chat] = OrderedDict()
         self._pauses: dict[int, float] = {}  # per-chat flood waits, rare
 
+    @property
+    def share(self) -> int:
+        """How many replicas split the bot-wide budget (1: this process alone)."""
+        return round(self.limits.global_per_second * self._interval)
+
+    def set_share(self, replicas: int) -> None:
+        """Take 1/`replicas` of the bot-wide pace: replicas pace themselves apart and their
+        sends add up to the limit (see delivery.share). Per-chat limits are unchanged."""
+        rate = self.limits.global_per_second / max(1, replicas)
+        self._interval = 1.0 / rate
+        self._tau = self.limits.global_slack * self._interval
+        window = max(1, int(rate))
+        if window != self._last_second.maxlen:
+            self._last_second = deque(self._last_second, maxlen=window)
+
     def __len__(self) -> int:
         """Chats currently remembered (bounded by the send rate, not by subscriber count)."""
         return len(self._private) + len(self._groups) + len(self._pauses)

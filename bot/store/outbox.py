@@ -105,7 +105,12 @@ class OutboxRepo(StoreBase):
         held = (select(outbox.c.id).where(outbox.c.subscriber_id == sub,
                                           outbox.c.state == "pending", outbox.c.created_at < until)
                 .order_by(outbox.c.id).with_for_update(skip_locked=True))
+        mine = (select(subscribers.c.id)
+                .where(subscribers.c.id == sub, subscribers.c.muted_until == until)
+                .with_for_update(skip_locked=True))
         with self._write() as conn:
+            if conn.execute(mine).first() is None:
+                return 0  # another replica is ending this mute, or has ended it
             ids = list(conn.execute(held).scalars())
             conn.execute(update(subscribers).where(subscribers.c.id == sub,
                                                    subscribers.c.muted_until == until)
