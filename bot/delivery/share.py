@@ -7,7 +7,9 @@ sends of N replicas, each at most 30/N in any second, add up to at most 30. View
 lag by at most `REFRESH_EVERY`: a joining replica waits `JOIN_GRACE` before its first send,
 so every other replica has lowered its pace by then; a dead replica is counted until its
 heartbeat is stale (30 s), which only slows the survivors. The per-chat limits need no
-share: one chat is served by one replica at a time (store.holds).
+share: one chat is served by one replica at a time (store.holds), and the same count
+splits the free chats between replicas (chat id modulo N), so each has its share of chats
+to spend its share of the budget on.
 """
 
 from __future__ import annotations
@@ -50,8 +52,11 @@ class BudgetShare:
         """Count the live replicas (this one included) and pace at 1/N; returns N."""
         if self.db.store.dialect != "postgresql":
             return 1  # SQLite: one process, the whole budget
-        live = await self.db(self.db.store.live_workers, self._now())
+        store = self.db.store
+        live = [worker for worker, *_ in await self.db(store.live_workers, self._now())]
         replicas = max(1, len(live))
+        store.partition = (live.index(store.worker_id), replicas) if store.worker_id in live \
+            else None
         if replicas != self.limiter.share:
             log.info("%d replicas share Telegram's limit: this one sends at most %.1f "
                      "messages a second", replicas,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, or_, select, update
 
 from bot.store.db import upsert_where
 from bot.store.schema import chat_holds, subscribers
@@ -37,6 +37,21 @@ def free_for(owner: str, now: datetime) -> ColumnElement[bool]:
     """For a query LEFT JOINed to chat_holds: the chat is not held by another worker."""
     return or_(chat_holds.c.chat_id.is_(None), chat_holds.c.held_by == owner,
                chat_holds.c.held_until <= now)
+
+
+def claimable_by(owner: str, now: datetime,
+                 partition: tuple[int, int] | None) -> ColumnElement[bool]:
+    """For a query LEFT JOINed to chat_holds and subscribers: chats `owner` may claim.
+    With a `partition` (its index among N live workers): the chats it holds, and free
+    chats of its slice (chat id modulo N), so N replicas start on N different sets of
+    chats instead of the first claimer holding them all; a chat it holds stays with it,
+    whatever the slices, until the hold lapses."""
+    if partition is None:
+        return free_for(owner, now)
+    index, count = partition
+    mine = and_(chat_holds.c.held_by == owner, chat_holds.c.held_until > now)
+    free = or_(chat_holds.c.chat_id.is_(None), chat_holds.c.held_until <= now)
+    return or_(mine, and_(free, func.abs(subscribers.c.chat_id) % count == index))
 
 
 def take_holds(conn: Connection, table: Table, ids: Sequence[int], owner: str,

@@ -66,7 +66,7 @@ class OutboxRepo(StoreBase):
         with mark_sent / mark_retry / mark_failed. Muted subscribers' items stay pending.
         """
         with self._write() as conn:
-            ids = claim_ids(conn, outbox, now, limit, lease, self.worker_id)
+            ids = claim_ids(conn, outbox, now, limit, lease, self.worker_id, self.partition)
             return _load_items(conn, ids) if ids else []
 
     def mark_sent(self, item_id: int, now: datetime, message_id: int | None) -> bool:

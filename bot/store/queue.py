@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, Table, case, func, or_, select, update
 
-from bot.store.holds import free_for, shared, take_holds
+from bot.store.holds import claimable_by, shared, take_holds
 from bot.store.schema import chat_holds, notices, outbox, subscribers
 
 # A claimed row is hidden from other claims this long; if the process dies mid-send it
@@ -18,10 +18,11 @@ from bot.store.schema import chat_holds, notices, outbox, subscribers
 DEFAULT_LEASE = timedelta(minutes=2)
 
 
-def _fair_order(table: Table, now: datetime, limit: int, owner: str | None = None) -> Select[Any]:
+def _fair_order(table: Table, now: datetime, limit: int, owner: str | None = None,
+                partition: tuple[int, int] | None = None) -> Select[Any]:
     """Due rows of active, unmuted chats, each chat's oldest first and chats taking turns:
     every chat's first row, then every chat's second... One chat's backlog never queues
-    in front of another chat's only alert. With `owner`: only chats no other worker holds."""
+    in front of another chat's only alert. With `owner`: only chats it may claim (holds)."""
     turn = func.row_number().over(partition_by=table.c.subscriber_id, order_by=table.c.id)
     due = (
         select(table.c.id, turn.label("turn"))
@@ -35,7 +36,7 @@ def _fair_order(table: Table, now: datetime, limit: int, owner: str | None = Non
     )
     if owner is not None:
         due = (due.outerjoin(chat_holds, chat_holds.c.chat_id == subscribers.c.chat_id)
-               .where(free_for(owner, now)))
+               .where(claimable_by(owner, now, partition)))
     ranked = due.subquery()
     return select(ranked.c.id).order_by(ranked.c.turn, ranked.c.id).limit(limit)
 
@@ -54,13 +55,13 @@ def _lock_still_due(conn: Connection, table: Table, ids: list[int], now: datetim
 
 def claim_ids(
     conn: Connection, table: Table, now: datetime, limit: int, lease: timedelta,
-    owner: str | None = None,
+    owner: str | None = None, partition: tuple[int, int] | None = None,
 ) -> list[int]:
     """Lease due rows (pending, subscriber active and not muted) in fair order to worker
     `owner`; count an attempt and remember the revision being sent. On PostgreSQL a
     worker's claim also holds the rows' chats (see store.holds)."""
     holder = owner if shared(conn, owner) else None
-    candidates = list(conn.execute(_fair_order(table, now, limit, holder)).scalars())
+    candidates = list(conn.execute(_fair_order(table, now, limit, holder, partition)).scalars())
     ids = _lock_still_due(conn, table, candidates, now)
     if holder is not None:
         ids = take_holds(conn, table, ids, holder, now)
