@@ -17,6 +17,7 @@ from bot.ingest.schedule import tick_interval
 from bot.store import Store, open_store
 from bot.store.db import redact_url
 from bot.store.leader import current_leader
+from bot.store.workers import STALE_AFTER
 from bot.telegram.leader import ROLE
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -50,6 +51,7 @@ def health(config: Config, settings: Settings) -> int:
         try:
             beat = store.get_meta("heartbeat_at")
             replicas = replicas_line(store, datetime.now(UTC))
+            here = store.worker_beats(socket.gethostname())
         finally:
             store.close()
     except Exception as err:  # noqa: BLE001 - report any database problem, never a traceback
@@ -63,6 +65,11 @@ def health(config: Config, settings: Settings) -> int:
     if age > limit:
         print(f"unhealthy: last poll-loop heartbeat {age.total_seconds():.0f}s ago "
               f"(limit {limit.total_seconds():.0f}s)")
+        return EXIT_FAILED
+    # A replica on this host (its container) must be beating itself, not just another one.
+    if here and datetime.now(UTC) - max(here) > STALE_AFTER:
+        print(f"unhealthy: the replica on this host last beat "
+              f"{(datetime.now(UTC) - max(here)).total_seconds():.0f}s ago")
         return EXIT_FAILED
     print(f"ok: poll loop alive, heartbeat {age.total_seconds():.0f}s ago")
     if replicas:

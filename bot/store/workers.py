@@ -108,6 +108,12 @@ class WorkersRepo(StoreBase):
         with self._read() as conn:
             return [(w, host, pid, beat) for w, host, pid, beat in conn.execute(stmt)]
 
+    def worker_beats(self, host: str) -> list[datetime]:
+        """The last heartbeat of each worker registered from `host`."""
+        stmt = select(workers.c.heartbeat_at).where(workers.c.host == host[:255])
+        with self._read() as conn:
+            return list(conn.execute(stmt).scalars())
+
     def retire_worker(self, now: datetime) -> int:
         """A clean stop: leave the table and release whatever is still claimed in our name."""
         if self.worker_id is None:
