@@ -169,6 +169,15 @@ def upsert_where(
     return result
 
 
+def lock_named(conn: Connection, name: str) -> None:
+    """PostgreSQL: wait for a transaction-scoped advisory lock on `name` (in this schema),
+    so writers that read then rewrite a whole table take turns; SQLite already does."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(CAST(:ns AS integer), "
+                          "hashtext(current_schema() || ':' || :name))"),
+                     {"ns": ONCE_NAMESPACE, "name": name})
+
+
 def try_lock_once(conn: Connection, name: str) -> bool:
     """PostgreSQL: a transaction-scoped advisory lock on `name` (in this schema) if no
     other transaction holds it, else False at once; SQLite serialises writers: True."""
