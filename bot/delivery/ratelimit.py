@@ -58,6 +58,7 @@ class RateLimiter:
         # The slack lets a slot be taken early; this window keeps any 1 s strictly within limits.
         self._last_second: deque[float] = deque(maxlen=max(1, int(self.limits.global_per_second)))
         self._paused_until = float("-inf")
+        self._share = 1
         # Least recently active first, so forgetting idle chats pops from the front; private
         # chats and groups are kept apart because they stay relevant for different spans.
         self._private: OrderedDict[int, _Chat] = OrderedDict()
@@ -67,12 +68,14 @@ class RateLimiter:
     @property
     def share(self) -> int:
         """How many replicas split the bot-wide budget (1: this process alone)."""
-        return round(self.limits.global_per_second * self._interval)
+        return self._share
 
-    def set_share(self, replicas: int) -> None:
-        """Take 1/`replicas` of the bot-wide pace: replicas pace themselves apart and their
-        sends add up to the limit (see delivery.share). Per-chat limits are unchanged."""
-        rate = self.limits.global_per_second / max(1, replicas)
+    def set_share(self, replicas: int, headroom: float = 1.0) -> None:
+        """Take 1/`replicas` of `headroom` times the bot-wide pace: replicas pace themselves
+        apart and their sends add up to at most the limit (see delivery.share). Per-chat
+        limits are unchanged."""
+        self._share = max(1, replicas)
+        rate = self.limits.global_per_second * headroom / self._share
         self._interval = 1.0 / rate
         self._tau = self.limits.global_slack * self._interval
         window = max(1, int(rate))
