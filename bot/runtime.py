@@ -118,7 +118,8 @@ def schedule_jobs(rt: Runtime) -> None:
                      job_kwargs=JOB_KWARGS)
 
 
-def build_application(settings: Settings, limiter: RateLimiter | None = None) -> App:
+def build_application(settings: Settings, limiter: RateLimiter | None = None,
+                      metrics: Metrics | None = None) -> App:
     """The PTB Application; with a `limiter`, chat replies share it with the alert sender."""
     builder = ApplicationBuilder().token(settings.telegram_bot_token or "console-mode")
     api = settings.telegram_api_url.rstrip("/")
@@ -126,7 +127,7 @@ def build_application(settings: Settings, limiter: RateLimiter | None = None) ->
     builder = builder.connection_pool_size(32).pool_timeout(30.0)
     if limiter is not None:
         # The builder's type says "no rate-limit args"; ours takes a dict (the sender's mark).
-        builder = builder.rate_limiter(SharedPacing(limiter))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(SharedPacing(limiter, metrics=metrics))  # type: ignore[arg-type]
     if not settings.telegram_bot_token:
         builder = builder.updater(None)  # console mode never talks to Telegram
     return builder.build()
@@ -287,7 +288,7 @@ async def _connect(application: App, api: str) -> str | None:
 async def run_telegram(services: Services) -> int:
     config, store = services.config, services.store
     limiter = RateLimiter(Limits.from_config(config.delivery))  # one for every message sent
-    app = build_application(services.settings, limiter)
+    app = build_application(services.settings, limiter, services.metrics)
     sender = Sender(app.bot, limiter, metrics=services.metrics)
     sink = TelegramSink(sender, services.db, config.tz, {t.id: t.title for t in config.topics})
     rt = open_runtime(services, app, sink)

@@ -20,7 +20,7 @@ FAIL_REASONS = ("rate_limited", "unavailable", "http_error", "too_large", "timeo
 QUEUES = ("outbox", "notice")
 VERDICTS = ("sent", "retry", "failed")
 RETRY_REASONS = ("retry_after", "network", "paced")
-SEND_METHODS = ("send", "document", "edit")
+SEND_METHODS = ("send", "document", "edit", "reply")  # reply: a chat handler's message
 LIVENESS_JOBS = ("poll dispatch", "outbox delivery")
 # Publication to alert spans a poll interval or more: seconds to a day.
 LATENCY_BUCKETS = (5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 21600, 86400)
