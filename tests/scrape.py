@@ -18,7 +18,7 @@ def free_port() -> int:
 
 def scrape(base: str) -> Samples:
     """Every sample at `base`/metrics, keyed by (sample name, sorted labels)."""
-    with urllib.request.urlopen(f"{base}/metrics", timeout=10) as answer:  # noqa: S310
+    with urllib.request.urlopen(f"{base}/metrics", timeout=10) as answer:
         text = answer.read().decode()
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(text) for s in family.samples}
