@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -192,3 +193,22 @@ def _until(base: str, ready: Any, timeout: float = 30) -> Samples:
 def _health(base: str) -> tuple[int, str]:
     status, body = _get(f"{base}/healthz")
     return status, str(body["status"])
+
+
+def test_grafana_dashboard_has_a_panel_for_every_metric() -> None:
+    dashboard = json.loads((ROOT / "docs" / "grafana-dashboard.json").read_text("utf-8"))
+    variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource"
+    assert variables["datasource"]["query"] == "prometheus"
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    assert all(p["datasource"]["uid"] == "${datasource}" for p in dashboard["panels"])
+    names = {s.name for m in Metrics().registry.collect() for s in m.samples
+             if not s.name.endswith("_created")}
+    used = {n for e in exprs for n in re.findall(r"summit_[a-z0-9_]+", e)}
+    assert used <= names, used - names  # no panel asks for a metric that does not exist
+    families = {m.name for m in Metrics().registry.collect()}
+    assert {f for f in families if not any(n.startswith(f) for n in used)} == set()
+    for histogram in ("summit_publication_to_alert_seconds", "summit_telegram_send_seconds"):
+        assert any("histogram_quantile" in e and f"{histogram}_bucket" in e for e in exprs)
+    assert any("rate(summit_polls_total" in e and "not_modified" in e and "/" in e
+               for e in exprs), "the 304 share"

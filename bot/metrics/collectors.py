@@ -69,6 +69,8 @@ class Metrics:
             self.telegram_retries.labels(reason)
         self.queue_depth = Gauge("summit_queue_depth", "Items pending delivery (due or "
                                  "waiting: retries, muted chats)", ["queue"], registry=r)
+        for queue in QUEUES:
+            self.queue_depth.labels(queue)
         self.feed_lag = Gauge("summit_feed_lag_seconds", "How overdue the most overdue due "
                               "feed not being polled is", registry=r)
         self.alert_latency = Histogram("summit_publication_to_alert_seconds", "From an "
