@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -155,6 +156,32 @@ def test_bot_in_webhook_mode_answers_start_and_refuses_strangers(
         _, err = bot.communicate(timeout=20)
     assert bot.returncode == 0, err
     assert "updates by webhook at http://127.0.0.1" in err
+    assert "TELEGRAM_WEBHOOK_SECRET is unset: this process made its own secret" in err
     assert DEFAULT_TOKEN not in err and secret not in err
     assert "Traceback" not in err, err
     assert [status for status, _ in api.webhook.deliveries] == [403, 403, 200, 200]
+
+
+def test_a_taken_webhook_port_stops_the_start_with_exit_1(api: FakeBotApi,
+                                                         tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("interval: 2s\nfeeds:\n  - {url: 'http://127.0.0.1:9/x', name: X}\n",
+                      encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+               "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN, "TELEGRAM_API_URL": api.url,
+               "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+               "TELEGRAM_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+               "TELEGRAM_WEBHOOK_SECRET": "shared-secret_1"}
+        done = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+                              check=False)
+    assert done.returncode == 1
+    assert f"cannot listen on TELEGRAM_WEBHOOK_LISTEN 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr and DEFAULT_TOKEN not in done.stderr
+    assert "shared-secret_1" not in done.stderr
+    [call] = api.calls_to("setWebhook")
+    assert call.params["secret_token"] == "shared-secret_1"
