@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fakebot_files import FILE_METHODS
+from fakebot_webhook import WEBHOOK_METHODS, refuse_get_updates
 from fakebot_wire import (
     JSON,
     ApiError,
@@ -104,6 +105,7 @@ def _edit_message_text(api: FakeBotApi, p: JSON) -> JSON:
 
 
 def _get_updates(api: FakeBotApi, p: JSON) -> list[JSON]:
+    refuse_get_updates(api)  # 409 while a webhook is set
     offset, timeout = int(p.get("offset") or 0), max(0.0, float(p.get("timeout") or 0))
     limit = min(100, max(1, int(p.get("limit") or 100)))
     if p.get("allowed_updates") is not None:
@@ -170,13 +172,11 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "getchat": _get_chat,
     "setmycommands": _set_my_commands,
     "getmycommands": _get_my_commands,
-    "deletewebhook": lambda api, p: True,
-    "getwebhookinfo": lambda api, p: {"url": "", "has_custom_certificate": False,
-                                      "pending_update_count": len(api._updates)},
     "close": lambda api, p: True,
     "logout": lambda api, p: True,
 }
 METHODS.update(FILE_METHODS)  # sendDocument, getFile (tests/fakebot_files.py)
+METHODS.update(WEBHOOK_METHODS)  # setWebhook, deleteWebhook, getWebhookInfo
 _FLOOD_COUNTED = {"sendmessage", "senddocument"}
 
 
