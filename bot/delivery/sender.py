@@ -137,11 +137,8 @@ class Sender:
 
     async def _send(self, chat_id: int, method: str,
                     call: Callable[[], Awaitable[Message]]) -> SendOutcome:
-        if chat_id in self._blocked:
-            return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
-        if (paced := await self._take_turn(chat_id)) > 0:
-            self.metrics.retry("paced")
-            return SendOutcome(OutcomeKind.RETRY, retry_after=paced, error="paced")
+        if (refused := await self._gate(chat_id)) is not None:
+            return refused
         started = time.monotonic()
         try:
             message = await call()
@@ -155,11 +152,8 @@ class Sender:
     async def edit(self, chat_id: int, message_id: int, text: str, *,
                    reply_markup: InlineKeyboardMarkup | None = None) -> SendOutcome:
         """Replace a sent message's text; an unchanged text counts as success."""
-        if chat_id in self._blocked:
-            return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
-        if (paced := await self._take_turn(chat_id)) > 0:
-            self.metrics.retry("paced")
-            return SendOutcome(OutcomeKind.RETRY, retry_after=paced, error="paced")
+        if (refused := await self._gate(chat_id)) is not None:
+            return refused
         started = time.monotonic()
         try:
             result = await self.bot.edit_message_text(
@@ -172,6 +166,15 @@ class Sender:
         self._network_failures = 0
         edited_id = result.message_id if isinstance(result, Message) else message_id
         return SendOutcome(OutcomeKind.OK, message_id=edited_id)
+
+    async def _gate(self, chat_id: int) -> SendOutcome | None:
+        """None once a message to this chat may go now; else why not (blocked, or paced)."""
+        if chat_id in self._blocked:
+            return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
+        if (paced := await self._take_turn(chat_id)) > 0:
+            self.metrics.retry("paced")
+            return SendOutcome(OutcomeKind.RETRY, retry_after=paced, error="paced")
+        return None
 
     async def _take_turn(self, chat_id: int) -> float:
         """0 once this message may go now (and it is counted); else how long the chat itself
