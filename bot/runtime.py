@@ -247,7 +247,8 @@ async def run_telegram(services: Services) -> int:
     limiter = RateLimiter(Limits.from_config(config.delivery))  # one for every message sent
     app = build_application(services.settings, limiter)
     sender = Sender(app.bot, limiter)
-    sink = TelegramSink(sender, store, config.tz, {t.id: t.title for t in config.topics})
+    sink = TelegramSink(sender, store, config.tz, {t.id: t.title for t in config.topics},
+                        clock=services.now)
     rt = open_runtime(services, app, sink)
     register_handlers(app, flood_guard=FloodGuard(config.limits.commands_per_minute))
     console = await asyncio.to_thread(store.find_subscriber, 0)

@@ -1,5 +1,6 @@
 """The Bot API methods the fake server answers: each takes the server and the request's
-parameters and returns the `result`, or raises ApiError; `handle` routes one request.
+parameters and returns the `result`, or raises ApiError; `handle` routes one request, and
+`serve_file` answers the file server's GETs (what getFile points at).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fakebot_wire import (
     ApiError,
     Call,
     SentMessage,
+    Upload,
     chat_json,
     member_json,
     parse_body,
@@ -34,7 +36,13 @@ DEFAULT_UPDATE_TYPES = {  # what Telegram sends when allowed_updates is empty
 
 def _message_json(api: FakeBotApi, sent: SentMessage) -> JSON:
     msg: JSON = {"message_id": sent.message_id, "date": int(time.time()),
-                 "chat": chat_json(sent.chat_id, None), "from": api.bot_user, "text": sent.text}
+                 "chat": chat_json(sent.chat_id, None), "from": api.bot_user}
+    if sent.document is not None:
+        msg["document"] = sent.document
+        if sent.caption:
+            msg["caption"] = sent.caption
+    else:
+        msg["text"] = sent.text
     if sent.message_thread_id is not None:
         msg.update(message_thread_id=sent.message_thread_id, is_topic_message=True)
     if sent.reply_markup:
@@ -88,6 +96,75 @@ def _edit_message_text(api: FakeBotApi, p: JSON) -> JSON:
     sent.edits.append(sent.text)
     sent.text, sent.reply_markup = text, markup
     return _message_json(api, sent)
+
+
+def _edit_message_reply_markup(api: FakeBotApi, p: JSON) -> JSON:
+    chat_id = _chat_id(p)
+    sent = api._by_key.get((chat_id, int(p.get("message_id") or 0)))
+    if sent is None:
+        raise ApiError(400, "Bad Request: message to edit not found")
+    markup = p.get("reply_markup")
+    if markup == sent.reply_markup:
+        raise ApiError(400, "Bad Request: message is not modified: specified new message "
+                       "content and reply markup are exactly the same as a current content "
+                       "and reply markup of the message")
+    sent.edits.append(sent.text)
+    sent.reply_markup = markup
+    return _message_json(api, sent)
+
+
+MAX_UPLOAD = 50 * 1024 * 1024  # what bots may upload
+MAX_DOWNLOAD = 20 * 1024 * 1024  # what getFile serves to bots
+MAX_CAPTION = 1024
+
+
+def _send_document(api: FakeBotApi, p: JSON) -> JSON:
+    """An uploaded file (multipart) or the file_id of one the server holds."""
+    chat_id, upload, caption = _chat_id(p), p.get("document"), p.get("caption")
+    if isinstance(upload, Upload):
+        if not upload.data:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        if len(upload.data) > MAX_UPLOAD:
+            raise ApiError(413, "Request Entity Too Large")
+        stored = api.add_file(upload.data, upload.filename, upload.content_type)
+    elif isinstance(upload, str) and upload in api.files:
+        stored = api.files[upload]
+    else:
+        raise ApiError(400, "Bad Request: wrong remote file identifier specified")
+    if caption is not None and utf16_len(str(caption)) > MAX_CAPTION:
+        raise ApiError(400, "Bad Request: message caption is too long")
+    sent = SentMessage(
+        message_id=next(api._ids), chat_id=chat_id, text="", caption=caption,
+        document=stored.document_json(), message_thread_id=p.get("message_thread_id"),
+        parse_mode=p.get("parse_mode"), reply_markup=p.get("reply_markup"),
+        time=time.monotonic())
+    api.messages_sent += 1
+    if api.record_calls:
+        api._sent.append(sent)
+        api._by_key[(chat_id, sent.message_id)] = sent
+    api._cond.notify_all()
+    return _message_json(api, sent)
+
+
+def _get_file(api: FakeBotApi, p: JSON) -> JSON:
+    stored = api.files.get(str(p.get("file_id") or ""))
+    if stored is None:
+        raise ApiError(400, "Bad Request: invalid file_id")
+    if len(stored.data) > MAX_DOWNLOAD:
+        raise ApiError(400, "Bad Request: file is too big")
+    return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.data), "file_path": stored.file_path}
+
+
+def serve_file(api: FakeBotApi, path: str) -> tuple[int, bytes]:
+    """GET /file/bot<token>/<file_path>: the file's bytes, as Telegram's file server."""
+    prefix = f"/file/bot{api.token}/"
+    if not path.startswith(prefix):
+        return 404, b"Not Found"
+    wanted = path[len(prefix):]
+    with api._cond:
+        found = next((f for f in api.files.values() if f.file_path == wanted), None)
+    return (200, found.data) if found is not None else (404, b"Not Found")
 
 
 def _get_updates(api: FakeBotApi, p: JSON) -> list[JSON]:
@@ -151,6 +228,9 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "getupdates": _get_updates,
     "sendmessage": _send_message,
     "editmessagetext": _edit_message_text,
+    "editmessagereplymarkup": _edit_message_reply_markup,
+    "senddocument": _send_document,
+    "getfile": _get_file,
     "answercallbackquery": lambda api, p: True,
     "getchatmember": lambda api, p: _member_of(api, _chat_id(p), int(p.get("user_id") or 0)),
     "getchatadministrators": _get_chat_administrators,
@@ -163,7 +243,7 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "close": lambda api, p: True,
     "logout": lambda api, p: True,
 }
-_FLOOD_COUNTED = {"sendmessage"}
+_FLOOD_COUNTED = {"sendmessage", "senddocument"}
 
 
 def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,

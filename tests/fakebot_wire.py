@@ -42,7 +42,8 @@ class Call:
 
 @dataclass
 class SentMessage:
-    """A message the bot sent (and later edits applied to it)."""
+    """A message the bot sent (and later edits applied to it); a document has no text but
+    a caption and its `document` object (see FakeBotApi.files for its bytes)."""
 
     message_id: int
     chat_id: int
@@ -54,6 +55,35 @@ class SentMessage:
     reply_markup: JSON | None = None
     time: float = 0.0
     edits: list[str] = field(default_factory=list)
+    caption: str | None = None
+    document: JSON | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart request, as Telegram receives an uploaded file."""
+
+    data: bytes
+    filename: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file the server holds: its Bot API identity, where getFile says it lives, and
+    its bytes (served at /file/bot<token>/<file_path>)."""
+
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    file_name: str
+    mime_type: str
+    data: bytes
+
+    def document_json(self) -> JSON:
+        return {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
+                "file_name": self.file_name, "mime_type": self.mime_type,
+                "file_size": len(self.data)}
 
 
 @dataclass
@@ -103,8 +133,9 @@ def parse_body(content_type: str, body: bytes, query: str) -> JSON:
             name = part.get_param("name", header="content-disposition")
             payload = part.get_payload(decode=True)
             payload = payload if isinstance(payload, bytes) else b""
-            if part.get_filename():
-                params[str(name)] = payload  # an uploaded file, kept as bytes
+            if part.get_filename():  # an uploaded file, kept whole
+                params[str(name)] = Upload(payload, str(part.get_filename()),
+                                           part.get_content_type())
             elif name:
                 params[str(name)] = _coerce(str(name), payload.decode())
     return params

@@ -227,3 +227,65 @@ def test_real_ptb_application_answers_ping(api: FakeBotApi) -> None:
     assert time.monotonic() - started < 10
     methods = {call.method for call in api.calls}
     assert {"getMe", "getUpdates", "sendMessage"} <= methods
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_send_document_uploads_multipart_and_get_file_serves_it(api: FakeBotApi) -> None:
+    """python-telegram-bot uploads the file as multipart; getFile gives a file_path, and
+    the bytes come back from /file/bot<token>/<file_path>, as from Telegram."""
+    async def go() -> tuple[Any, bytes]:
+        from telegram import Bot
+        async with Bot(DEFAULT_TOKEN, base_url=api.base_url,
+                       base_file_url=api.base_file_url) as bot:
+            sent = await bot.send_document(5, b'{"a": 1}', filename="s.json", caption="hi")
+            found = await bot.get_file(sent.document.file_id)
+            return sent, bytes(await found.download_as_bytearray())
+
+    sent, data = asyncio.run(go())
+    assert data == b'{"a": 1}'
+    assert (sent.document.file_name, sent.document.file_size, sent.caption) == ("s.json", 8, "hi")
+    assert sent.document.mime_type == "application/json"
+    [document] = api.sent_documents(5)
+    assert api.file_bytes(document.document["file_id"]) == data
+    assert isinstance(api.calls_to("sendDocument")[0].params["document"], object)
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "description"),
+    [("getFile", {"file_id": "nope"}, "Bad Request: invalid file_id"),
+     ("sendDocument", {"chat_id": 5, "document": "nope"},
+      "Bad Request: wrong remote file identifier specified")],
+    ids=["unknown-file-id", "send-unknown-file-id"],
+)
+def test_file_errors(api: FakeBotApi, method: str, params: dict[str, Any],
+                     description: str) -> None:
+    status, body = _call(api, method, json=params)
+    assert (status, body["description"]) == (400, description)
+    assert httpx.get(f"{api.base_file_url}{DEFAULT_TOKEN}/documents/none").status_code == 404
+
+
+def test_users_document_message_parses_with_caption_command(api: FakeBotApi) -> None:
+    update = api.send_document(42, b"{}", "x.json", caption="/import please")
+    message = Update.de_json(update, None).message
+    assert message is not None and message.document is not None
+    assert message.document.file_name == "x.json" and message.caption == "/import please"
+    assert message.parse_caption_entities() == {message.caption_entities[0]: "/import"}
+    reply = api.send_text(42, "/import", reply_to=update)
+    assert reply["message"]["reply_to_message"]["document"]["file_name"] == "x.json"
+
+
+def test_edit_reply_markup_and_not_modified(api: FakeBotApi) -> None:
+    markup = {"inline_keyboard": [[{"text": "a", "callback_data": "x"}]]}
+    _, sent = _call(api, "sendMessage", json={"chat_id": 5, "text": "hi", "reply_markup": markup})
+    message_id = sent["result"]["message_id"]
+    other = {"inline_keyboard": [[{"text": "b", "callback_data": "x"}]]}
+    status, body = _call(api, "editMessageReplyMarkup",
+                         json={"chat_id": 5, "message_id": message_id, "reply_markup": other})
+    assert status == 200 and body["result"]["reply_markup"] == other
+    status, body = _call(api, "editMessageReplyMarkup",
+                         json={"chat_id": 5, "message_id": message_id, "reply_markup": other})
+    assert status == 400 and "not modified" in body["description"]
+    [message] = api.sent_messages(5)
+    assert message.reply_markup == other and message.text == "hi"

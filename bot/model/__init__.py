@@ -15,6 +15,7 @@ from bot.model.news import (
     WatchHit,
 )
 from bot.model.records import (
+    ChatControls,
     ClusterRow,
     CommitResult,
     EventOverride,
@@ -40,6 +41,7 @@ __all__ = [
     "STATUS_ORDER",
     "SUMMARY_MAX",
     "TITLE_MAX",
+    "ChatControls",
     "ClusterRow",
     "CommitResult",
     "Entry",

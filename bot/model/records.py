@@ -4,6 +4,7 @@ alerts, subscribers, watches, outbox items, notices, topic statuses, event overr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -11,7 +12,7 @@ from typing import Any, Literal
 from bot.model.news import Entry, Status
 
 # The language of a chat's interface (its alerts, replies and menus).
-UiLang = Literal["en", "ru"]
+UiLang = Literal["en", "ru", "be"]
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
 # cancelled: the chat stopped (or was removed) before it was sent; summarised: delivered
 # inside the one notice that replaced a flood of held alerts
@@ -122,6 +123,15 @@ class Watch:
     subscriber_id: int
     query: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChatControls:
+    """What the buttons under a chat's alerts act on: its running topic mutes (topic id ->
+    until when) and its watches (query text -> watch id)."""
+
+    topic_mutes: Mapping[str, datetime] = field(default_factory=dict)
+    watches: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

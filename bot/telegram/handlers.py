@@ -21,7 +21,9 @@ from telegram.ext import (
 )
 
 from bot.i18n import LANGS, t
-from bot.telegram import commands, eventcmd, watchcmds
+from bot.telegram import commands, eventcmd, transfer, watchcmds
+from bot.telegram.alertbuttons import PATTERN as ALERT_BUTTONS
+from bot.telegram.alertbuttons import on_alert_button
 from bot.telegram.buttons import on_button
 from bot.telegram.chats import on_migrate, on_my_chat_member, reply, services_of, where
 from bot.telegram.guard import Admission, FloodGuard
@@ -30,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # Telegram's command menu; admin-only commands stay out of it.
 MENU = ("start", "stop", "watch", "unwatch", "list", "topics", "mute", "unmute", "lang",
-        "status", "help")
+        "export", "import", "status", "help")
 BOT_COMMANDS: dict[str, list[BotCommand]] = {
     lang: [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU] for lang in LANGS
 }
@@ -39,14 +41,19 @@ _COMMANDS = {
     "unwatch": watchcmds.unwatch, "list": commands.list_, "topics": commands.topics,
     "mute": commands.mute, "unmute": commands.unmute, "lang": commands.lang,
     "status": commands.status, "help": commands.help_, "stats": commands.stats,
-    "feeds": commands.feeds, "event": eventcmd.event,
+    "feeds": commands.feeds, "event": eventcmd.event, "export": transfer.export,
+    "import": transfer.import_,
 }
+# The menu each client language sees besides the default (English): as `lang_for` chooses.
+MENU_LANGS = (("ru", "ru"), ("uk", "ru"), ("be", "be"))
 
 
 async def set_commands(bot: Bot) -> None:
-    """Publish the command menus: English by default, Russian for Russian-language clients."""
+    """Publish the command menus: English by default, Russian for Russian and Ukrainian
+    clients, Belarusian for Belarusian ones."""
     await bot.set_my_commands(BOT_COMMANDS["en"])
-    await bot.set_my_commands(BOT_COMMANDS["ru"], language_code="ru")
+    for code, lang in MENU_LANGS:
+        await bot.set_my_commands(BOT_COMMANDS[lang], language_code=code)
 
 
 class FloodGate:
@@ -58,7 +65,11 @@ class FloodGate:
 
     async def __call__(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.message, update.effective_user
-        if message is None or user is None or not (message.text or "").startswith("/"):
+        if message is None or user is None:
+            return
+        # A settings file to import costs as much as a command; other documents are not ours.
+        if not (message.text or "").startswith("/") and not transfer.wants_import(
+                message, context.bot.username):
             return
         services = services_of(context)
         admission = self.guard.check(user.id, services.now().timestamp())
@@ -102,7 +113,10 @@ def register_handlers(application: Application,  # type: ignore[type-arg]
     ]
     handlers += [
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate),
+        MessageHandler(filters.Document.ALL & filters.UpdateType.MESSAGE,
+                       transfer.import_document),
         ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        CallbackQueryHandler(on_alert_button, pattern=ALERT_BUTTONS),
         CallbackQueryHandler(on_button),
         # Last in the group: only commands no handler above took get here.
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, commands.unknown),
