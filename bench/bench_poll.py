@@ -113,9 +113,12 @@ def serve(feeds: int, items: int) -> None:
 
 
 class ServerProcess:
-    def __init__(self, feeds: int, items: int) -> None:
+    def __init__(self, feeds: int, items: int, script: Path | None = None) -> None:
+        """`script` re-runs with --serve in a child (a benchmark importing this one passes
+        itself)."""
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve", "--feeds", str(feeds), "--items", str(items)],
+            [sys.executable, str(script or __file__), "--serve", "--feeds", str(feeds),
+             "--items", str(items)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
         self.port = int(self.ask(None).split()[1])

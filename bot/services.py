@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from bot.config import Config, Settings
 from bot.store import Store
+from bot.store.aio import StoreRunner
 
 
 def utc_now() -> datetime:
@@ -19,7 +20,8 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Config, storage and the clock, plus a hook that asks for delivery soon."""
+    """Config, storage and the clock, plus a hook that asks for delivery soon. Code on the
+    event loop reaches the store only through `db`: `await services.db(store.method, ...)`."""
 
     config: Config
     settings: Settings
@@ -27,6 +29,15 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     # Called when new outbox rows may be waiting (after a poll or /start on summit day).
     outbox_changed: Callable[[], None] = field(default=lambda: None)
+    db: StoreRunner = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.db = StoreRunner(self.store)
 
     def now(self) -> datetime:
         return self.clock()
+
+    def close(self) -> None:
+        """Finish pending store calls and close the store."""
+        self.db.close()
+        self.store.close()

@@ -1,6 +1,5 @@
 """The Bot API methods the fake server answers: each takes the server and the request's
-parameters and returns the `result`, or raises ApiError; `handle` routes one request, and
-`serve_file` answers the file server's GETs (what getFile points at).
+parameters and returns the `result`, or raises ApiError; `handle` routes one request.
 """
 
 from __future__ import annotations
@@ -11,12 +10,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from fakebot_files import FILE_METHODS
 from fakebot_wire import (
     JSON,
     ApiError,
     Call,
     SentMessage,
-    Upload,
     chat_json,
     member_json,
     parse_body,
@@ -39,8 +38,8 @@ def _message_json(api: FakeBotApi, sent: SentMessage) -> JSON:
                  "chat": chat_json(sent.chat_id, None), "from": api.bot_user}
     if sent.document is not None:
         msg["document"] = sent.document
-        if sent.caption:
-            msg["caption"] = sent.caption
+        if sent.text:
+            msg["caption"] = sent.text
     else:
         msg["text"] = sent.text
     if sent.message_thread_id is not None:
@@ -73,10 +72,14 @@ def _send_message(api: FakeBotApi, p: JSON) -> JSON:
         link_preview_options=p.get("link_preview_options"),
         disable_web_page_preview=p.get("disable_web_page_preview"),
         reply_markup=p.get("reply_markup"), time=time.monotonic())
+    return _record(api, sent)
+
+
+def _record(api: FakeBotApi, sent: SentMessage) -> JSON:
     api.messages_sent += 1
     if api.record_calls:
         api._sent.append(sent)
-        api._by_key[(chat_id, sent.message_id)] = sent
+        api._by_key[(sent.chat_id, sent.message_id)] = sent
     api._cond.notify_all()
     return _message_json(api, sent)
 
@@ -86,6 +89,8 @@ def _edit_message_text(api: FakeBotApi, p: JSON) -> JSON:
     sent = api._by_key.get((chat_id, int(p.get("message_id") or 0)))
     if sent is None:
         raise ApiError(400, "Bad Request: message to edit not found")
+    if sent.document is not None:
+        raise ApiError(400, "Bad Request: there is no text in the message to edit")
     if not text:
         raise ApiError(400, "Bad Request: message text is empty")
     markup = p.get("reply_markup")
@@ -99,8 +104,9 @@ def _edit_message_text(api: FakeBotApi, p: JSON) -> JSON:
 
 
 def _edit_message_reply_markup(api: FakeBotApi, p: JSON) -> JSON:
-    chat_id = _chat_id(p)
-    sent = api._by_key.get((chat_id, int(p.get("message_id") or 0)))
+    """Only the keyboard changes (a pressed button redrawn); the same keyboard again is
+    refused as Telegram refuses it."""
+    sent = api._by_key.get((_chat_id(p), int(p.get("message_id") or 0)))
     if sent is None:
         raise ApiError(400, "Bad Request: message to edit not found")
     markup = p.get("reply_markup")
@@ -108,63 +114,8 @@ def _edit_message_reply_markup(api: FakeBotApi, p: JSON) -> JSON:
         raise ApiError(400, "Bad Request: message is not modified: specified new message "
                        "content and reply markup are exactly the same as a current content "
                        "and reply markup of the message")
-    sent.edits.append(sent.text)
     sent.reply_markup = markup
     return _message_json(api, sent)
-
-
-MAX_UPLOAD = 50 * 1024 * 1024  # what bots may upload
-MAX_DOWNLOAD = 20 * 1024 * 1024  # what getFile serves to bots
-MAX_CAPTION = 1024
-
-
-def _send_document(api: FakeBotApi, p: JSON) -> JSON:
-    """An uploaded file (multipart) or the file_id of one the server holds."""
-    chat_id, upload, caption = _chat_id(p), p.get("document"), p.get("caption")
-    if isinstance(upload, Upload):
-        if not upload.data:
-            raise ApiError(400, "Bad Request: file must be non-empty")
-        if len(upload.data) > MAX_UPLOAD:
-            raise ApiError(413, "Request Entity Too Large")
-        stored = api.add_file(upload.data, upload.filename, upload.content_type)
-    elif isinstance(upload, str) and upload in api.files:
-        stored = api.files[upload]
-    else:
-        raise ApiError(400, "Bad Request: wrong remote file identifier specified")
-    if caption is not None and utf16_len(str(caption)) > MAX_CAPTION:
-        raise ApiError(400, "Bad Request: message caption is too long")
-    sent = SentMessage(
-        message_id=next(api._ids), chat_id=chat_id, text="", caption=caption,
-        document=stored.document_json(), message_thread_id=p.get("message_thread_id"),
-        parse_mode=p.get("parse_mode"), reply_markup=p.get("reply_markup"),
-        time=time.monotonic())
-    api.messages_sent += 1
-    if api.record_calls:
-        api._sent.append(sent)
-        api._by_key[(chat_id, sent.message_id)] = sent
-    api._cond.notify_all()
-    return _message_json(api, sent)
-
-
-def _get_file(api: FakeBotApi, p: JSON) -> JSON:
-    stored = api.files.get(str(p.get("file_id") or ""))
-    if stored is None:
-        raise ApiError(400, "Bad Request: invalid file_id")
-    if len(stored.data) > MAX_DOWNLOAD:
-        raise ApiError(400, "Bad Request: file is too big")
-    return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "file_size": len(stored.data), "file_path": stored.file_path}
-
-
-def serve_file(api: FakeBotApi, path: str) -> tuple[int, bytes]:
-    """GET /file/bot<token>/<file_path>: the file's bytes, as Telegram's file server."""
-    prefix = f"/file/bot{api.token}/"
-    if not path.startswith(prefix):
-        return 404, b"Not Found"
-    wanted = path[len(prefix):]
-    with api._cond:
-        found = next((f for f in api.files.values() if f.file_path == wanted), None)
-    return (200, found.data) if found is not None else (404, b"Not Found")
 
 
 def _get_updates(api: FakeBotApi, p: JSON) -> list[JSON]:
@@ -229,8 +180,6 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "sendmessage": _send_message,
     "editmessagetext": _edit_message_text,
     "editmessagereplymarkup": _edit_message_reply_markup,
-    "senddocument": _send_document,
-    "getfile": _get_file,
     "answercallbackquery": lambda api, p: True,
     "getchatmember": lambda api, p: _member_of(api, _chat_id(p), int(p.get("user_id") or 0)),
     "getchatadministrators": _get_chat_administrators,
@@ -243,6 +192,7 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "close": lambda api, p: True,
     "logout": lambda api, p: True,
 }
+METHODS.update(FILE_METHODS)  # sendDocument, getFile (tests/fakebot_files.py)
 _FLOOD_COUNTED = {"sendmessage", "senddocument"}
 
 
@@ -279,7 +229,7 @@ def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,
             return exc.code, exc.body()
 
 
-SENDS = {"sendmessage", "editmessagetext"}
+SENDS = {"sendmessage", "senddocument", "editmessagetext"}
 
 
 def _chaos(api: FakeBotApi, method: str) -> ApiError | None:

@@ -9,7 +9,7 @@ import email.policy
 import json
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 JSON = dict[str, Any]
 
@@ -17,6 +17,19 @@ _NUMERIC = {
     "chat_id", "message_id", "offset", "limit", "timeout", "message_thread_id", "user_id",
     "cache_time", "reply_to_message_id", "from_chat_id",
 }
+
+
+class UploadedFile(bytes):
+    """A file part of a multipart request: its bytes, with the part's filename and type."""
+
+    filename: str | None
+    content_type: str | None
+
+    def __new__(cls, data: bytes, filename: str | None = None,
+                content_type: str | None = None) -> Self:
+        made = super().__new__(cls, data)
+        made.filename, made.content_type = filename, content_type
+        return made
 
 
 class ApiError(Exception):
@@ -42,8 +55,7 @@ class Call:
 
 @dataclass
 class SentMessage:
-    """A message the bot sent (and later edits applied to it); a document has no text but
-    a caption and its `document` object (see FakeBotApi.files for its bytes)."""
+    """A message the bot sent (and later edits applied to it)."""
 
     message_id: int
     chat_id: int
@@ -55,35 +67,8 @@ class SentMessage:
     reply_markup: JSON | None = None
     time: float = 0.0
     edits: list[str] = field(default_factory=list)
-    caption: str | None = None
-    document: JSON | None = None
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file part of a multipart request, as Telegram receives an uploaded file."""
-
-    data: bytes
-    filename: str
-    content_type: str
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A file the server holds: its Bot API identity, where getFile says it lives, and
-    its bytes (served at /file/bot<token>/<file_path>)."""
-
-    file_id: str
-    file_unique_id: str
-    file_path: str
-    file_name: str
-    mime_type: str
-    data: bytes
-
-    def document_json(self) -> JSON:
-        return {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
-                "file_name": self.file_name, "mime_type": self.mime_type,
-                "file_size": len(self.data)}
+    document: JSON | None = None  # a sendDocument: its Document object; `text` is the caption
+    file: bytes | None = None  # ...and the bytes uploaded
 
 
 @dataclass
@@ -133,9 +118,9 @@ def parse_body(content_type: str, body: bytes, query: str) -> JSON:
             name = part.get_param("name", header="content-disposition")
             payload = part.get_payload(decode=True)
             payload = payload if isinstance(payload, bytes) else b""
-            if part.get_filename():  # an uploaded file, kept whole
-                params[str(name)] = Upload(payload, str(part.get_filename()),
-                                           part.get_content_type())
+            if part.get_filename():  # an uploaded file, kept as bytes with its name and type
+                params[str(name)] = UploadedFile(payload, part.get_filename(),
+                                                 part.get_content_type())
             elif name:
                 params[str(name)] = _coerce(str(name), payload.decode())
     return params

@@ -1,8 +1,8 @@
 """A fake Telegram Bot API server on 127.0.0.1 for tests and benchmarks.
 
 Speaks the wire protocol python-telegram-bot uses (`/bot<token>/<method>`, JSON, form or
-multipart bodies; files at `/file/bot<token>/<file_path>`), long-polls getUpdates, records
-every call, injects faults and can enforce Telegram's flood limits. Run `python tests/fakebotapi.py --enforce-limits` to serve standalone.
+multipart bodies, files at `/file/bot<token>/<path>`), long-polls getUpdates, records every
+call, injects faults and can enforce Telegram's flood limits. Run `python tests/fakebotapi.py --enforce-limits` to serve standalone.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
 # The split modules sit beside this one; as a script, only tests/ is on sys.path.
+from fakebot_files import FileStore, SentDocument, serve_file, user_document
 from fakebot_limits import Chaos, FloodEnforcer
-from fakebot_methods import DEFAULT_UPDATE_TYPES, SENDS, handle, serve_file
+from fakebot_methods import DEFAULT_UPDATE_TYPES, SENDS, handle
 from fakebot_wire import (
     JSON,
     ApiError,
     Call,
     Fault,
     SentMessage,
-    StoredFile,
     chat_json,
     member_json,
     user_json,
@@ -63,7 +63,7 @@ class FakeBotApi:
         self.commands: dict[str, list[JSON]] = {}
         self.admins: dict[int, set[int]] = {}
         self.creators: dict[int, int] = {}
-        self.files: dict[str, StoredFile] = {}  # by file_id: uploads, and users' documents
+        self.files = FileStore()  # documents sent either way (tests/fakebot_files.py)
         self._sent: list[SentMessage] = []
         self._by_key: dict[tuple[int, int], SentMessage] = {}
         self._updates: deque[JSON] = deque()
@@ -173,22 +173,6 @@ class FakeBotApi:
                     raise TimeoutError("no matching message was sent")
                 self._cond.wait(left)
 
-    def add_file(self, data: bytes, file_name: str,
-                 mime_type: str = "application/octet-stream") -> StoredFile:
-        """Hold a file as Telegram does: a file_id to send it by, a path to download it."""
-        with self._cond:
-            n = len(self.files) + 1
-            stored = StoredFile(f"BQACAgIAAx{n:06d}fake", f"AgAD{n:06d}", f"documents/file_{n}",
-                                file_name, mime_type, data)
-            self.files[stored.file_id] = stored
-        return stored
-
-    def sent_documents(self, chat_id: int | None = None) -> list[SentMessage]:
-        return [m for m in self.sent_messages(chat_id) if m.document is not None]
-
-    def file_bytes(self, file_id: str) -> bytes:
-        return self.files[file_id].data
-
     # -- update injection -----------------------------------------------------------------
     def inject(self, update: JSON) -> JSON:
         """Queue a raw update (update_id is assigned) unless allowed_updates filters it out."""
@@ -202,39 +186,32 @@ class FakeBotApi:
 
     def send_text(self, chat_id: int, text: str, *, user_id: int | None = None,
                   chat_type: str | None = None, message_thread_id: int | None = None,
-                  is_topic_message: bool = False, language_code: str = "en",
-                  reply_to: JSON | None = None) -> JSON:
-        """A user writes `text` in a chat; a leading /command gets its bot_command entity.
-        `reply_to`: the message (as injected) this one replies to."""
+                  is_topic_message: bool = False, language_code: str = "en") -> JSON:
+        """A user writes `text` in a chat; a leading /command gets its bot_command entity."""
         user = user_json(user_id or (chat_id if chat_id > 0 else 5000), language_code)
         msg: JSON = {"message_id": next(self._ids), "date": int(time.time()),
                      "chat": chat_json(chat_id, chat_type, user), "from": user, "text": text}
         if text.startswith("/"):
-            msg["entities"] = [_command_entity(text)]
+            command = text.split()[0]
+            msg["entities"] = [{"type": "bot_command", "offset": 0,
+                                "length": utf16_len(command)}]
         if message_thread_id is not None:
             msg["message_thread_id"] = message_thread_id
         if is_topic_message:
             msg["is_topic_message"] = True
-        if reply_to is not None:
-            msg["reply_to_message"] = reply_to.get("message", reply_to)
         return self.inject({"message": msg})
 
-    def send_document(self, chat_id: int, data: bytes, file_name: str, *,
-                      caption: str | None = None, user_id: int | None = None,
-                      chat_type: str | None = None, mime_type: str = "application/json",
-                      language_code: str = "en") -> JSON:
-        """A user sends a file (held by the server, so getFile and the download work); a
-        caption starting with a /command gets its bot_command caption entity."""
-        user = user_json(user_id or (chat_id if chat_id > 0 else 5000), language_code)
-        stored = self.add_file(data, file_name, mime_type)
-        msg: JSON = {"message_id": next(self._ids), "date": int(time.time()),
-                     "chat": chat_json(chat_id, chat_type, user), "from": user,
-                     "document": stored.document_json()}
-        if caption is not None:
-            msg["caption"] = caption
-            if caption.startswith("/"):
-                msg["caption_entities"] = [_command_entity(caption)]
-        return self.inject({"message": msg})
+    def send_document(self, chat_id: int, data: bytes, file_name: str, **kw: Any) -> JSON:
+        """A user sends a file (see fakebot_files.user_document for the options)."""
+        return user_document(self, chat_id, data, file_name, **kw)
+
+    def sent_documents(self, chat_id: int | None = None) -> list[SentDocument]:
+        with self._cond:
+            return [d for d in self.files.sent if chat_id is None or d.chat_id == chat_id]
+
+    def documents(self, chat_id: int | None = None) -> list[SentMessage]:
+        """Files the bot sent (sendDocument) as messages, oldest first; `text` is the caption."""
+        return [m for m in self.sent_messages(chat_id) if m.document is not None]
 
     def press_button(self, chat_id: int, message_id: int, data: str, user_id: int) -> JSON:
         """A user presses an inline button under one of the bot's messages."""
@@ -269,10 +246,6 @@ class FakeBotApi:
         return self.inject({"message": msg})
 
 
-def _command_entity(text: str) -> JSON:
-    return {"type": "bot_command", "offset": 0, "length": utf16_len(text.split()[0])}
-
-
 def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects
@@ -280,6 +253,9 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             url = urllib.parse.urlsplit(self.path)
+            if url.path.startswith("/file/"):
+                self._send_file(url.path)
+                return
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             send = url.path.rsplit("/", 1)[-1].lower() in SENDS
@@ -303,15 +279,15 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True  # the client is gone (a killed bot): its loss
 
-        def do_GET(self) -> None:
-            # Clients percent-encode the path (the token's ':' too); Telegram accepts both.
-            path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
-            if not path.startswith("/file/"):
-                self.do_POST()
-                return
-            status, data = serve_file(api, path)
+        do_GET = do_POST
+
+        def _send_file(self, path: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            status, data, ctype = serve_file(api, path)
             self.send_response(status)
-            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             try:

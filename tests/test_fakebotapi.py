@@ -229,51 +229,62 @@ def test_real_ptb_application_answers_ping(api: FakeBotApi) -> None:
     assert {"getMe", "getUpdates", "sendMessage"} <= methods
 
 
-# ---------------------------------------------------------------- files
-
-
-def test_send_document_uploads_multipart_and_get_file_serves_it(api: FakeBotApi) -> None:
-    """python-telegram-bot uploads the file as multipart; getFile gives a file_path, and
-    the bytes come back from /file/bot<token>/<file_path>, as from Telegram."""
-    async def go() -> tuple[Any, bytes]:
-        from telegram import Bot
-        async with Bot(DEFAULT_TOKEN, base_url=api.base_url,
-                       base_file_url=api.base_file_url) as bot:
-            sent = await bot.send_document(5, b'{"a": 1}', filename="s.json", caption="hi")
-            found = await bot.get_file(sent.document.file_id)
-            return sent, bytes(await found.download_as_bytearray())
-
-    sent, data = asyncio.run(go())
-    assert data == b'{"a": 1}'
-    assert (sent.document.file_name, sent.document.file_size, sent.caption) == ("s.json", 8, "hi")
-    assert sent.document.mime_type == "application/json"
-    [document] = api.sent_documents(5)
-    assert api.file_bytes(document.document["file_id"]) == data
-    assert isinstance(api.calls_to("sendDocument")[0].params["document"], object)
+def test_send_document_get_file_and_download_round_trip(api: FakeBotApi) -> None:
+    data = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    status, body = _call(api, "sendDocument", data={"chat_id": "5", "caption": "<b>x</b> &amp; y",
+                                                    "parse_mode": "HTML"},
+                         files={"document": ("events.ics", data, "text/calendar")})
+    assert status == 200, body
+    message = body["result"]
+    assert "text" not in message and message["caption"] == "<b>x</b> &amp; y"
+    document = message["document"]
+    assert (document["file_name"], document["mime_type"], document["file_size"]) == (
+        "events.ics", "text/calendar", len(data))
+    [sent] = api.documents(5)
+    assert sent.file == data and sent.text == "<b>x</b> &amp; y"
+    _, got = _call(api, "getFile", json={"file_id": document["file_id"]})
+    path = got["result"]["file_path"]
+    download = httpx.get(f"{api.base_file_url}{DEFAULT_TOKEN}/{path}", timeout=10)
+    assert download.status_code == 200 and download.content == data
+    assert httpx.get(f"{api.base_file_url}999:wrong/{path}", timeout=10).status_code == 404
+    # A known file_id is sent again without an upload; an edit of its text is refused.
+    status, again = _call(api, "sendDocument", json={"chat_id": 6, "document": document["file_id"]})
+    assert status == 200 and again["result"]["document"]["file_id"] == document["file_id"]
+    status, edit = _call(api, "editMessageText", json={"chat_id": 5, "text": "new",
+                                                       "message_id": message["message_id"]})
+    assert (status, edit["description"]) == (
+        400, "Bad Request: there is no text in the message to edit")
 
 
 @pytest.mark.parametrize(
-    ("method", "params", "description"),
-    [("getFile", {"file_id": "nope"}, "Bad Request: invalid file_id"),
-     ("sendDocument", {"chat_id": 5, "document": "nope"},
-      "Bad Request: wrong remote file identifier specified")],
-    ids=["unknown-file-id", "send-unknown-file-id"],
+    ("fields", "files", "description"),
+    [({"chat_id": "5", "caption": "x" * 1025}, {"document": ("a.ics", b"x", "text/calendar")},
+      "Bad Request: message caption is too long"),
+     ({"chat_id": "5", "caption": "<b>" + "&amp;" * 1000 + "</b>", "parse_mode": "HTML"},
+      {"document": ("a.ics", b"x", "text/calendar")}, None),
+     ({"chat_id": "5", "caption": "<b>open", "parse_mode": "HTML"},
+      {"document": ("a.ics", b"x", "text/calendar")},
+      "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\""),
+     ({"chat_id": "5"}, {"document": ("a.ics", b"", "text/calendar")},
+      "Bad Request: file must be non-empty"),
+     ({"chat_id": "5", "document": "no-such-file-id"}, None,
+      "Bad Request: wrong file identifier/HTTP URL specified")],
+    ids=["caption-too-long", "caption-counted-after-entities", "unbalanced-caption",
+         "empty-file", "unknown-file-id"],
 )
-def test_file_errors(api: FakeBotApi, method: str, params: dict[str, Any],
-                     description: str) -> None:
-    status, body = _call(api, method, json=params)
-    assert (status, body["description"]) == (400, description)
-    assert httpx.get(f"{api.base_file_url}{DEFAULT_TOKEN}/documents/none").status_code == 404
+def test_send_document_checks_like_telegram(api: FakeBotApi, fields: dict[str, str],
+                                            files: dict[str, Any] | None,
+                                            description: str | None) -> None:
+    status, body = _call(api, "sendDocument", data=fields, files=files)
+    if description is None:
+        assert status == 200, body
+    else:
+        assert (status, body["description"]) == (400, description)
 
 
-def test_users_document_message_parses_with_caption_command(api: FakeBotApi) -> None:
-    update = api.send_document(42, b"{}", "x.json", caption="/import please")
-    message = Update.de_json(update, None).message
-    assert message is not None and message.document is not None
-    assert message.document.file_name == "x.json" and message.caption == "/import please"
-    assert message.parse_caption_entities() == {message.caption_entities[0]: "/import"}
-    reply = api.send_text(42, "/import", reply_to=update)
-    assert reply["message"]["reply_to_message"]["document"]["file_name"] == "x.json"
+def test_get_file_of_an_unknown_id_is_refused(api: FakeBotApi) -> None:
+    assert _call(api, "getFile", json={"file_id": "nope"})[1]["description"] == (
+        "Bad Request: invalid file_id")
 
 
 def test_edit_reply_markup_and_not_modified(api: FakeBotApi) -> None:
@@ -289,3 +300,10 @@ def test_edit_reply_markup_and_not_modified(api: FakeBotApi) -> None:
     assert status == 400 and "not modified" in body["description"]
     [message] = api.sent_messages(5)
     assert message.reply_markup == other and message.text == "hi"
+
+
+def test_users_document_caption_command_is_an_entity(api: FakeBotApi) -> None:
+    update = api.send_document(42, b"{}", "x.json", caption="/import please")
+    message = Update.de_json(update, None).message
+    assert message is not None and message.document is not None
+    assert message.parse_caption_entities() == {message.caption_entities[0]: "/import"}

@@ -197,3 +197,31 @@ def test_near_by_merging_matches_the_pairwise_definition(words: list[str], left:
     # The explanation is a witness: places of both sides that really are near each other.
     assert hits <= every_hit
     assert bool(hits) is found
+
+
+# ---------------------------------------------------------------- incremental changes
+
+QUERIES = ["treaty", "tre*", '"union state"', "minsk NEAR/3 treaty", "sign* -pact", "the state",
+           "(pact OR treaty) minsk", "moscow"]
+TEXTS = [" ".join(words) for words in (WORDS[:4], WORDS[3:8], WORDS[5:], WORDS[::2], WORDS[1::3])]
+
+
+def _result(m: Matcher, text: str) -> tuple[object, ...]:
+    r = m.match(text)
+    return r.topics, sorted((str(h.key), h.terms) for h in r.watches), r.terms
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sets(st.integers(0, len(QUERIES) - 1)), st.sets(st.integers(0, len(QUERIES) - 1)),
+       st.sets(st.integers(0, len(QUERIES) - 1)))
+def test_a_changed_matcher_matches_like_one_built_afresh(start: set[int], add: set[int],
+                                                         drop: set[int]) -> None:
+    topic = [TopicRule("t", parse_query("treaty"))]
+    before = Matcher(topic, [(n, parse_query(QUERIES[n])) for n in sorted(start)])
+    snapshot = [_result(before, text) for text in TEXTS]
+    after = before.changed([(n, parse_query(QUERIES[n])) for n in sorted(add)], drop - add)
+    final = (start - drop) | add
+    fresh = Matcher(topic, [(n, parse_query(QUERIES[n])) for n in sorted(final)])
+    assert after.watch_keys == frozenset(final) and len(after) == len(final) + 1
+    assert [_result(after, t) for t in TEXTS] == [_result(fresh, t) for t in TEXTS]
+    assert [_result(before, t) for t in TEXTS] == snapshot, "the old matcher is untouched"

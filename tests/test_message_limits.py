@@ -203,3 +203,64 @@ def test_a_notice_with_a_huge_title_still_says_something(kind: str) -> None:
                          "en")
     assert_valid(text)
     assert "Summit Summit" in text
+
+
+HEALTH_PAYLOADS = st.fixed_dictionaries({
+    "url": LINKS, "name": HOSTILE, "since": HOSTILE, "until": HOSTILE, "tz": HOSTILE,
+    "minutes": st.integers(-10**9, 10**9), "problem": st.one_of(HOSTILE, st.sampled_from(
+        ["timeout", "server", "not_found", "unknown"])), "code": st.one_of(st.none(), HOSTILE),
+    "error": HOSTILE, "failures": st.integers(-10, 10**9),
+})
+
+
+@SETTINGS
+@given(st.sampled_from(["feed_down", "feed_up"]), HEALTH_PAYLOADS, st.sampled_from(LANGS))
+def test_feed_health_notices_fit(kind: str, payload: dict[str, Any], lang: str) -> None:
+    assert_valid(render_notice(kind, payload, lang))
+
+
+@SETTINGS
+@given(st.sampled_from(KINDS), NOTICE_PAYLOADS, st.sampled_from(LANGS))
+def test_every_notice_fits_a_caption(kind: str, payload: dict[str, Any], lang: str) -> None:
+    """A notice sent with a file (a moved event's calendar) is its caption: 1024 at most,
+    counted as Telegram counts captions (after reading tags and entities)."""
+    from bot.delivery.html import MAX_CAPTION, plain_len
+    from bot.delivery.render import render_caption
+
+    caption = render_caption(kind, payload, lang)
+    assert_valid(caption)
+    assert 0 < plain_len(caption) <= MAX_CAPTION
+
+
+@SETTINGS
+@given(st.lists(st.tuples(HOSTILE, HOSTILE, HOSTILE), min_size=1, max_size=40),
+       st.sampled_from(LANGS))
+def test_status_with_many_feeds_down_fits(feeds: list[tuple[str, str, str]], lang: str) -> None:
+    from bot.telegram.replies import status_text
+
+    config = Config.model_validate({"feeds": [
+        {"url": f"https://f{n}.test/rss", "name": (name or "x")[:200]}
+        for n, (name, _, _) in enumerate(feeds)]})
+    states = [FeedState(f"https://f{n}.test/rss", failures=3, last_error=error,
+                        last_http_status=status[:20], failing_since=NOW - timedelta(days=n + 1))
+              for n, (_, error, status) in enumerate(feeds)]
+    assert_valid(status_text(lang, config, states, NOW, NOW))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(HOSTILE, HOSTILE), min_size=1, max_size=120), st.sampled_from(LANGS))
+def test_calendar_import_reports_fit(events: list[tuple[str, str]], lang: str) -> None:
+    from bot.summit.icsimport import ImportResult
+    from bot.summit.icsplan import IcsProblem, ImportPlan, PlannedEvent
+    from bot.telegram.calendarcmd import import_text
+
+    planned = tuple(PlannedEvent(action, f"e{n}", title, date(2025, 3, 10), "Europe/Minsk",
+                                 location, ("t",), date(2025, 3, 4))
+                    for n, (title, location) in enumerate(events)
+                    for action in ("add", "move"))
+    problems = tuple((n, title, IcsProblem("invalid", {"reason": location}))
+                     for n, (title, location) in enumerate(events))
+    assert_valid(import_text(lang, ImportResult(ImportPlan(planned), announced=10**6)))
+    assert_valid(import_text(lang, ImportResult(ImportPlan((), problems))))
+    assert_valid(import_text(lang, ImportResult(ImportPlan(), IcsProblem("not_ics", {
+        "reason": events[0][0]}))))

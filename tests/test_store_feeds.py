@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from conftest_store import NOW, later, make_entry, save_states
 
@@ -42,3 +43,59 @@ def test_all_feed_states_by_url(db: Store) -> None:
     save_states(db, FeedState("https://b.example/", next_poll_at=later(10)),
                 FeedState("https://a.example/", next_poll_at=later(-5)))
     assert [s.url for s in db.all_feed_states()] == ["https://a.example/", "https://b.example/"]
+
+
+# ---------------------------------------------------------------- scheduling from the store
+
+A, B, C = "https://a.example/rss", "https://b.example/rss", "https://c.example/rss"
+LEASE = timedelta(minutes=2)
+
+
+def claimed(db: Store, at: datetime, limit: int = 10) -> list[str]:
+    return [s.url for s in db.claim_due_feeds(at, at, limit, LEASE)]
+
+
+def test_synced_feeds_are_due_at_once_and_others_never(db: Store) -> None:
+    save_states(db, FeedState(C, next_poll_at=NOW))  # polled once, since dropped from the config
+    assert db.sync_feeds([A, B], NOW) == 2
+    assert claimed(db, NOW) == [A, B]
+    assert db.sync_feeds([A, B, C], later(1)) == 0  # C is back: kept state, active again
+    assert claimed(db, later(1)) == [C]
+
+
+def test_a_claimed_feed_is_leased_until_its_state_is_saved(db: Store) -> None:
+    db.sync_feeds([A, B], NOW)
+    assert claimed(db, NOW, limit=1) == [A]
+    assert claimed(db, NOW) == [B], "A is leased"
+    assert claimed(db, later(1)) == []
+    save_states(db, FeedState(A, next_poll_at=later(1)))  # polled: lease ended, due again later
+    assert claimed(db, later(1)) == [A]
+    assert claimed(db, NOW + LEASE + timedelta(seconds=1)) == [B], "a lapsed lease frees B"
+
+
+def test_most_overdue_first(db: Store) -> None:
+    db.sync_feeds([A, B, C], NOW)
+    save_states(db, FeedState(A, next_poll_at=later(3)), FeedState(B, next_poll_at=later(1)),
+                FeedState(C, next_poll_at=later(2)))
+    assert claimed(db, later(5)) == [B, C, A]
+
+
+def test_surge_brings_healthy_feeds_forward(db: Store) -> None:
+    db.sync_feeds([A, B, C], NOW)
+    save_states(db,
+                FeedState(A, last_polled_at=NOW, next_poll_at=later(60)),
+                FeedState(B, last_polled_at=NOW, next_poll_at=later(60), failures=2),
+                FeedState(C, last_polled_at=NOW, next_poll_at=later(3)))
+    assert db.pull_forward(timedelta(minutes=5), later(1)) == 1
+    assert db.get_feed_states([A])[A].next_poll_at == later(5)
+    assert claimed(db, later(5)) == [C, A], "B is failing: it keeps its backoff"
+
+
+def test_a_dead_workers_feed_leases_end_at_once(db: Store) -> None:
+    db.sync_feeds([A], NOW)
+    db.register_worker(NOW)
+    assert claimed(db, NOW) == [A]
+    db.worker_id = None  # as a new process: the old worker is gone
+    db.register_worker(later(1))
+    db.release_orphans(later(1), alone=True)
+    assert claimed(db, later(1)) == [A]

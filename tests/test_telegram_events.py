@@ -97,9 +97,10 @@ def test_move_saves_override_announces_once_and_updates_running_config(h: Harnes
     items = h.store.claim_notices(NOW + timedelta(days=60), limit=500)
     assert sorted((n.subscriber.id, n.key, n.kind) for n in items) == [
         (sub, key, "event_moved") for sub in followers]
-    assert items[0].payload == {"event_id": "minsk-summit", "title": "Minsk summit",
-                                "location": "Minsk", "old_date": "2025-03-04",
-                                "new_date": "2025-03-06"}
+    payload = dict(items[0].payload)
+    assert payload.pop("attachment")["filename"] == "minsk-summit.ics"  # the updated calendar
+    assert payload == {"event_id": "minsk-summit", "title": "Minsk summit",
+                       "location": "Minsk", "old_date": "2025-03-04", "new_date": "2025-03-06"}
     assert "2025-03-04 → <b>2025-03-06</b>" in render_notice("event_moved", items[0].payload, "en")
 
 

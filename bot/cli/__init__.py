@@ -1,5 +1,6 @@
-"""The command line: `run`, `check`, `replay`, `health`, `db` and `evaluate`. Parses arguments,
-loads the config, maps errors to exit codes (2 for config or query errors).
+"""The command line: `run`, `check`, `replay`, `health`, `db`, `evaluate`, `feeds` and
+`calendar`. Parses arguments, loads the config, maps errors to exit codes (2 for config or
+query errors).
 
 Offers `main`. Each verb lives in its own module, imported only when it runs.
 """
@@ -12,6 +13,8 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.config import Config, ConfigError, Settings, load_config, settings_from_env
@@ -52,7 +55,33 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", parents=[common], help="score topics on labelled JSONL")
     evaluate.add_argument("file", metavar="FILE", help="labelled items (see shared eval README)")
     evaluate.add_argument("--misses", action="store_true", help="list misses and false alerts")
+    _feeds_parser(sub, common)
+    cal = sub.add_parser("calendar", parents=[common],
+                         help="the events as an .ics file, or add events from one")
+    what = cal.add_mutually_exclusive_group(required=True)
+    what.add_argument("--ics", metavar="FILE",
+                      help="write the tracked events with their reminders ('-': stdout)")
+    what.add_argument("--import", dest="import_file", metavar="FILE",
+                      help="add, move or update events from an .ics file, as /event does")
+    cal.add_argument("--lang", choices=["en", "ru"], default="en",
+                     help="language of the calendar texts and of the import report")
     return parser
+
+
+def _feeds_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    feeds = sub.add_parser("feeds", help="export the feeds as OPML, or import an OPML file")
+    action = feeds.add_subparsers(dest="feeds_action", required=True, metavar="ACTION")
+    export = action.add_parser("export", parents=[common], help="write the feeds as OPML 2.0")
+    export.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
+    imp = action.add_parser("import", parents=[common],
+                            help="add an OPML file's feeds to feeds.yaml (comments kept)")
+    imp.add_argument("file", metavar="FILE.opml")
+    where = imp.add_mutually_exclusive_group()
+    where.add_argument("--into", metavar="FEEDS.yaml",
+                       help="the config file to merge into (default: the config file)")
+    where.add_argument("--output", metavar="NEW.yaml",
+                       help="write the merged config to a new file; the config is not changed")
+    imp.add_argument("--dry-run", action="store_true", help="report what would be added, write nothing")
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -134,13 +163,43 @@ def _cmd_db(args: argparse.Namespace, config: Config) -> int:
     return database(_settings(args), args.action)
 
 
+def _cmd_feeds(args: argparse.Namespace) -> int:
+    """`feeds` loads the file it works on itself: `import --into X` needs no other config."""
+    from bot.cli.opml import export_feeds, import_feeds
+    from bot.matching.topics import topic_problems
+
+    path = _settings(args).config_path
+    if args.feeds_action == "export":
+        try:
+            config = load_config(path, checks=[topic_problems])
+        except ConfigError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_CONFIG
+        return export_feeds(config, path, args.output)
+    base = Path(args.into) if args.into else path
+    dest = Path(args.output) if args.output else base
+    return import_feeds(args.file, base, dest, dry_run=args.dry_run, checks=[topic_problems])
+
+
+def _cmd_calendar(args: argparse.Namespace, config: Config) -> int:
+    from bot.cli.calendar import calendar
+
+    return calendar(config, _settings(args), ics=args.ics, import_file=args.import_file,
+                    lang=args.lang)
+
+
 COMMANDS = {"db": _cmd_db, "health": _cmd_health, "run": _cmd_run, "check": _cmd_check,
-            "replay": _cmd_replay, "evaluate": _cmd_evaluate}
+            "replay": _cmd_replay, "evaluate": _cmd_evaluate, "calendar": _cmd_calendar}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(args.verbose)
+    if args.command == "feeds":
+        try:
+            return _cmd_feeds(args)
+        except BrokenPipeError:
+            return EXIT_OK
     try:
         config = _load(args)
     except ConfigError as err:

@@ -2,7 +2,7 @@
 validated into frozen objects; every problem names its file, line and key path.
 
 Offers `load_config`, `settings_from_env`, the schema (`Config`, `FeedSpec`, `TopicSpec`,
-`EventSpec`, `Fetch`, `Delivery`, `Limits`, `Settings`), `ConfigError`, `parse_duration`
+`EventSpec`, `Fetch`, `Delivery`, `Limits`, `Health`, `Settings`), `ConfigError`, `parse_duration`
 and `parse_clock`.
 """
 
@@ -23,6 +23,7 @@ from bot.config.schema import (
     FeedLang,
     FeedSpec,
     Fetch,
+    Health,
     Limits,
     SurgeWindow,
     TopicSpec,
@@ -44,6 +45,7 @@ __all__ = [
     "FeedLang",
     "FeedSpec",
     "Fetch",
+    "Health",
     "Limits",
     "Loc",
     "Settings",

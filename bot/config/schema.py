@@ -213,6 +213,14 @@ class Fetch(BaseModel):
     user_agent: str = Field(default=f"summit-watch/{__version__} (news feed reader)", min_length=1)
 
 
+class Health(BaseModel):
+    """When a failing feed counts as down: operators are told and /status names it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    feed_down_after: PositiveDuration = timedelta(hours=6)
+
+
 class Config(BaseModel):
     """Everything `feeds.yaml` says, validated. Build it with `load_config`."""
 
@@ -227,6 +235,7 @@ class Config(BaseModel):
     limits: Limits = Limits()
     delivery: Delivery = Delivery()
     fetch: Fetch = Fetch()
+    health: Health = Health()
     feeds: tuple[FeedSpec, ...] = Field(min_length=1)
     # name -> words, prefixes and phrases; queries say `@name` (bot.matching.termsets).
     termsets: dict[TermSetName, TermSetMembers] = Field(

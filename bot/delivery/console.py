@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.delivery.drainer import Delivered, Verdict
 from bot.delivery.render import also_reports, notice_text
-from bot.model import Entry, MatchResult, NoticeItem, OutboxItem, WatchHit
+from bot.model import Entry, MatchResult, NoticeAttachment, NoticeItem, OutboxItem, WatchHit
 
 BADGES = {"expected": "EXPECTED", "signed": "SIGNED", "ratified": "RATIFIED", "in_force": "IN FORCE"}
 
@@ -123,9 +123,15 @@ class ConsoleSink:
         if item.subscriber.kind != "console":
             return Delivered(Verdict.RETRY, retry_after=timedelta(hours=1), error="console mode")
         text = notice_text(item.kind, item.payload)
+        attachment = NoticeAttachment.of_payload(item.payload)
         if self.json_lines:
+            payload = {k: v for k, v in item.payload.items() if k != "attachment"}
+            extra = {"attachment": attachment.filename} if attachment else {}
             return self._write(json.dumps({"type": "notice", "kind": item.kind, "key": item.key,
                                            "update": item.sent_at is not None, "text": text,
-                                           "payload": item.payload}, ensure_ascii=False, default=str))
+                                           "payload": payload, **extra},
+                                          ensure_ascii=False, default=str))
         prefix = "[NOTICE UPDATE] " if item.sent_at is not None else "[NOTICE] "
+        if attachment is not None:  # one write: the notice and its file are one message
+            text += f"\n  ↳ in Telegram the calendar file {attachment.filename} would be attached"
         return self._write(f"{prefix}{text}")

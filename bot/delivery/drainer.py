@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from bot.delivery.held import HANDFUL, summary_payload
 from bot.model import NoticeItem, OutboxItem
 from bot.store import Store
+from bot.store.aio import StoreRunner, runner_for
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,11 @@ class Drainer:
     """Claims due alerts and notices in batches and hands them to the sink, `concurrency`
     at a time; settles each with the sink's verdict."""
 
-    def __init__(self, store: Store, sink: Sink, clock: Callable[[], datetime],
+    def __init__(self, store: Store | StoreRunner, sink: Sink, clock: Callable[[], datetime],
                  *, batch: int = 50, concurrency: int = 16,
                  topic_titles: Mapping[str, str] | None = None) -> None:
-        self.store = store
+        self.db = runner_for(store)
+        self.store = self.db.store
         self.sink = sink
         self.clock = clock
         self.topic_titles = dict(topic_titles or {})
@@ -93,7 +95,7 @@ class Drainer:
         """Deliver everything due now; returns how many items were sent."""
         sent = 0
         async with self._lock:
-            await asyncio.to_thread(self.store.collapse_held, self.clock(), HANDFUL,
+            await self.db(self.store.collapse_held, self.clock(), HANDFUL,
                                     self._summarise)
             for queue in self._queues():
                 sent += await self._drain(queue)
@@ -105,7 +107,7 @@ class Drainer:
     async def _drain(self, queue: _Queue) -> int:
         sent = 0
         while not self._stopping:
-            items = await asyncio.to_thread(queue.claim, self.clock(), self.batch)
+            items = await self.db(queue.claim, self.clock(), self.batch)
             if not items:
                 break
             verdicts = await asyncio.gather(*(self._one(queue, item) for item in items))
@@ -118,14 +120,14 @@ class Drainer:
         async with self._slots:
             if self._stopping:
                 outcome = Delivered(Verdict.RETRY, retry_after=timedelta(0), error="shutting down")
-                await asyncio.to_thread(self._settle, queue, item, outcome)
+                await self.db(self._settle, queue, item, outcome)
                 return outcome.verdict
             try:
                 outcome = await queue.deliver(item)
             except Exception as err:  # a sink bug must not wedge the queue
                 log.exception("delivering %s item %d failed", queue.name, item.id)
                 outcome = Delivered(Verdict.RETRY, retry_after=timedelta(minutes=1), error=repr(err))
-        await asyncio.to_thread(self._settle, queue, item, outcome)
+        await self.db(self._settle, queue, item, outcome)
         return outcome.verdict
 
     def _settle(self, queue: _Queue, item: Any, outcome: Delivered) -> None:

@@ -5,14 +5,16 @@ boundary, UTF-16 lengths, fitting lines into one message, local times, countdown
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.i18n import t, tn
+from bot.i18n import TEXTS, t, tn
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the parsed text
+MAX_CAPTION = 1024  # a file's caption, counted the same way
 MAX_HREF = 2000  # longer links are shown without the link rather than risk a rejection
 ELLIPSIS = "…"
 STATUSES = ("expected", "signed", "ratified", "in_force")
@@ -21,6 +23,15 @@ STATUSES = ("expected", "signed", "ratified", "in_force")
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain_len(text: str) -> int:
+    """The UTF-16 length Telegram counts for HTML text: what is left once tags are removed
+    and entities read (used where over-counting the markup would cost too much: captions)."""
+    return utf16_len(html.unescape(_TAGS.sub("", text)))
 
 
 def esc(text: str) -> str:
@@ -86,6 +97,23 @@ def fit_lines(lines: Sequence[str], limit: int = MAX_MESSAGE) -> str:
         out.append(line)
         used += cost
     return "\n".join(out)
+
+
+def span(lang: str, minutes: int) -> str:
+    """A length of time in words: minutes below an hour, hours below two days, else days."""
+    if minutes < 60:
+        return tn(lang, "minutes", max(0, minutes))
+    if minutes < 48 * 60:
+        return tn(lang, "hours", minutes // 60)
+    return tn(lang, "days", minutes // (24 * 60))
+
+
+def feed_problem(lang: str, problem: object, code: object = None) -> str:
+    """Why a feed fails, in plain words (`bot.health.problem_of` names the class)."""
+    key = f"feed_problem_{problem}"
+    if key not in TEXTS["en"]:
+        key = "feed_problem_unknown"
+    return t(lang, key, code=esc(str(code or "?")))
 
 
 def status_badge(lang: str, status: object) -> str | None:

@@ -12,12 +12,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.delivery.html import (
+    ELLIPSIS,
+    MAX_CAPTION,
     MAX_MESSAGE,
     cut,
     esc,
+    feed_problem,
     fit_lines,
     link,
     local_time,
+    plain_len,
+    span,
     status_badge,
     utf16_len,
 )
@@ -225,15 +230,53 @@ def _held(p: Mapping[str, Any], lang: str) -> list[str]:
     return lines
 
 
+def _feed_down(p: Mapping[str, Any], lang: str) -> list[str]:
+    """To an operator: a feed has been failing for longer than `health.feed_down_after`."""
+    return [
+        _t(lang, "feed_down", name=_s(p, "name", 100), duration=span(lang, _int(p, "minutes")),
+           since=_s(p, "since", 40), tz=_s(p, "tz", 60)),
+        _t(lang, "feed_why", problem=feed_problem(lang, p.get("problem"), p.get("code"))),
+        f"<code>{_s(p, 'url', 500)}</code>",
+        _t(lang, "feed_error", error=_s(p, "error"),
+           polls=tn(lang, "failed_polls", _int(p, "failures"))),
+    ]
+
+
+def _feed_up(p: Mapping[str, Any], lang: str) -> list[str]:
+    return [_t(lang, "feed_up", name=_s(p, "name", 100), duration=span(lang, _int(p, "minutes")),
+               since=_s(p, "since", 40), until=_s(p, "until", 40), tz=_s(p, "tz", 60)),
+            f"<code>{_s(p, 'url', 500)}</code>"]
+
+
+def _int(payload: Mapping[str, Any], key: str) -> int:
+    value = payload.get(key)
+    return value if isinstance(value, int) else 0
+
+
 RENDERERS = {"reminder": _reminder, "summit_day": _summit_day, "status": _status,
-             "event_moved": _moved, "digest": _digest, "held": _held}
+             "event_moved": _moved, "digest": _digest, "held": _held,
+             "feed_down": _feed_down, "feed_up": _feed_up}
+
+
+def _lines(kind: str, payload: Mapping[str, Any], lang: str) -> list[str]:
+    renderer = RENDERERS.get(kind)
+    return renderer(payload, lang) if renderer else [esc(cut(str(payload), 1000))]
 
 
 def render_notice(kind: str, payload: Mapping[str, Any], lang: str) -> str:
     """A notice as Telegram HTML within 4096 UTF-16 units (whole lines are dropped first)."""
-    renderer = RENDERERS.get(kind)
-    lines = renderer(payload, lang) if renderer else [esc(str(payload))]
-    return fit_lines(lines)
+    return fit_lines(_lines(kind, payload, lang))
+
+
+def render_caption(kind: str, payload: Mapping[str, Any], lang: str) -> str:
+    """A notice as the HTML caption of the file it comes with: within Telegram's 1024
+    characters as Telegram counts them (tags and entities read), whole lines dropped."""
+    out: list[str] = []
+    for line in _lines(kind, payload, lang):
+        if plain_len("\n".join([*out, line, ELLIPSIS])) > MAX_CAPTION:
+            return "\n".join([*out, ELLIPSIS])
+        out.append(line)
+    return "\n".join(out)
 
 
 def notice_text(kind: str, payload: Mapping[str, Any], lang: str = "en") -> str:

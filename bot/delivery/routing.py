@@ -4,9 +4,12 @@ and every silence. Pure: no I/O, no clock; the store runs it inside the poll's t
 
 The rules, in order:
 1. Only listeners (active chats) hear anything; a stopped or deactivated chat is absent.
-   A chat that muted a topic for now (the 🔕 button under an alert) hears nothing of that
-   topic meanwhile, neither alerts nor new status notices: they are dropped, not held.
-   Its watches still alert, and a status notice it already holds is still kept current.
+   A chat that muted a topic for now (the 🔕 button under an alert) gets no alerts for that
+   topic meanwhile: they are dropped, not held. The whole-chat /mute is a pause ("hold
+   alerts for a while") and delivers what it held; a topic mute is a judgement ("not this
+   topic today"), and a day's backlog of it arriving when the mute ends would undo the
+   press. Nothing that matters is lost: its watches still alert, and status changes
+   (rule 2) still reach it, as they break through quiet hours.
 2. A status change reaches every current follower of its topic once: holders of its
    notice get an edit, followers without one (late followers) a new notice with the
    current state. Holders who unfollowed are left alone.
@@ -80,16 +83,14 @@ def _status_notices(statuses: Sequence[StatusNotice], audience: Audience,
         holding = holders.get(key, frozenset()) & followers
         if holding:
             routing.notice_edits.append(NoticeEdit(key, frozenset(holding), notice.payload))
-        hearers = set(audience.hearers(notice.topic_id))
         routing.notices += [NewNotice(sub, key, "status", notice.payload)
-                            for sub in sorted(hearers - holding)]
+                            for sub in sorted(followers - holding)]
     return told
 
 
 def _chat_followers(audience: Audience, topic_id: str) -> list[int]:
-    """Followers the notice tells of the report: the console prints each entry anyway, and
-    a chat that muted the topic is told nothing."""
-    return [s for s in audience.hearers(topic_id) if not audience.listeners[s].console]
+    """Followers the notice tells of the report: the console prints each entry anyway."""
+    return [s for s in audience.followers(topic_id) if not audience.listeners[s].console]
 
 
 def _recipients(report: Report, audience: Audience,

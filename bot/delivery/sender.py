@@ -8,12 +8,12 @@ import asyncio
 import enum
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Self
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -119,14 +119,26 @@ class Sender:
                    reply_markup: InlineKeyboardMarkup | None = None) -> SendOutcome:
         """Send one HTML message with link previews off, when the bot-wide pace allows; a
         chat whose own limits say "not yet" gets RETRY at once (see `_take_turn`)."""
+        return await self._send(chat_id, lambda: self.bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
+            message_thread_id=thread_id, reply_markup=reply_markup, **self._paced))
+
+    async def send_document(self, chat_id: int, filename: str, data: bytes, *,
+                            caption: str | None = None,
+                            thread_id: int | None = None) -> SendOutcome:
+        """Send one file (a calendar) with an HTML caption, paced and classified exactly
+        like a message; its type comes from the file name."""
+        return await self._send(chat_id, lambda: self.bot.send_document(
+            chat_id, InputFile(data, filename=filename), caption=caption,
+            parse_mode=ParseMode.HTML, message_thread_id=thread_id, **self._paced))
+
+    async def _send(self, chat_id: int, call: Callable[[], Awaitable[Message]]) -> SendOutcome:
         if chat_id in self._blocked:
             return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
         if (paced := await self._take_turn(chat_id)) > 0:
             return SendOutcome(OutcomeKind.RETRY, retry_after=paced, error="paced")
         try:
-            message = await self.bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
-                message_thread_id=thread_id, reply_markup=reply_markup, **self._paced)
+            message = await call()
         except TelegramError as exc:
             return self._classify(chat_id, exc, edit=False)
         self._network_failures = 0

@@ -1,11 +1,12 @@
 """Telegram mode's sink: one HTML message per alert or notice through the rate-limited
 Sender, edited in place when a later report or a confirmation changes it; an alert carries
-its buttons (mute the topic, stop the watch) as they stand for its chat at that moment.
+its buttons (mute the topic, stop the watch) as they stand for its chat at that moment; a
+notice with a file (a moved event's calendar) is one document message with the notice as
+its caption.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,10 +15,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery.controls import Button, alert_buttons
 from bot.delivery.drainer import Delivered, Verdict
-from bot.delivery.render import render_alert, render_notice
+from bot.delivery.render import render_alert, render_caption, render_notice
 from bot.delivery.sender import OutcomeKind, Sender, SendOutcome
-from bot.model import NoticeItem, OutboxItem, Subscriber
+from bot.model import NoticeAttachment, NoticeItem, OutboxItem, Subscriber
 from bot.store import Store
+from bot.store.aio import StoreRunner, runner_for
 
 
 def keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:
@@ -35,11 +37,12 @@ def _wall_clock() -> datetime:
 class TelegramSink:
     """One HTML message per outbox item, through the rate-limited Sender."""
 
-    def __init__(self, sender: Sender, store: Store, tz: ZoneInfo,
+    def __init__(self, sender: Sender, store: Store | StoreRunner, tz: ZoneInfo,
                  topic_titles: Mapping[str, str],
                  clock: Callable[[], datetime] = _wall_clock) -> None:
         self.sender = sender
-        self.store = store
+        self.db = runner_for(store)
+        self.store = self.db.store
         self.tz = tz
         self.topic_titles = topic_titles
         self.clock = clock  # which topic mutes are running, for the buttons' labels
@@ -50,7 +53,7 @@ class TelegramSink:
             return Delivered(Verdict.FAILED, error="the console subscriber has no chat")
         text = render_alert(item, tz=self.tz, lang=sub.lang, topic_titles=self.topic_titles)
         # Read at each send and edit: an edit (a later report) must not undo a press.
-        controls = await asyncio.to_thread(self.store.chat_controls, sub.id, now=self.clock())
+        controls = await self.db(self.store.chat_controls, sub.id, now=self.clock())
         buttons = alert_buttons(item.why, sub.lang, self.topic_titles, controls, self.tz)
         return await self._send_or_edit(sub, item.message_id, text, keyboard(buttons))
 
@@ -58,8 +61,24 @@ class TelegramSink:
         sub = item.subscriber
         if sub.kind == "console":
             return Delivered(Verdict.FAILED, error="the console subscriber has no chat")
+        attachment = NoticeAttachment.of_payload(item.payload)
+        if attachment is not None:
+            return await self._send_file(sub, item, attachment)
         text = render_notice(item.kind, item.payload, sub.lang)
         return await self._send_or_edit(sub, item.message_id, text)
+
+    async def _send_file(self, sub: Subscriber, item: NoticeItem,
+                         attachment: NoticeAttachment) -> Delivered:
+        """The notice and its file in ONE message, so the row is settled by one send: sent
+        whole or retried whole, never half. A file is never edited: a re-opened notice
+        sends its file again."""
+        if self.sender.is_blocked(sub.chat_id):
+            self.sender.unblock(sub.chat_id)
+        caption = render_caption(item.kind, item.payload, sub.lang)
+        outcome = await self.sender.send_document(
+            sub.chat_id, attachment.filename, attachment.text.encode("utf-8"), caption=caption,
+            thread_id=sub.thread_id)
+        return await self._verdict(sub, outcome)
 
     async def _send_or_edit(self, sub: Subscriber, message_id: int | None, text: str,
                             markup: InlineKeyboardMarkup | None = None) -> Delivered:
@@ -86,10 +105,10 @@ class TelegramSink:
             return Delivered(Verdict.RETRY, retry_after=timedelta(seconds=outcome.retry_after or 1),
                              error=outcome.error)
         if outcome.kind is OutcomeKind.BLOCKED:
-            await asyncio.to_thread(self.store.deactivate, sub.chat_id)
+            await self.db(self.store.deactivate, sub.chat_id)
             return Delivered(Verdict.FAILED, error=outcome.error or "blocked by the user")
         if outcome.kind is OutcomeKind.MIGRATED and outcome.new_chat_id is not None:
-            await asyncio.to_thread(self.store.migrate_chat, sub.chat_id, outcome.new_chat_id)
+            await self.db(self.store.migrate_chat, sub.chat_id, outcome.new_chat_id)
             # The next claim loads the subscriber again, now with the supergroup's id.
             return Delivered(Verdict.RETRY, retry_after=timedelta(0), error="chat migrated")
         return Delivered(Verdict.FAILED, error=outcome.error or outcome.kind.value)

@@ -15,6 +15,7 @@ COMMANDS = (
     "/lang en|ru|be — мова інтэрфейсу\n"
     "/export — налады чата файлам; /import — аднавіць іх\n"
     "/status — стан стужак і бліжэйшая падзея\n"
+    "/calendar — падзеі файлам календара (.ics)\n"
     "/help — гэтая даведка"
 )
 
@@ -127,7 +128,7 @@ TEXTS: dict[str, str] = {
     "btn_unfollow": "🔕 {label}",
     "btn_follow": "🔔 {label}",
     "btn_mute_topic": "🔕 Выключыць «{topic}» на суткі",
-    "btn_topic_muted": "✅ «{topic}» без гуку да {until}",
+    "btn_topic_muted": '✅ «{topic}» без гуку да {until} · вярнуць',
     "btn_stop_watch": "✖ Выдаліць гэты запыт",
     "btn_stop_named_watch": "✖ Выдаліць запыт «{query}»",
     "btn_watch_stopped": "✅ Запыт выдалены",
@@ -194,10 +195,10 @@ TEXTS: dict[str, str] = {
     "cb_done": "Гатова",
     "cb_gone": "Ужо выдалена",
     "cb_topic_muted": (
-        "🔕 Тэма «{topic}» выключана ў гэтым чаце да {until}. Яе апавяшчэнні за гэты час "
-        "знікнуць, а не прыйдуць потым; запыты працуюць як раней."
+        '🔕 «{topic}» выключана тут да {until}: яе апавяшчэнні знікнуць, а не прыйдуць '
+        'потым. Запыты і змена статусу прыходзяць. Націсніце яшчэ раз, каб вярнуць.'
     ),
-    "cb_topic_still_muted": "Тэма «{topic}» ужо выключана да {until}.",
+    "cb_topic_unmuted": '🔔 Тэма «{topic}» зноў дасылае апавяшчэнні ў гэты чат.',
     "cb_watch_stopped": "✖ Запыт выдалены: {query}",
     "alert_terms": "супадзенні",
     "alert_concepts": "па сэнсе",
@@ -234,12 +235,14 @@ TEXTS: dict[str, str] = {
     "notice_held_watches": "• па вашых запытах: {alerts}",
     "notice_held_newest": "Самыя свежыя:",
     "export_caption": (
-        "⚙️ Налады гэтага чата: {watches} і {topics}. Каб аднавіць іх, дашліце мне гэты "
-        "файл з подпісам /import — сюды або ў іншы чат."
+        '⚙️ Налады гэтага чата: {watches} і {topics}. Каб аднавіць іх, дашліце мне гэты '
+        'файл — сюды або ў іншы чат (у групе — з подпісам /import). Імпарт заменіць '
+        'запыты таго чата запытамі з файла.'
     ),
     "import_usage": (
-        "Каб аднавіць налады, дашліце мне файл з /export з подпісам <code>/import</code> або "
-        "адкажыце на гэты файл камандай <code>/import</code>."
+        'Каб аднавіць налады, дашліце мне файл з /export: у асабістым чаце — проста так, '
+        'у групе — з подпісам <code>/import</code> (або адкажыце на файл камандай '
+        '<code>/import</code>). У групах імпартаваць могуць толькі адміністратары.'
     ),
     "import_too_big": (
         "⚠️ Файл важыць {size} КБ, а файл налад — не больш за {limit} КБ. Нічога не зменена."
@@ -266,16 +269,148 @@ TEXTS: dict[str, str] = {
         "📥 <code>{file}</code>: у гэтым чаце ўжо такія налады, нічога не зменена."
     ),
     "import_watches_added": "👀 Дададзена {watches}: {queries}",
-    "import_watches_kept": "👀 Ужо былі: {watches}.",
-    "import_watch_invalid": "⚠️ Не дададзены: <code>{query}</code> — {error}",
+    "import_watches_kept": '👀 Засталіся: {watches}.',
     "import_watch_too_broad": (
-        "⚠️ Не дададзены: <code>{query}</code> — пад яго падышла б чвэрць свежых навін."
+        '⚠️ Пад запыт <code>{query}</code> з файла падышла б чвэрць свежых навін — гэта '
+        'паток, а не запыт. Нічога не зменена.'
     ),
-    "import_watch_over_limit": "⚠️ Не дададзены (мяжа чата — {watches}): {queries}",
     "import_followed": "🔔 Цяпер вы сочыце за тэмамі: {topics}",
     "import_unfollowed": "🔕 Вы больш не сочыце за тэмамі: {topics}",
     "import_unknown_topics": "Тут такіх тэм няма, прапушчаны: {topics}",
     "import_ignored": "Гэтая версія бота такога не ведае, прапушчана: {fields}",
+    "import_topic_mutes_lifted": '🔔 Усе тэмы зноў дасылаюць апавяшчэнні.',
+    "import_topic_mutes": '🔕 Тэмы без апавяшчэнняў: {topics}',
+    "import_unmuted": '🔔 Паўза ў чаце скончылася; прытрыманыя апавяшчэнні ўжо ў дарозе.',
+    "import_muted": '🔇 Апавяшчэнні прытрыманы да {until} (/unmute — вярнуць).',
+    "import_too_many_watches": (
+        '⚠️ У файле {watches}, а ў чаце іх можа быць не больш за {limit}. Нічога не '
+        'зменена.'
+    ),
+    "import_bad_watch": (
+        '⚠️ Запыт <code>{query}</code> з файла нельга выкарыстаць: {error}. Нічога не '
+        'зменена.'
+    ),
+    "import_bad_language": (
+        '⚠️ У файле пазначана мова <code>{language}</code>, а я размаўляю на {supported}. '
+        'Нічога не зменена.'
+    ),
+    "import_watches_removed": '✖ Выдалена, у файле іх няма — {watches}: {queries}',
+    "feeds_usage": (
+        "<code>/feeds</code> — стан стужак; <code>/feeds export</code> — стужкі файлам OPML. "
+        "Дашліце мне файл <code>.opml</code> (у гэтым асабістым чаце), каб дадаць стужкі."
+    ),
+    "feeds_private_only": "Спісы стужак я дасылаю і прымаю толькі ў асабістым чаце са мной.",
+    "opml_caption": (
+        "📤 {feeds} у фармаце OPML 2.0: гэты файл імпартуе любая чытанка стужак. Дашліце мне "
+        "файл OPML, каб дадаць стужкі."
+    ),
+    "opml_send_hint": (
+        "Каб дадаць стужкі, дашліце мне файл OPML (<code>.opml</code>, не больш за {kb} кБ); "
+        "<code>/feeds export</code> дашле цяперашні спіс."
+    ),
+    "opml_refused": "⚠️ Не магу імпартаваць <b>{file}</b>: {reason}. Нічога не зменена.",
+    "opml_download_failed": (
+        "⚠️ Не ўдалося атрымаць <b>{file}</b> ад Telegram; дашліце файл яшчэ раз. Нічога не "
+        "зменена."
+    ),
+    "opml_err_too_large": "файл большы за {kb} кБ",
+    "opml_err_empty": "файл пусты",
+    "opml_err_doctype": "у ім абвешчаны DOCTYPE (сутнасці не прымаюцца)",
+    "opml_err_not_xml": "гэта няправільны XML ({detail})",
+    "opml_err_encoding": "яго кадоўка невядомая або пазначана няправільна",
+    "opml_err_not_opml": "гэта не файл OPML (дакумент — &lt;{root}&gt;)",
+    "opml_err_no_outlines": "у ім няма стужак",
+    "opml_err_too_many": "у ім больш за {n} элементаў outline",
+    "opml_err_too_deep": "элементы outline укладзены глыбей за {n} узроўняў",
+    "opml_result": "📥 <b>{file}</b>: дададзена — {added}, прапушчана — {skipped}.",
+    "opml_added_line": "➕ {name} — <code>{url}</code>",
+    "opml_skipped_line": "⏭ <code>{url}</code> — {why}",
+    "opml_polled_next": "Новыя стужкі апытваюцца з наступнага апытання.",
+    "opml_skip_list": "спасылка на іншы спіс, а не стужка",
+    "opml_skip_page": "няма адраса стужкі (гэта вэб-старонка)",
+    "opml_skip_invalid_url": "няправільны адрас",
+    "opml_skip_scheme": "адрас не http(s)",
+    "opml_skip_duplicate": "ужо апытваецца як {name}",
+    "opml_skip_repeated": "паўтараецца ў файле",
+    "opml_skip_over_cap": "больш за {n} новых стужак у адным файле",
+    "calendar_caption": (
+        "📅 Падзеі, за якімі сочыць бот, з напамінамі ({events}). Адкрыйце файл, каб дадаць "
+        "іх у каляндар; калі падзею перанясуць, новы файл абновіць ваш запіс."
+    ),
+    "calendar_none": "Падзей пакуль няма, таму і календара няма.",
+    "ics_calendar_name": "Summit Watch: падзеі",
+    "ics_agreements": "Чаканыя пагадненні: {agreements}.",
+    "ics_no_agreements": "Пагадненні па гэтай падзеі не адсочваюцца.",
+    "ics_footer": (
+        "Напаміны і навіны — Summit Watch у Telegram (/calendar дашле гэты файл зноў)."
+    ),
+    "ics_alarm_days": "{title}: праз {days}",
+    "ics_alarm_today": "{title}: сёння ({time})",
+    "ics_import_header": "📥 <b>Імпарт календара</b>",
+    "ics_import_refused": "⚠️ Нічога не імпартавана: {problem}.",
+    "ics_import_problems": (
+        "⚠️ Нічога не імпартавана. Выпраўце гэтыя падзеі (або прыбярыце іх з файла) і дашліце "
+        "яго зноў:"
+    ),
+    "ics_import_problem": "• падзея {n} ({title}): {problem}",
+    "ics_import_added": (
+        "➕ дададзена <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone})"
+    ),
+    "ics_import_moved": (
+        "📅 перанесена <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>"
+    ),
+    "ics_import_updated": (
+        "✏️ абноўлена <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone})"
+    ),
+    "ics_import_unchanged": "▫️ без змен: <b>{title}</b> (<code>{event_id}</code>)",
+    "ics_import_past": "⏭ прапушчана, ужо прайшло: {title} ({date})",
+    "ics_import_cancelled": "⏭ прапушчана, адменена ў файле: {title}",
+    "ics_import_announced": (
+        "Падпісчыкі перанесеных падзей атрымаюць новую дату і файл: {chats}."
+    ),
+    "ics_import_nothing": "Нічога не змянілася.",
+    "ics_import_admins_only": "Імпартаваць календары могуць толькі аператары бота.",
+    "ics_import_download_failed": "⚠️ Не ўдалося спампаваць файл; дашліце яго яшчэ раз.",
+    "ics_problem_too_big": "файл займае {size} кБ; прымаецца не больш за {max} кБ",
+    "ics_problem_not_ics": "гэта не файл iCalendar (.ics) ({reason})",
+    "ics_problem_no_events": "у файле няма падзей",
+    "ics_problem_too_many": "падзей у файле: {count}; за раз можна не больш за {max}",
+    "ics_problem_unreadable": "не чытаецца поле {prop}",
+    "ics_problem_unknown_zone": "невядомы часавы пояс {zone}",
+    "ics_problem_recurring": "паўторныя падзеі не падтрымліваюцца",
+    "ics_problem_no_start": "няма пачатку (DTSTART)",
+    "ics_problem_no_title": "няма назвы (SUMMARY)",
+    "ics_problem_ends_before_start": "яна сканчаецца раней, чым пачынаецца",
+    "ics_problem_too_long": "яна доўжыцца {days} дз.; падзея можа доўжыцца не больш за {max}",
+    "ics_problem_unknown_topics": "невядомыя тэмы: {topics}",
+    "ics_problem_too_far": "{date} — больш чым праз {years} гадоў",
+    "ics_problem_bad_date": "дата па-за дапушчальным дыяпазонам",
+    "ics_problem_invalid": "падзея няправільная: {reason}",
+    "ics_problem_twice": "падзея {event_id} сустракаецца ў файле двойчы",
+    "status_down_header": "⚠️ <b>Стужкі не працуюць</b> ({after} і даўжэй):",
+    "status_down": "• {name} — з {since} ({duration}): {problem}",
+    "status_down_more": "…і яшчэ {feeds}",
+    "feed_problem_timeout": "сайт не адказвае своечасова",
+    "feed_problem_network": "да сайта не дастукацца",
+    "feed_problem_not_found": "адраса стужкі больш няма (HTTP {code})",
+    "feed_problem_forbidden": "сайт не пускае (HTTP {code})",
+    "feed_problem_rate_limited": "сайт просіць звяртацца радзей (занадта шмат запытаў)",
+    "feed_problem_server": "памылка на серверы сайта (HTTP {code})",
+    "feed_problem_http": "сайт адказвае памылкай (HTTP {code})",
+    "feed_problem_not_feed": "па адрасе больш няма стужкі, якую можна прачытаць",
+    "feed_problem_too_large": "стужка большая за дапушчальны памер",
+    "feed_problem_redirects": "адрас перанакіроўвае занадта шмат разоў",
+    "feed_problem_unknown": "невядомая памылка",
+    "notice_feed_down": (
+        "🔴 <b>Стужка не працуе</b>: {name} — збоі ўжо {duration}, з {since} ({tz})."
+    ),
+    "notice_feed_why": "Прычына: {problem}.",
+    "notice_feed_error": "Апошняя памылка: <code>{error}</code> · {polls} запар",
+    "notice_feed_up": (
+        "🟢 <b>Стужка зноў працуе</b>: {name}; збоі доўжыліся {duration} ({since} – {until}, "
+        "{tz})."
+    ),
+    "menu_calendar": "Падзеі файлам календара",
     "menu_start": "Падпісацца на апавяшчэнні",
     "menu_stop": "Спыніць апавяшчэнні",
     "menu_watch": "Сачыць за запытам",
@@ -294,6 +429,8 @@ TEXTS: dict[str, str] = {
 # Counted nouns, by CLDR plural category (Babel picks the category for a number). `entries`
 # is in the genitive: it follows «сярод»/«з» («сярод 4 навін»).
 PLURALS: dict[str, dict[str, str]] = {
+    "feeds": {"one": "{n} стужка", "few": "{n} стужкі", "many": "{n} стужак",
+              "other": "{n} стужкі"},
     "stories": {"one": "{n} сюжэт", "few": "{n} сюжэты", "many": "{n} сюжэтаў",
                 "other": "{n} сюжэта"},
     "outlets": {"one": "{n} выданне", "few": "{n} выданні", "many": "{n} выданняў",
@@ -317,4 +454,12 @@ PLURALS: dict[str, dict[str, str]] = {
     "topics_label": {"one": "Тэма", "few": "Тэмы", "many": "Тэмы", "other": "Тэмы"},
     "watches_label": {"one": "Ваш запыт", "few": "Вашы запыты", "many": "Вашы запыты",
                       "other": "Вашы запыты"},
+    "events": {"one": "{n} падзея", "few": "{n} падзеі", "many": "{n} падзей",
+               "other": "{n} падзеі"},
+    "hours": {"one": "{n} гадзіна", "few": "{n} гадзіны", "many": "{n} гадзін",
+              "other": "{n} гадзіны"},
+    "minutes": {"one": "{n} хвіліна", "few": "{n} хвіліны", "many": "{n} хвілін",
+                "other": "{n} хвіліны"},
+    "failed_polls": {"one": "{n} няўдалае апытанне", "few": "{n} няўдалыя апытанні",
+                     "many": "{n} няўдалых апытанняў", "other": "{n} няўдалага апытання"},
 }

@@ -1,6 +1,9 @@
 """English: every text the bot shows in chats (Telegram HTML templates; callers escape
-every value they format in). Longer than 300 lines: one table of texts, read and reviewed
-whole, key by key beside the other languages.
+every value they format in). The `ics_*` texts go into calendar files: plain
+text, no HTML.
+
+Longer than 300 lines: one flat table of every chat text; splitting it by feature would
+scatter what a translator reads in one go.
 """
 
 COMMANDS = (
@@ -15,6 +18,7 @@ COMMANDS = (
     "/lang en|ru|be — interface language\n"
     "/export — this chat's settings as a file; /import restores them\n"
     "/status — feed health and the next event\n"
+    "/calendar — the events as a calendar file (.ics)\n"
     "/help — this help"
 )
 
@@ -121,7 +125,7 @@ TEXTS: dict[str, str] = {
     "btn_unfollow": "🔕 {label}",
     "btn_follow": "🔔 {label}",
     "btn_mute_topic": "🔕 Mute “{topic}” for a day",
-    "btn_topic_muted": "✅ “{topic}” muted until {until}",
+    "btn_topic_muted": '✅ “{topic}” muted until {until} · undo',
     "btn_stop_watch": "✖ Stop this watch",
     "btn_stop_named_watch": "✖ Stop the watch “{query}”",
     "btn_watch_stopped": "✅ Watch stopped",
@@ -176,6 +180,44 @@ TEXTS: dict[str, str] = {
         "➕ Added <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone}); "
         "topics: {topics}."
     ),
+    "feeds_usage": (
+        "<code>/feeds</code> — feed health; <code>/feeds export</code> — the feeds as an OPML "
+        "file. Send me an <code>.opml</code> file (in this private chat) to add its feeds."
+    ),
+    "feeds_private_only": "Feed lists are sent and taken only in a private chat with me.",
+    "opml_caption": (
+        "📤 {feeds} as OPML 2.0: any feed reader imports this file. Send me an OPML file to "
+        "add feeds."
+    ),
+    "opml_send_hint": (
+        "To add feeds, send me an OPML file (<code>.opml</code>, at most {kb} kB); "
+        "<code>/feeds export</code> sends the current list."
+    ),
+    "opml_refused": "⚠️ I cannot import <b>{file}</b>: {reason}. Nothing was changed.",
+    "opml_download_failed": (
+        "⚠️ I could not fetch <b>{file}</b> from Telegram; please send it again. Nothing was "
+        "changed."
+    ),
+    "opml_err_too_large": "it is larger than {kb} kB",
+    "opml_err_empty": "the file is empty",
+    "opml_err_doctype": "it declares a DOCTYPE (entities are not accepted)",
+    "opml_err_not_xml": "it is not well-formed XML ({detail})",
+    "opml_err_encoding": "its declared encoding is unknown or wrong",
+    "opml_err_not_opml": "it is not an OPML file (the document is &lt;{root}&gt;)",
+    "opml_err_no_outlines": "it lists no feeds",
+    "opml_err_too_many": "it has more than {n} outlines",
+    "opml_err_too_deep": "its outlines are nested more than {n} deep",
+    "opml_result": "📥 <b>{file}</b>: added {added}, skipped {skipped}.",
+    "opml_added_line": "➕ {name} — <code>{url}</code>",
+    "opml_skipped_line": "⏭ <code>{url}</code> — {why}",
+    "opml_polled_next": "New feeds are polled from the next poll on.",
+    "opml_skip_list": "a link to another list, not a feed",
+    "opml_skip_page": "no feed URL (a web page)",
+    "opml_skip_invalid_url": "not a valid URL",
+    "opml_skip_scheme": "not an http(s) URL",
+    "opml_skip_duplicate": "already polled as {name}",
+    "opml_skip_repeated": "listed twice in the file",
+    "opml_skip_over_cap": "over the limit of {n} new feeds per file",
     "unknown_command": "Unknown command, see /help.",
     "slow_down": "⏳ Too many commands — please slow down; I will answer again in a minute.",
     "group_hello": (
@@ -186,10 +228,10 @@ TEXTS: dict[str, str] = {
     "cb_done": "Done",
     "cb_gone": "Already removed",
     "cb_topic_muted": (
-        "🔕 “{topic}” is muted in this chat until {until}. Its alerts are dropped, not "
-        "held; your watches still alert."
+        '🔕 “{topic}” is muted here until {until}: its alerts are dropped, not held. '
+        'Watches and status changes still come through. Press again to undo.'
     ),
-    "cb_topic_still_muted": "“{topic}” is already muted until {until}.",
+    "cb_topic_unmuted": '🔔 “{topic}” alerts in this chat again.',
     "cb_watch_stopped": "✖ Watch stopped: {query}",
     "alert_terms": "matched",
     "alert_concepts": "concept",
@@ -226,11 +268,13 @@ TEXTS: dict[str, str] = {
     "notice_held_newest": "Newest:",
     "export_caption": (
         "⚙️ This chat's settings: {watches} and {topics}. To restore them, send this file "
-        "back to me with the caption /import, here or in another chat."
+        'back to me, here or in another chat (in a group, with the caption /import). '
+        "Importing replaces that chat's watches with the file's."
     ),
     "import_usage": (
-        "To restore settings, send me the file from /export with the caption "
-        "<code>/import</code>, or reply <code>/import</code> to that file."
+        'To restore settings, send me the file from /export: in a private chat just as it '
+        'is, in a group with the caption <code>/import</code> (or reply '
+        '<code>/import</code> to the file). In groups only admins can import.'
     ),
     "import_too_big": (
         "⚠️ This file is {size} KB; a settings file is at most {limit} KB. Nothing was "
@@ -259,16 +303,106 @@ TEXTS: dict[str, str] = {
     "import_header": "📥 Imported <code>{file}</code>:",
     "import_nothing": "📥 <code>{file}</code>: this chat already has these settings; nothing changed.",
     "import_watches_added": "👀 Added {watches}: {queries}",
-    "import_watches_kept": "👀 Already here: {watches}.",
-    "import_watch_invalid": "⚠️ Not added: <code>{query}</code> — {error}",
+    "import_watches_kept": '👀 Kept: {watches}.',
     "import_watch_too_broad": (
-        "⚠️ Not added: <code>{query}</code> — it would match a quarter of recent news."
+        '⚠️ The watch <code>{query}</code> in this file would match a quarter of recent '
+        'news: that is a firehose, not a watch. Nothing was changed.'
     ),
-    "import_watch_over_limit": "⚠️ Not added (this chat holds {watches} at most): {queries}",
     "import_followed": "🔔 Now following: {topics}",
     "import_unfollowed": "🔕 No longer following: {topics}",
     "import_unknown_topics": "Not tracked here, skipped: {topics}",
     "import_ignored": "Not used by this version of the bot, ignored: {fields}",
+    "import_topic_mutes_lifted": '🔔 Every topic sends alerts again.',
+    "import_topic_mutes": '🔕 Muted topics: {topics}',
+    "import_unmuted": "🔔 The hold on this chat's alerts has ended; held alerts are on their way.",
+    "import_muted": '🔇 Alerts are held until {until} (/unmute ends that).',
+    "import_too_many_watches": (
+        '⚠️ This file lists {watches}; a chat holds at most {limit}. Nothing was changed.'
+    ),
+    "import_bad_watch": (
+        '⚠️ The watch <code>{query}</code> in this file cannot be used: {error}. Nothing '
+        'was changed.'
+    ),
+    "import_bad_language": (
+        '⚠️ The file asks for the language <code>{language}</code>; I speak {supported}. '
+        'Nothing was changed.'
+    ),
+    "import_watches_removed": '✖ Removed, not in the file: {watches}: {queries}',
+    "calendar_caption": (
+        "📅 The tracked events with their reminders ({events}). Open the file to add them to "
+        "your calendar; when an event moves, its new file updates the entry you have."
+    ),
+    "calendar_none": "No events are tracked yet, so there is no calendar to send.",
+    "ics_calendar_name": "Summit Watch events",
+    "ics_agreements": "Agreements expected: {agreements}.",
+    "ics_no_agreements": "No agreements are tracked for this event.",
+    "ics_footer": (
+        "Reminders and news alerts: Summit Watch in Telegram (/calendar sends this file "
+        "again)."
+    ),
+    "ics_alarm_days": "{title}: in {days}",
+    "ics_alarm_today": "{title}: today ({time})",
+    "ics_import_header": "📥 <b>Calendar import</b>",
+    "ics_import_refused": "⚠️ Nothing was imported: {problem}.",
+    "ics_import_problems": (
+        "⚠️ Nothing was imported. Fix these events (or remove them from the file) and send it "
+        "again:"
+    ),
+    "ics_import_problem": "• event {n} ({title}): {problem}",
+    "ics_import_added": (
+        "➕ added <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone})"
+    ),
+    "ics_import_moved": "📅 moved <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>",
+    "ics_import_updated": (
+        "✏️ updated <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone})"
+    ),
+    "ics_import_unchanged": "▫️ unchanged: <b>{title}</b> (<code>{event_id}</code>)",
+    "ics_import_past": "⏭ skipped, already over: {title} ({date})",
+    "ics_import_cancelled": "⏭ skipped, cancelled in the file: {title}",
+    "ics_import_announced": "The followers of the moved events get the new date and file: {chats}.",
+    "ics_import_nothing": "Nothing changed.",
+    "ics_import_admins_only": "Only the bot's operators can import calendar files.",
+    "ics_import_download_failed": "⚠️ I could not download the file; please send it again.",
+    "ics_problem_too_big": "the file has {size} kB; at most {max} kB are accepted",
+    "ics_problem_not_ics": "this is not an iCalendar (.ics) file ({reason})",
+    "ics_problem_no_events": "the file has no events",
+    "ics_problem_too_many": "the file has {count} events; at most {max} at once",
+    "ics_problem_unreadable": "its {prop} cannot be read",
+    "ics_problem_unknown_zone": "unknown time zone {zone}",
+    "ics_problem_recurring": "repeating events are not supported",
+    "ics_problem_no_start": "it has no start (DTSTART)",
+    "ics_problem_no_title": "it has no title (SUMMARY)",
+    "ics_problem_ends_before_start": "it ends before it starts",
+    "ics_problem_too_long": "it lasts {days} days; an event may last at most {max}",
+    "ics_problem_unknown_topics": "unknown topics: {topics}",
+    "ics_problem_too_far": "{date} is more than {years} years ahead",
+    "ics_problem_bad_date": "its date is out of range",
+    "ics_problem_invalid": "not a valid event: {reason}",
+    "ics_problem_twice": "the event {event_id} appears twice in the file",
+    "status_down_header": "⚠️ <b>Feeds down</b> (failing for {after} or longer):",
+    "status_down": "• {name} — since {since} ({duration}): {problem}",
+    "status_down_more": "…and {feeds} more",
+    "feed_problem_timeout": "the site does not answer in time",
+    "feed_problem_network": "the site cannot be reached",
+    "feed_problem_not_found": "the feed's address no longer exists (HTTP {code})",
+    "feed_problem_forbidden": "the site refuses access (HTTP {code})",
+    "feed_problem_rate_limited": "the site asks us to slow down (too many requests)",
+    "feed_problem_server": "the site has a server error (HTTP {code})",
+    "feed_problem_http": "the site answers with an error (HTTP {code})",
+    "feed_problem_not_feed": "the address no longer returns a readable feed",
+    "feed_problem_too_large": "the feed is larger than the size limit",
+    "feed_problem_redirects": "the address redirects too many times",
+    "feed_problem_unknown": "an unknown error",
+    "notice_feed_down": (
+        "🔴 <b>Feed down</b>: {name} has been failing for {duration}, since {since} ({tz})."
+    ),
+    "notice_feed_why": "Why: {problem}.",
+    "notice_feed_error": "Last error: <code>{error}</code> · {polls} in a row",
+    "notice_feed_up": (
+        "🟢 <b>Feed back</b>: {name} works again after {duration} down ({since} – {until}, "
+        "{tz})."
+    ),
+    "menu_calendar": "Events as a calendar file",
     "menu_start": "Subscribe to alerts",
     "menu_stop": "Stop all alerts",
     "menu_watch": "Watch a keyword query",
@@ -287,6 +421,7 @@ TEXTS: dict[str, str] = {
 # Counted nouns, by CLDR plural category (Babel picks the category for a number). A form
 # may leave the number out: the labels in alerts ("Topic"/"Topics").
 PLURALS: dict[str, dict[str, str]] = {
+    "feeds": {"one": "{n} feed", "other": "{n} feeds"},
     "stories": {"one": "{n} more story", "other": "{n} more stories"},
     "outlets": {"one": "{n} outlet", "other": "{n} outlets"},
     "days": {"one": "{n} day", "other": "{n} days"},
@@ -299,4 +434,8 @@ PLURALS: dict[str, dict[str, str]] = {
     "items": {"one": "{n} item", "other": "{n} items"},
     "topics_label": {"one": "Topic", "other": "Topics"},
     "watches_label": {"one": "Your watch", "other": "Your watches"},
+    "events": {"one": "{n} event", "other": "{n} events"},
+    "hours": {"one": "{n} hour", "other": "{n} hours"},
+    "minutes": {"one": "{n} minute", "other": "{n} minutes"},
+    "failed_polls": {"one": "{n} failed poll", "other": "{n} failed polls"},
 }

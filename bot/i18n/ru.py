@@ -1,6 +1,9 @@
 """Russian: every text the bot shows in chats (Telegram HTML templates; callers escape
-every value they format in). Longer than 300 lines: one table of texts, read and reviewed
-whole, key by key beside the other languages.
+every value they format in). The `ics_*` texts go into calendar files: plain
+text, no HTML.
+
+Longer than 300 lines: one flat table of every chat text; splitting it by feature would
+scatter what a translator reads in one go.
 """
 
 COMMANDS = (
@@ -15,6 +18,7 @@ COMMANDS = (
     "/lang en|ru|be — язык интерфейса\n"
     "/export — настройки чата файлом; /import — восстановить их\n"
     "/status — состояние лент и ближайшее событие\n"
+    "/calendar — события файлом календаря (.ics)\n"
     "/help — эта справка"
 )
 
@@ -127,7 +131,7 @@ TEXTS: dict[str, str] = {
     "btn_unfollow": "🔕 {label}",
     "btn_follow": "🔔 {label}",
     "btn_mute_topic": "🔕 Отключить «{topic}» на сутки",
-    "btn_topic_muted": "✅ «{topic}» без звука до {until}",
+    "btn_topic_muted": '✅ «{topic}» без звука до {until} · вернуть',
     "btn_stop_watch": "✖ Удалить этот запрос",
     "btn_stop_named_watch": "✖ Удалить запрос «{query}»",
     "btn_watch_stopped": "✅ Запрос удалён",
@@ -184,6 +188,44 @@ TEXTS: dict[str, str] = {
         "➕ Добавлено: <b>{title}</b> (<code>{event_id}</code>): {date}, {location} "
         "({timezone}); темы: {topics}."
     ),
+    "feeds_usage": (
+        "<code>/feeds</code> — состояние лент; <code>/feeds export</code> — ленты файлом "
+        "OPML. Пришлите мне файл <code>.opml</code> (в этом личном чате), чтобы добавить ленты."
+    ),
+    "feeds_private_only": "Списки лент я отправляю и принимаю только в личном чате со мной.",
+    "opml_caption": (
+        "📤 {feeds} в формате OPML 2.0: этот файл импортирует любая читалка лент. Пришлите мне "
+        "файл OPML, чтобы добавить ленты."
+    ),
+    "opml_send_hint": (
+        "Чтобы добавить ленты, пришлите мне файл OPML (<code>.opml</code>, не больше {kb} кБ); "
+        "<code>/feeds export</code> пришлёт текущий список."
+    ),
+    "opml_refused": "⚠️ Не могу импортировать <b>{file}</b>: {reason}. Ничего не изменено.",
+    "opml_download_failed": (
+        "⚠️ Не удалось получить <b>{file}</b> от Telegram; пришлите файл ещё раз. Ничего не "
+        "изменено."
+    ),
+    "opml_err_too_large": "файл больше {kb} кБ",
+    "opml_err_empty": "файл пустой",
+    "opml_err_doctype": "в нём объявлен DOCTYPE (сущности не принимаются)",
+    "opml_err_not_xml": "это некорректный XML ({detail})",
+    "opml_err_encoding": "его кодировка неизвестна или указана неверно",
+    "opml_err_not_opml": "это не файл OPML (документ — &lt;{root}&gt;)",
+    "opml_err_no_outlines": "в нём нет лент",
+    "opml_err_too_many": "в нём больше {n} элементов outline",
+    "opml_err_too_deep": "элементы outline вложены глубже {n} уровней",
+    "opml_result": "📥 <b>{file}</b>: добавлено — {added}, пропущено — {skipped}.",
+    "opml_added_line": "➕ {name} — <code>{url}</code>",
+    "opml_skipped_line": "⏭ <code>{url}</code> — {why}",
+    "opml_polled_next": "Новые ленты опрашиваются со следующего опроса.",
+    "opml_skip_list": "ссылка на другой список, а не лента",
+    "opml_skip_page": "нет адреса ленты (это веб-страница)",
+    "opml_skip_invalid_url": "некорректный адрес",
+    "opml_skip_scheme": "адрес не http(s)",
+    "opml_skip_duplicate": "уже опрашивается как {name}",
+    "opml_skip_repeated": "повторяется в файле",
+    "opml_skip_over_cap": "больше {n} новых лент в одном файле",
     "unknown_command": "Неизвестная команда, см. /help.",
     "slow_down": "⏳ Слишком много команд — пожалуйста, помедленнее; я отвечу через минуту.",
     "group_hello": (
@@ -194,10 +236,10 @@ TEXTS: dict[str, str] = {
     "cb_done": "Готово",
     "cb_gone": "Уже удалено",
     "cb_topic_muted": (
-        "🔕 Тема «{topic}» отключена в этом чате до {until}. Её уведомления за это время "
-        "пропадут, а не придут потом; запросы работают как прежде."
+        '🔕 «{topic}» отключена здесь до {until}: её уведомления пропадут, а не придут '
+        'потом. Запросы и смена статуса приходят. Нажмите ещё раз, чтобы вернуть.'
     ),
-    "cb_topic_still_muted": "Тема «{topic}» уже отключена до {until}.",
+    "cb_topic_unmuted": '🔔 Тема «{topic}» снова присылает уведомления в этот чат.',
     "cb_watch_stopped": "✖ Запрос удалён: {query}",
     "alert_terms": "совпадения",
     "alert_concepts": "по смыслу",
@@ -234,12 +276,15 @@ TEXTS: dict[str, str] = {
     "notice_held_watches": "• по вашим запросам: {alerts}",
     "notice_held_newest": "Самые свежие:",
     "export_caption": (
-        "⚙️ Настройки этого чата: {watches} и {topics}. Чтобы восстановить их, пришлите мне "
-        "этот файл с подписью /import — сюда или в другой чат."
+        '⚙️ Настройки этого чата: {watches} и {topics}. Чтобы восстановить их, пришлите '
+        'мне этот файл — сюда или в другой чат (в группе — с подписью /import). Импорт '
+        'заменит запросы того чата запросами из файла.'
     ),
     "import_usage": (
-        "Чтобы восстановить настройки, пришлите мне файл из /export с подписью "
-        "<code>/import</code> или ответьте на этот файл командой <code>/import</code>."
+        'Чтобы восстановить настройки, пришлите мне файл из /export: в личном чате — '
+        'просто так, в группе — с подписью <code>/import</code> (или ответьте на файл '
+        'командой <code>/import</code>). В группах импортировать могут только '
+        'администраторы.'
     ),
     "import_too_big": (
         "⚠️ Файл весит {size} КБ, а файл настроек — не больше {limit} КБ. Ничего не изменено."
@@ -266,16 +311,109 @@ TEXTS: dict[str, str] = {
         "📥 <code>{file}</code>: в этом чате уже такие настройки, ничего не изменено."
     ),
     "import_watches_added": "👀 Добавлено {watches}: {queries}",
-    "import_watches_kept": "👀 Уже были: {watches}.",
-    "import_watch_invalid": "⚠️ Не добавлен: <code>{query}</code> — {error}",
+    "import_watches_kept": '👀 Остались: {watches}.',
     "import_watch_too_broad": (
-        "⚠️ Не добавлен: <code>{query}</code> — под него подошла бы четверть свежих новостей."
+        '⚠️ Под запрос <code>{query}</code> из файла подошла бы четверть свежих новостей '
+        '— это поток, а не запрос. Ничего не изменено.'
     ),
-    "import_watch_over_limit": "⚠️ Не добавлены (предел чата — {watches}): {queries}",
     "import_followed": "🔔 Теперь отслеживаются: {topics}",
     "import_unfollowed": "🔕 Больше не отслеживаются: {topics}",
     "import_unknown_topics": "Здесь таких тем нет, пропущены: {topics}",
     "import_ignored": "Эта версия бота такого не знает, пропущено: {fields}",
+    "import_topic_mutes_lifted": '🔔 Все темы снова присылают уведомления.',
+    "import_topic_mutes": '🔕 Темы без уведомлений: {topics}',
+    "import_unmuted": '🔔 Пауза в чате закончилась; придержанные уведомления уже в пути.',
+    "import_muted": '🔇 Уведомления придержаны до {until} (/unmute — вернуть).',
+    "import_too_many_watches": (
+        '⚠️ В файле {watches}, а в чате их может быть не больше {limit}. Ничего не '
+        'изменено.'
+    ),
+    "import_bad_watch": (
+        '⚠️ Запрос <code>{query}</code> из файла нельзя использовать: {error}. Ничего не '
+        'изменено.'
+    ),
+    "import_bad_language": (
+        '⚠️ В файле указан язык <code>{language}</code>, а я говорю на {supported}. '
+        'Ничего не изменено.'
+    ),
+    "import_watches_removed": '✖ Удалено, в файле их нет — {watches}: {queries}',
+    "calendar_caption": (
+        "📅 Отслеживаемые события с напоминаниями ({events}). Откройте файл, чтобы добавить их "
+        "в календарь; если событие перенесут, новый файл обновит вашу запись."
+    ),
+    "calendar_none": "Событий пока нет, поэтому и календаря нет.",
+    "ics_calendar_name": "Summit Watch: события",
+    "ics_agreements": "Ожидаемые соглашения: {agreements}.",
+    "ics_no_agreements": "Соглашения по этому событию не отслеживаются.",
+    "ics_footer": (
+        "Напоминания и новости — Summit Watch в Telegram (/calendar пришлёт этот файл снова)."
+    ),
+    "ics_alarm_days": "{title}: через {days}",
+    "ics_alarm_today": "{title}: сегодня ({time})",
+    "ics_import_header": "📥 <b>Импорт календаря</b>",
+    "ics_import_refused": "⚠️ Ничего не импортировано: {problem}.",
+    "ics_import_problems": (
+        "⚠️ Ничего не импортировано. Исправьте эти события (или уберите их из файла) и "
+        "пришлите его снова:"
+    ),
+    "ics_import_problem": "• событие {n} ({title}): {problem}",
+    "ics_import_added": (
+        "➕ добавлено <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone})"
+    ),
+    "ics_import_moved": (
+        "📅 перенесено <b>{title}</b> (<code>{event_id}</code>): {old} → <b>{new}</b>"
+    ),
+    "ics_import_updated": (
+        "✏️ обновлено <b>{title}</b> (<code>{event_id}</code>): {date}, {location} "
+        "({timezone})"
+    ),
+    "ics_import_unchanged": "▫️ без изменений: <b>{title}</b> (<code>{event_id}</code>)",
+    "ics_import_past": "⏭ пропущено, уже прошло: {title} ({date})",
+    "ics_import_cancelled": "⏭ пропущено, отменено в файле: {title}",
+    "ics_import_announced": "Подписчики перенесённых событий получат новую дату и файл: {chats}.",
+    "ics_import_nothing": "Ничего не изменилось.",
+    "ics_import_admins_only": "Импортировать календари могут только операторы бота.",
+    "ics_import_download_failed": "⚠️ Не удалось скачать файл; пришлите его ещё раз.",
+    "ics_problem_too_big": "файл занимает {size} КБ; принимается не больше {max} КБ",
+    "ics_problem_not_ics": "это не файл iCalendar (.ics) ({reason})",
+    "ics_problem_no_events": "в файле нет событий",
+    "ics_problem_too_many": "в файле {count} событий; за раз можно не больше {max}",
+    "ics_problem_unreadable": "не читается поле {prop}",
+    "ics_problem_unknown_zone": "неизвестный часовой пояс {zone}",
+    "ics_problem_recurring": "повторяющиеся события не поддерживаются",
+    "ics_problem_no_start": "нет начала (DTSTART)",
+    "ics_problem_no_title": "нет названия (SUMMARY)",
+    "ics_problem_ends_before_start": "оно заканчивается раньше, чем начинается",
+    "ics_problem_too_long": "оно длится {days} дн.; событие может длиться не больше {max}",
+    "ics_problem_unknown_topics": "неизвестные темы: {topics}",
+    "ics_problem_too_far": "{date} — больше чем через {years} лет",
+    "ics_problem_bad_date": "дата вне допустимого диапазона",
+    "ics_problem_invalid": "событие некорректно: {reason}",
+    "ics_problem_twice": "событие {event_id} встречается в файле дважды",
+    "status_down_header": "⚠️ <b>Ленты не работают</b> ({after} и дольше):",
+    "status_down": "• {name} — с {since} ({duration}): {problem}",
+    "status_down_more": "…и ещё {feeds}",
+    "feed_problem_timeout": "сайт не отвечает вовремя",
+    "feed_problem_network": "до сайта не достучаться",
+    "feed_problem_not_found": "адреса ленты больше нет (HTTP {code})",
+    "feed_problem_forbidden": "сайт не пускает (HTTP {code})",
+    "feed_problem_rate_limited": "сайт просит обращаться реже (слишком много запросов)",
+    "feed_problem_server": "ошибка на сервере сайта (HTTP {code})",
+    "feed_problem_http": "сайт отвечает ошибкой (HTTP {code})",
+    "feed_problem_not_feed": "по адресу больше нет читаемой ленты",
+    "feed_problem_too_large": "лента больше допустимого размера",
+    "feed_problem_redirects": "адрес перенаправляет слишком много раз",
+    "feed_problem_unknown": "неизвестная ошибка",
+    "notice_feed_down": (
+        "🔴 <b>Лента не работает</b>: {name} — сбои уже {duration}, с {since} ({tz})."
+    ),
+    "notice_feed_why": "Причина: {problem}.",
+    "notice_feed_error": "Последняя ошибка: <code>{error}</code> · {polls} подряд",
+    "notice_feed_up": (
+        "🟢 <b>Лента снова работает</b>: {name}; сбои длились {duration} ({since} – {until}, "
+        "{tz})."
+    ),
+    "menu_calendar": "События файлом календаря",
     "menu_start": "Подписаться на уведомления",
     "menu_stop": "Остановить уведомления",
     "menu_watch": "Следить за запросом",
@@ -294,6 +432,7 @@ TEXTS: dict[str, str] = {
 # Counted nouns, by CLDR plural category (Babel picks the category for a number). `entries`
 # is in the genitive: it follows «среди»/«из» («среди 4 новостей»).
 PLURALS: dict[str, dict[str, str]] = {
+    "feeds": {"one": "{n} лента", "few": "{n} ленты", "many": "{n} лент", "other": "{n} ленты"},
     "stories": {"one": "{n} сюжет", "few": "{n} сюжета", "many": "{n} сюжетов",
                 "other": "{n} сюжета"},
     "outlets": {"one": "{n} издание", "few": "{n} издания", "many": "{n} изданий",
@@ -315,4 +454,9 @@ PLURALS: dict[str, dict[str, str]] = {
     "topics_label": {"one": "Тема", "few": "Темы", "many": "Темы", "other": "Темы"},
     "watches_label": {"one": "Ваш запрос", "few": "Ваши запросы", "many": "Ваши запросы",
                       "other": "Ваши запросы"},
+    "events": {"one": "{n} событие", "few": "{n} события", "many": "{n} событий", "other": "{n} события"},
+    "hours": {"one": "{n} час", "few": "{n} часа", "many": "{n} часов", "other": "{n} часа"},
+    "minutes": {"one": "{n} минута", "few": "{n} минуты", "many": "{n} минут", "other": "{n} минуты"},
+    "failed_polls": {"one": "{n} неудачный опрос", "few": "{n} неудачных опроса",
+                     "many": "{n} неудачных опросов", "other": "{n} неудачного опроса"},
 }

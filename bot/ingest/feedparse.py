@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import calendar
 import dataclasses
+import functools
 import io
 import re
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -105,10 +107,12 @@ def parse_feed(
 
 async def parse_feed_async(
     body: bytes, *, content_type: str | None, origin: Origin, now: datetime | None = None,
+    executor: Executor | None = None,
 ) -> ParsedFeed:
-    """`parse_feed` in a worker thread: feedparser is synchronous and slow on large feeds."""
-    return await asyncio.to_thread(parse_feed, body, content_type=content_type, origin=origin,
-                                   now=now)
+    """`parse_feed` on `executor` (default: asyncio's): feedparser is synchronous and slow
+    on large feeds, so it never runs on the event loop."""
+    call = functools.partial(parse_feed, body, content_type=content_type, origin=origin, now=now)
+    return await asyncio.get_running_loop().run_in_executor(executor, call)
 
 
 def _reject_entities(body: bytes) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.ingest.outcome import BodyTooLarge, FetchLimits, FetchResult, classify
+from bot.ingest.slots import Lane
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -42,6 +43,10 @@ _FETCH_ERRORS = (
 
 
 CONNECTIONS_PER_CLIENT = 2
+# A request still running after this gives its host and global slots back (see slots.py).
+STALL_AFTER = 2.0
+# Connections per client beyond its share: stalled requests keep theirs until they end.
+STALL_HEADROOM = 4
 
 
 class Fetcher:
@@ -69,14 +74,16 @@ class Fetcher:
                 follow_redirects=True,
                 max_redirects=limits.max_redirects,
                 timeout=httpx.Timeout(limits.total_timeout, connect=limits.connect_timeout),
-                limits=httpx.Limits(max_connections=per_client),
+                limits=httpx.Limits(max_connections=per_client * STALL_HEADROOM),
                 headers={"User-Agent": limits.user_agent, "Accept": ACCEPT},
                 transport=transport,
             )
             for _ in range(shards)
         ]
-        self._global = asyncio.Semaphore(limits.max_concurrency)
-        self._hosts: dict[str, asyncio.Queue[int]] = {}  # free per-host slots
+        # Feeds whose last poll failed (they may hang again) have a lane of their own, so
+        # they never queue in front of healthy feeds of the same host.
+        self._healthy = Lane(limits.per_host, limits.max_concurrency, STALL_AFTER)
+        self._suspect = Lane(1, max(1, limits.max_concurrency // 4), STALL_AFTER)
 
     async def __aenter__(self) -> Self:
         return self
@@ -99,14 +106,6 @@ class Fetcher:
         except ValueError:  # httpx reports the malformed URL itself, inside fetch's try
             return ""
 
-    def _slots(self, host: str) -> asyncio.Queue[int]:
-        slots = self._hosts.get(host)
-        if slots is None:
-            slots = self._hosts[host] = asyncio.Queue()
-            for slot in range(self.limits.per_host):
-                slots.put_nowait(slot)
-        return slots
-
     def _client_for(self, host: str, slot: int) -> httpx.AsyncClient:
         base = zlib.crc32(host.encode("utf-8", "replace"))
         return self._clients[(base + slot) % len(self._clients)]
@@ -118,17 +117,19 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         now: datetime,
+        suspect: bool = False,
     ) -> FetchResult:
-        """Conditional GET of `url`; every failure comes back as a classified FetchResult."""
-        # Host slot first: a task waiting on a busy host must not hold a global slot.
+        """Conditional GET of `url`; every failure comes back as a classified FetchResult.
+        `suspect`: the feed's last poll failed (it may hang again)."""
         host = self._host_of(url)
-        slots = self._slots(host)
-        slot = await slots.get()
-        try:
-            async with self._global:
-                return await self._fetch(url, etag, last_modified, now, self._client_for(host, slot))
-        finally:
-            slots.put_nowait(slot)
+        lane = self._suspect if suspect else self._healthy
+        return await lane.run(host, lambda slot: self._fetch(
+            url, etag, last_modified, now, self._client_for(host, slot + (suspect << 8))))
+
+    @property
+    def stalled(self) -> int:
+        """Requests running on after giving their slots back (hanging servers)."""
+        return self._healthy.stalled + self._suspect.stalled
 
     async def _fetch(self, url: str, etag: str | None, last_modified: str | None, now: datetime,
                      client: httpx.AsyncClient) -> FetchResult:

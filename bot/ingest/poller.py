@@ -1,4 +1,6 @@
-"""One poll tick, straight down: due feeds, fetch, parse, dedupe, match, outbox.
+"""Polls each feed when it is due, independently of every other: `dispatch` leases the due
+feeds from the store and starts one task per feed without waiting for any; each task
+fetches, parses and records its feed, straight down. A hanging feed holds only its task.
 
 Each feed is committed in its own transaction (entries marked seen together with their
 alerts), so one bad feed never stops the others and a crash never half-records a feed.
@@ -10,29 +12,28 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import FeedSpec
+from bot.config import Config, FeedSpec
+from bot.feedlist import with_chat_feeds
+from bot.ingest.audience import AudienceMatcher
 from bot.ingest.feedparse import FeedError, Origin, parse_feed_async
 from bot.ingest.fetch import Fetcher
 from bot.ingest.outcome import FetchResult, Outcome
 from bot.ingest.publishers import Publishers
 from bot.ingest.recorder import Recorder
-from bot.ingest.schedule import (
-    due_feeds,
-    next_poll_after_failure,
-    next_poll_after_success,
-    tick_interval,
-)
+from bot.ingest.schedule import next_poll_after_failure, next_poll_after_success, surge_interval
 from bot.matching.matcher import Matcher
-from bot.matching.topics import build_matcher
 from bot.model import FeedState
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = timedelta(seconds=15)
+DISPATCH_SLACK = timedelta(milliseconds=500)  # a feed due this soon starts now
+TASKS_PER_SLOT = 4  # feed tasks started per fetch slot: room for slow feeds beside fast ones
+LEASE_SLACK = timedelta(minutes=1)  # beyond the fetch timeout, for parsing and recording
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,78 +51,170 @@ class FeedReport:
 
 
 class Poller:
-    """Runs poll ticks for one Services; the matcher follows the audience's changes."""
+    """Starts feed polls as they fall due and keeps the matcher in step with the audience."""
 
     def __init__(self, services: Services, fetcher: Fetcher) -> None:
         self.services = services
         self.fetcher = fetcher
-        self._matcher: Matcher | None = None
-        self._generation: int | None = None  # the audience generation the matcher reflects
-        self._stopping = asyncio.Event()
-        self._inflight: set[asyncio.Future[FetchResult]] = set()
-        self._beat: datetime | None = None
-        self._batch: list[FeedState] = []
         self.recorder = Recorder(services.config, services.store)
         self.publishers = Publishers.of(services.config.feeds)
+        self.capacity = TASKS_PER_SLOT * fetcher.limits.max_concurrency
+        self.lease = timedelta(seconds=fetcher.limits.total_timeout) + LEASE_SLACK
+        self._config = services.config  # what _feeds, publishers and the recorder reflect
+        self._feeds = {f.url: f for f in services.config.feeds}
+        self._feeds_generation: int | None = None  # of the feeds added in chat
+        self._audience = AudienceMatcher(services)
+        self._running: dict[asyncio.Task[FeedReport], str] = {}
+        self._unsaved: list[FeedState] = []  # 304s and failures, saved in one batch
+        self._stopping = asyncio.Event()
+        self._inflight: set[asyncio.Future[FetchResult]] = set()
+        self._dispatching = asyncio.Lock()
+        self._more_due = False
+        self._ticking = False
+        self._synced = False
+        self._surge: timedelta | None = None
+        self._beat: datetime | None = None
+        self._parsing = ThreadPoolExecutor(1, thread_name_prefix="parse")  # one is enough: GIL
+
+    # ------------------------------------------------------------------ lifecycle
 
     def stop(self) -> None:
-        """Abandon in-flight fetches: nothing is committed for them, so nothing is lost."""
+        """Start nothing more; abandon in-flight fetches (nothing is committed for them)."""
         self._stopping.set()
         for fetch in list(self._inflight):
             fetch.cancel()
 
-    async def matcher(self) -> Matcher:
-        """The matcher over the topics and the active chats' watches, rebuilt whenever the
-        audience changed (a watch added or removed, /stop, /start, ...), here or in another
-        process. The generation is read before the watches: a change made while rebuilding
-        shows up as a newer generation next tick, so none is lost."""
-        store = self.services.store
-        generation = await asyncio.to_thread(store.audience_generation)
-        if self._matcher is None or generation != self._generation:
-            watches = await asyncio.to_thread(store.all_active_watches)
-            self._matcher = build_matcher(
-                self.services.config, [((w.subscriber_id, w.id), w.query) for w in watches]
-            )
-            self._generation = generation
-        return self._matcher
+    async def close(self) -> None:
+        """After `stop`: let the running tasks end, save what they left, free the threads."""
+        await asyncio.gather(*self._running, return_exceptions=True)
+        await self._save_batch(self.services.now())
+        self._parsing.shutdown(wait=True)
+
+    # ------------------------------------------------------------------ scheduling
+
+    async def dispatch(self, now: datetime | None = None) -> list[asyncio.Task[FeedReport]]:
+        """Start a task for every feed due by `now` that is not being polled, up to the
+        task capacity; returns them. Never waits for a fetch."""
+        now = now or self.services.now()
+        async with self._dispatching:
+            await self._housekeeping(now)
+            room = self.capacity - len(self._running)
+            if self._stopping.is_set() or room <= 0:
+                return []
+            db, store = self.services.db, self.services.store
+            states = await db(store.claim_due_feeds, now + DISPATCH_SLACK, now, room, self.lease)
+            self._more_due = len(states) == room
+            if not states:
+                return []
+            matcher = await self.matcher()
+            return [self._start(self._feeds[s.url], s, now, matcher)
+                    for s in states if s.url in self._feeds]
 
     async def tick(self, now: datetime | None = None) -> list[FeedReport]:
-        """Poll every feed that is due at `now`, concurrently within the fetcher's bounds."""
+        """Poll every feed due at `now` and wait for all of them (tests, one-off runs)."""
         now = now or self.services.now()
-        store, config = self.services.store, self.services.config
-        states = await asyncio.to_thread(store.get_feed_states, [f.url for f in config.feeds])
-        due = due_feeds(config, states, now, tick_interval(config) / 2)
+        reports: list[FeedReport] = []
+        self._ticking = True  # this loop starts the rest, not the tasks' refills
+        try:
+            while tasks := await self.dispatch(now):
+                reports += await asyncio.gather(*tasks)
+                await self._save_batch(now)
+        finally:
+            self._ticking = False
+        await self._save_batch(now)
+        return reports
+
+    def _start(self, feed: FeedSpec, state: FeedState, now: datetime,
+               matcher: Matcher) -> asyncio.Task[FeedReport]:
+        task = asyncio.create_task(self.poll_feed(feed, state, now, matcher), name=feed.url)
+        self._running[task] = feed.url
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[FeedReport]) -> None:
+        self._running.pop(task, None)
+        if task.cancelled():
+            return
+        if (error := task.exception()) is not None:
+            log.error("polling %s failed: %r", task.get_name(), error)
+        elif task.result().alerts:
+            self.services.outbox_changed()  # deliver now, not at the next delivery tick
+        # More feeds were due than there was room for: start them as room frees up.
+        if self._more_due and not self._ticking and not self._stopping.is_set() and \
+                len(self._running) <= self.capacity // 2:
+            self._more_due = False
+            asyncio.get_running_loop().create_task(self.dispatch())
+
+    async def _follow_config(self) -> None:
+        """Feeds added in chat, here or on another replica, join the running config; a config
+        replaced since (OPML import, /event) gives its feeds and publishers to new polls."""
+        services = self.services
+        generation = await services.db(services.store.feeds_generation)
+        if generation != self._feeds_generation:
+            generation, rows = await services.db(services.store.chat_feeds_with_generation)
+            services.config = with_chat_feeds(services.config, rows)
+            self._feeds_generation = generation
+        if services.config is not self._config:
+            self._adopt(services.config)
+
+    def _adopt(self, config: Config) -> None:
+        urls = set(self._feeds)
+        self._config = config
+        self._feeds = {f.url: f for f in config.feeds}
+        self.publishers = Publishers.of(config.feeds)
+        self.recorder.config = config  # a plain attribute: its thread reads it per feed
+        self._synced = self._synced and urls == set(self._feeds)
+
+    async def _housekeeping(self, now: datetime) -> None:
+        """Once: the config's feeds made the active ones. Each time: heartbeat, the batch
+        of states saved, and surge's shorter interval applied when a surge begins."""
+        db, store = self.services.db, self.services.store
+        await self._follow_config()
+        if not self._synced:
+            added = await db(store.sync_feeds, list(self._feeds), now)
+            self._synced = True
+            if added:
+                log.info("%d new feeds to poll", added)
         await self._heartbeat(now)
-        if not due:
-            return []
-        matcher = await self.matcher()
-        reports = await asyncio.gather(
-            *(self.poll_feed(f, states.get(f.url) or FeedState(f.url), now, matcher) for f in due)
-        )
-        batch, self._batch = self._batch, []
-        await asyncio.to_thread(store.save_feed_states, batch)
-        await asyncio.to_thread(store.set_meta, "last_poll_at", now.isoformat(), now=now)
-        if any(r.alerts for r in reports):
-            self.services.outbox_changed()
-        return list(reports)
+        await self._save_batch(now)
+        surge = surge_interval(self.services.config.events, now)
+        if surge is not None and surge != self._surge:
+            moved = await db(store.pull_forward, surge, now)
+            log.info("surge: polling every %s; %d feeds brought forward", surge, moved)
+        self._surge = surge
 
     async def _heartbeat(self, now: datetime) -> None:
         """`health` reads this: the poll loop is alive even when no feed is due."""
         if self._beat is None or now - self._beat >= HEARTBEAT_EVERY or now < self._beat:
-            await asyncio.to_thread(self.services.store.set_meta, "heartbeat_at", now.isoformat(), now=now)
+            await self.services.db(self.services.store.set_meta, "heartbeat_at", now.isoformat(),
+                                   now=now)
             self._beat = now
 
-    async def poll_feed(self, feed: FeedSpec, state: FeedState, now: datetime, matcher: Matcher) -> FeedReport:
+    async def _save_batch(self, now: datetime) -> None:
+        batch, self._unsaved = self._unsaved, []
+        if batch:
+            db, store = self.services.db, self.services.store
+            await db(store.save_feed_states, batch)
+            await db(store.set_meta, "last_poll_at", now.isoformat(), now=now)
+
+    async def matcher(self) -> Matcher:
+        """The matcher over the topics and the active chats' watches, up to date."""
+        return await self._audience.matcher(self.services.config)
+
+    # ------------------------------------------------------------------ one feed
+
+    async def poll_feed(self, feed: FeedSpec, state: FeedState, now: datetime,
+                        matcher: Matcher) -> FeedReport:
         started = time.monotonic()
         result = await self._fetch(feed, state, now)
         if result is None:
             return FeedReport(feed, "cancelled")
         if result.outcome is Outcome.NOT_MODIFIED:
             report = FeedReport(feed, "not_modified", http_status="304")
-            await self._save(self._ok_state(feed, state, result, now))
+            self._unsaved.append(self._ok_state(feed, state, result, now))
         elif result.failed:
-            report = await self._fail(feed, state, now, result.error or result.outcome.value,
-                                      result.retry_after, _http_status(result))
+            report = self._fail(feed, state, now, result.error or result.outcome.value,
+                                result.retry_after, _http_status(result))
         else:
             report = await self._ingest(feed, state, result, now, matcher)
         return dataclasses.replace(report, elapsed=time.monotonic() - started)
@@ -130,7 +223,8 @@ class Poller:
         if self._stopping.is_set():
             return None
         fetch = asyncio.ensure_future(
-            self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified, now=now)
+            self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified,
+                               now=now, suspect=state.failures > 0)
         )
         self._inflight.add(fetch)
         try:
@@ -142,59 +236,52 @@ class Poller:
         finally:
             self._inflight.discard(fetch)
 
-    async def _ingest(
-        self, feed: FeedSpec, state: FeedState, result: FetchResult, now: datetime, matcher: Matcher
-    ) -> FeedReport:
+    async def _ingest(self, feed: FeedSpec, state: FeedState, result: FetchResult,
+                      now: datetime, matcher: Matcher) -> FeedReport:
         try:
             parsed = await parse_feed_async(
                 result.body or b"", content_type=result.content_type,
-                origin=Origin.of(feed, self.publishers), now=now,
+                origin=Origin.of(feed, self.publishers), now=now, executor=self._parsing,
             )
         except FeedError as err:
-            return await self._fail(feed, state, now, f"not a usable feed: {err}", None, _http_status(result))
+            return self._fail(feed, state, now, f"not a usable feed: {err}", None,
+                              _http_status(result))
         if parsed.warning:
             log.warning("%s: feed parsed with a warning: %s", feed.name, parsed.warning)
         if self._stopping.is_set():
             return FeedReport(feed, "cancelled")
         new_state = dataclasses.replace(self._ok_state(feed, state, result, now),
                                         last_changed_at=now)
-        done = await asyncio.to_thread(self.recorder.record, new_state, parsed.entries, now,
-                                       matcher)
+        done = await self.services.db(self.recorder.record, new_state, parsed.entries, now,
+                                      matcher)
         if done.new:
             log.info("%s: %d new entries, %d alerts", feed.name, done.new, done.alerts)
         return FeedReport(feed, "ok", len(parsed.entries), done.new, done.alerts,
                           http_status=_http_status(result))
 
-    def _ok_state(self, feed: FeedSpec, state: FeedState, result: FetchResult, now: datetime) -> FeedState:
+    def _ok_state(self, feed: FeedSpec, state: FeedState, result: FetchResult,
+                  now: datetime) -> FeedState:
         return dataclasses.replace(
             state, etag=result.etag, last_modified=result.last_modified,
             next_poll_at=next_poll_after_success(self.services.config, feed, now),
-            last_polled_at=now, last_ok_at=now, failures=0, last_error=None, last_http_status=_http_status(result),
+            last_polled_at=now, last_ok_at=now, failures=0, last_error=None,
+            last_http_status=_http_status(result),
         )
 
-    async def _fail(self, feed: FeedSpec, state: FeedState, now: datetime, error: str,
-                    retry_after: timedelta | None, http_status: str | None) -> FeedReport:
+    def _fail(self, feed: FeedSpec, state: FeedState, now: datetime, error: str,
+              retry_after: timedelta | None, http_status: str | None) -> FeedReport:
         failures = state.failures + 1
         new_state = dataclasses.replace(
-            state, failures=failures, last_error=error, last_http_status=http_status, last_polled_at=now,
-            next_poll_at=next_poll_after_failure(self.services.config, feed, failures, retry_after, now),
+            state, failures=failures, last_error=error, last_http_status=http_status,
+            last_polled_at=now,
+            next_poll_at=next_poll_after_failure(self.services.config, feed, failures,
+                                                 retry_after, now),
         )
         log.warning("%s: %s (failure %d in a row, next try %s)", feed.name, error, failures,
                     new_state.next_poll_at.isoformat() if new_state.next_poll_at else "?")
-        await self._save(new_state)
+        self._unsaved.append(new_state)
         return FeedReport(feed, "failed", error=error, http_status=http_status)
-
-    async def _save(self, state: FeedState) -> None:
-        # 304s and failures only change scheduling fields: saved in one batch per tick.
-        # Losing them in a crash only means an early re-poll.
-        self._batch.append(state)
 
 
 def _http_status(result: FetchResult) -> str:
     return str(result.status_code) if result.status_code else result.outcome.value
-
-
-def _add_terms(reasons: dict[str, list[str]], terms: Sequence[str]) -> None:
-    for term in terms:
-        if term not in reasons["terms"]:
-            reasons["terms"].append(term)

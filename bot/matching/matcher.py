@@ -6,6 +6,7 @@ an entry only evaluates queries whose anchor words it contains.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -80,7 +81,8 @@ class _Compiled:
 
 
 class Matcher:
-    """All topics and watches compiled into an anchor index."""
+    """All topics and watches compiled into an anchor index. Immutable once built:
+    `changed` returns a new matcher sharing what did not change."""
 
     def __init__(
         self,
@@ -88,36 +90,81 @@ class Matcher:
         watches: Iterable[tuple[Hashable, Query]] = (),
         status_fn: StatusFn | None = None,
     ) -> None:
-        self._compiled: list[_Compiled] = []
+        self._compiled: list[_Compiled | None] = []  # None: a watch removed since
         self._concepts: list[tuple[Or, ...]] = []  # per compiled query, for explanations
         self._exact: dict[str, list[int]] = defaultdict(list)
         self._prefix: dict[str, list[int]] = defaultdict(list)
+        self._watches: dict[Hashable, int] = {}  # watch key -> its index
         self._topic_order = list(dict.fromkeys(rule.topic_id for rule in topics))
         self._status_fn = status_fn
         for rule in topics:
             self._add(_Compiled(("topic", rule.topic_id), rule.query, rule.window))
         for key, q in watches:
             self._add(_Compiled(("watch", key), q))
+        self._bucket_prefixes()
+
+    def _bucket_prefixes(self) -> None:
         # Prefix rules are bucketed by their first MIN_PREFIX letters, so each entry word
         # costs one lookup however many prefixes are indexed.
         self._prefix_buckets: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
         for key, ids in self._prefix.items():
-            self._prefix_buckets[key[:MIN_PREFIX]].append((key, ids))
+            if ids:
+                self._prefix_buckets[key[:MIN_PREFIX]].append((key, ids))
 
-    def _add(self, compiled: _Compiled) -> None:
+    def _add(self, compiled: _Compiled, owned: set[tuple[bool, str]] | None = None) -> None:
+        """Index `compiled`; with `owned` (during `changed`), index lists are copied before
+        their first change, so the matcher they came from stays as it was."""
         idx = len(self._compiled)
         compiled = dataclasses.replace(compiled, tree=grouped(compiled.query.root))
         self._compiled.append(compiled)
         self._concepts.append(concepts(compiled.query.root))
-        found = anchors(compiled.query.root)
-        if found is None:  # parse_query rejects these; keep them findable anyway
-            self._exact[""].append(idx)
+        if compiled.owner[0] == "watch":
+            self._watches[compiled.owner[1]] = idx
+        found = anchors(compiled.query.root) or frozenset({(False, "")})
+        for anchor in found:  # "" : unanchorable (parse_query rejects these); always tried
+            self._index_list(anchor, owned).append(idx)
+
+    def _index_list(self, anchor: tuple[bool, str], owned: set[tuple[bool, str]] | None) -> list[int]:
+        table = self._prefix if anchor[0] else self._exact
+        if owned is not None and anchor not in owned:
+            table[anchor[1]] = list(table.get(anchor[1], ()))
+            owned.add(anchor)
+        return table[anchor[1]]
+
+    def changed(self, added: Iterable[tuple[Hashable, Query]] = (),
+                removed: Iterable[Hashable] = ()) -> Matcher:
+        """A matcher with these watches added and removed: only the index lists they touch
+        are copied, so one /watch costs microseconds where a rebuild costs the whole index.
+        This matcher is left as it was (polls in flight may still be using it)."""
+        new = copy.copy(self)
+        new._compiled, new._concepts = list(self._compiled), list(self._concepts)
+        new._exact, new._prefix = defaultdict(list, self._exact), defaultdict(list, self._prefix)
+        new._watches = dict(self._watches)
+        owned: set[tuple[bool, str]] = set()
+        for key in removed:
+            new._remove(key, owned)
+        for key, query in added:
+            if key in new._watches:
+                new._remove(key, owned)
+            new._add(_Compiled(("watch", key), query), owned)
+        new._bucket_prefixes()
+        return new
+
+    def _remove(self, key: Hashable, owned: set[tuple[bool, str]]) -> None:
+        idx = self._watches.pop(key, None)
+        compiled = self._compiled[idx] if idx is not None else None
+        if idx is None or compiled is None:
             return
-        for is_prefix, key in found:
-            (self._prefix if is_prefix else self._exact)[key].append(idx)
+        self._compiled[idx] = None
+        for anchor in anchors(compiled.query.root) or frozenset({(False, "")}):
+            self._index_list(anchor, owned).remove(idx)
+
+    @property
+    def watch_keys(self) -> frozenset[Hashable]:
+        return frozenset(self._watches)
 
     def __len__(self) -> int:
-        return len(self._compiled)
+        return len(self._compiled) - self._compiled.count(None)
 
     def candidates(self, doc: Doc) -> list[int]:
         """The queries whose anchors the entry has: set intersections, then only the words
@@ -149,7 +196,7 @@ class Matcher:
         compiled_all = self._compiled
         for idx in self.candidates(doc):
             compiled = compiled_all[idx]
-            if compiled.window is not None and not compiled.active(at):
+            if compiled is None or (compiled.window is not None and not compiled.active(at)):
                 continue
             hits: set[int] = set()
             if not evaluate(compiled.tree or compiled.query.root, doc, hits):

@@ -80,6 +80,17 @@ def build_matcher(config: Config, watches: Iterable[tuple[Hashable, str]] = ()) 
     it names was removed) is skipped rather than taking the whole index down.
     """
     termsets = config_termsets(config)
+    return Matcher(topic_rules(config, termsets), _parsed(watches, termsets),
+                   status_fn=detect_status)
+
+
+def update_matcher(matcher: Matcher, config: Config, added: Iterable[tuple[Hashable, str]],
+                   removed: Iterable[Hashable]) -> Matcher:
+    """`matcher` with these (key, query text) watches added and these keys dropped."""
+    return matcher.changed(_parsed(added, config_termsets(config)), removed)
+
+
+def _parsed(watches: Iterable[tuple[Hashable, str]], termsets: TermSets) -> list[tuple[Hashable, Query]]:
     compiled: list[tuple[Hashable, Query]] = []
     for key, text in watches:
         try:
@@ -87,4 +98,4 @@ def build_matcher(config: Config, watches: Iterable[tuple[Hashable, str]] = ()) 
                                               termsets=termsets)))
         except QueryError:
             continue
-    return Matcher(topic_rules(config, termsets), compiled, status_fn=detect_status)
+    return compiled

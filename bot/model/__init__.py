@@ -2,7 +2,7 @@
 match found (`news`), and the records the store keeps and hands out (`records`).
 
 Offers `Entry`, `MatchResult`, `WatchHit`, `Status`, the store's records (`FeedState`,
-`NewEntry`, `NewAlert`, `Subscriber`, `OutboxItem`, `NoticeItem`, ...) and `UiLang`.
+`NewEntry`, `NewAlert`, `Subscriber`, `OutboxItem`, `NoticeItem`, `ChatFeed`, ...) and `UiLang`.
 """
 
 from bot.model.news import (
@@ -16,6 +16,7 @@ from bot.model.news import (
 )
 from bot.model.records import (
     ChatControls,
+    ChatFeed,
     ClusterRow,
     CommitResult,
     EventOverride,
@@ -23,7 +24,9 @@ from bot.model.records import (
     NewAlert,
     NewEntry,
     NewNotice,
+    NoticeAttachment,
     NoticeItem,
+    NoticeRecord,
     NoticeState,
     OutboxItem,
     OutboxState,
@@ -42,6 +45,7 @@ __all__ = [
     "SUMMARY_MAX",
     "TITLE_MAX",
     "ChatControls",
+    "ChatFeed",
     "ClusterRow",
     "CommitResult",
     "Entry",
@@ -51,7 +55,9 @@ __all__ = [
     "NewAlert",
     "NewEntry",
     "NewNotice",
+    "NoticeAttachment",
     "NoticeItem",
+    "NoticeRecord",
     "NoticeState",
     "OutboxItem",
     "OutboxState",

@@ -1,5 +1,6 @@
 """The records the store keeps and hands out, as plain frozen data: feed states, entries,
-alerts, subscribers, watches, outbox items, notices, topic statuses, event overrides.
+alerts, subscribers, watches, outbox items, notices, topic statuses, event overrides and
+feeds added in chat.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class FeedState:
     last_http_status: str | None = None  # HTTP status or outcome name, e.g. "200", "timeout"
     primed: bool = False  # first successful poll done: its backlog was recorded silently
     entries_total: int = 0  # maintained by commit_poll; ignored on save
+    # The first failed poll of the current streak, None while the feed works; maintained
+    # by the store from `failures` and `last_polled_at`, ignored on save (and by ==).
+    failing_since: datetime | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +198,29 @@ class NewNotice:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeAttachment:
+    """A file sent with a notice (the updated .ics of a moved event), kept in its payload
+    under "attachment" so that the notice and its file are one message, sent once."""
+
+    filename: str
+    mime_type: str
+    text: str
+
+    def as_payload(self) -> dict[str, str]:
+        return {"filename": self.filename, "mime_type": self.mime_type, "text": self.text}
+
+    @classmethod
+    def of_payload(cls, payload: Mapping[str, Any]) -> NoticeAttachment | None:
+        """The payload's attachment; None when there is none or it is malformed."""
+        found = payload.get("attachment")
+        if not isinstance(found, Mapping):
+            return None
+        parts = [found.get(key) for key in ("filename", "mime_type", "text")]
+        texts = [p for p in parts if isinstance(p, str) and p]
+        return cls(*texts) if len(texts) == len(parts) else None
+
+
+@dataclass(frozen=True, slots=True)
 class NoticeItem:
     """A claimed notice with everything the sender needs."""
 
@@ -206,6 +233,17 @@ class NoticeItem:
     attempts: int  # including the current claim
     created_at: datetime
     sent_at: datetime | None = None  # set once delivered (see OutboxItem.sent_at)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRecord:
+    """A stored notice as its senders left it: who, which key, what kind, in what state."""
+
+    subscriber_id: int
+    key: str
+    kind: str
+    payload: dict[str, Any]
+    state: NoticeState
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,3 +285,18 @@ class EventOverride:
     # Who changed it and when, for /event's listing.
     updated_at: datetime | None = None  # set by the store on save
     updated_by: int | None = None  # Telegram user id of the admin
+    # The calendar SEQUENCE of the event: 0 as configured or added, +1 per move.
+    sequence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChatFeed:
+    """A feed an admin added in chat (an OPML file): polled like a configured one, unless
+    feeds.yaml has the same URL, which wins."""
+
+    url: str
+    name: str = ""  # "": the URL's host, as in feeds.yaml
+    lang: str | None = None  # one of the feed languages, else None
+    category: str = ""  # the OPML folder it came from; the group it is exported under
+    added_at: datetime | None = None  # set by the store
+    added_by: int | None = None  # Telegram user id of the admin

@@ -20,7 +20,7 @@ class Listener:
     id: int
     unfollowed: frozenset[str] = frozenset()  # topics the chat turned off
     console: bool = False  # the console subscriber: one line per matched entry, always
-    muted: frozenset[str] = frozenset()  # topics muted for now: their messages are dropped
+    muted: frozenset[str] = frozenset()  # topics muted for now: their alerts are dropped
 
     def follows(self, topic_id: str) -> bool:
         return topic_id not in self.unfollowed

@@ -8,6 +8,7 @@ takes and returns are plain data from `bot.model`.
 from __future__ import annotations
 
 from bot.store.audience import AudienceRepo
+from bot.store.chat_feeds import ChatFeedsRepo
 from bot.store.db import DEFAULT_URL, create_engine_for, normalise_url
 from bot.store.entries import EntriesRepo
 from bot.store.errors import DuplicateWatchError, SchemaTooNewError, StoreError
@@ -39,6 +40,7 @@ class Store(
     EventsRepo,
     RecentRepo,
     WorkersRepo,
+    ChatFeedsRepo,
     TopicMutesRepo,
     ImportsRepo,
 ):

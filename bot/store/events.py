@@ -1,6 +1,6 @@
-"""Events changed in chat by an admin: overrides of a configured event's title, date,
-time zone, location and topics, saved with their "event moved" notices in one transaction.
-"""
+"""Events changed by an operator (/event, a calendar import): overrides of a configured
+event's title, date, time zone, location and topics, with its calendar SEQUENCE, saved with
+their "event moved" notices in one transaction."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from bot.store.db import upsert
 from bot.store.notices import enqueue_notices_in
 from bot.store.schema import event_overrides
 
-_COLUMNS = ("title", "date", "timezone", "location", "topics", "updated_at", "updated_by")
+_COLUMNS = ("title", "date", "timezone", "location", "topics", "updated_at", "updated_by",
+            "sequence")
 
 
 def _row_to_override(m: Mapping[Any, Any]) -> EventOverride:
@@ -24,6 +25,20 @@ def _row_to_override(m: Mapping[Any, Any]) -> EventOverride:
     return record(EventOverride, m,
                   date=None if m["date"] is None else date.fromisoformat(m["date"]),
                   topics=None if topics is None else tuple(topics))
+
+
+def _values(override: EventOverride, stamp: datetime) -> dict[str, Any]:
+    return {
+        "event_id": override.event_id,
+        "title": override.title,
+        "date": None if override.date is None else override.date.isoformat(),
+        "timezone": override.timezone,
+        "location": override.location,
+        "topics": None if override.topics is None else list(override.topics),
+        "updated_at": stamp,
+        "updated_by": override.updated_by,
+        "sequence": override.sequence,
+    }
 
 
 class EventsRepo(StoreBase):
@@ -44,19 +59,22 @@ class EventsRepo(StoreBase):
     ) -> list[int]:
         """Insert or replace the event's override (every field, None included) and enqueue
         `notices` (insert-or-ignore) in the same transaction; returns the new notice ids."""
+        return self.save_event_overrides([override], now=now, notices=notices)
+
+    def save_event_overrides(
+        self,
+        overrides: Sequence[EventOverride],
+        *,
+        now: datetime | None = None,
+        notices: Sequence[NewNotice] = (),
+    ) -> list[int]:
+        """`save_event_override` for several events at once: all of them and their notices
+        are saved in one transaction, or none (a calendar import is all or nothing)."""
         stamp = utcnow(now)
-        values = {
-            "event_id": override.event_id,
-            "title": override.title,
-            "date": None if override.date is None else override.date.isoformat(),
-            "timezone": override.timezone,
-            "location": override.location,
-            "topics": None if override.topics is None else list(override.topics),
-            "updated_at": stamp,
-            "updated_by": override.updated_by,
-        }
         with self._write() as conn:
-            conn.execute(upsert(conn, event_overrides, values, ["event_id"], _COLUMNS))
+            for override in overrides:
+                values = _values(override, stamp)
+                conn.execute(upsert(conn, event_overrides, values, ["event_id"], _COLUMNS))
             return enqueue_notices_in(conn, notices, stamp) if notices else []
 
     def delete_event_override(self, event_id: str) -> bool:

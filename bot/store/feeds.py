@@ -1,15 +1,31 @@
-"""Feed polling state: validators, schedule, failure streaks, primed flag."""
+"""Feed polling state: validators, schedule, failure streaks, primed flag; which feeds the
+running config has, and leases on the feeds being polled (claimed when due, released when
+their new state is saved).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    bindparam,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 
 from bot.model import FeedState
 from bot.store.base import StoreBase, chunked, record
-from bot.store.db import upsert
+from bot.store.db import UTCDateTime, insert_ignore, upsert
 from bot.store.schema import feeds
 
 # entries_total is maintained only by commit_poll, never overwritten from a FeedState.
@@ -28,7 +44,18 @@ _SAVED_FIELDS = (
 
 
 def _values(state: FeedState) -> dict[str, Any]:
-    return {f: getattr(state, f) for f in _SAVED_FIELDS}
+    """The saved fields; saving a state also ends the lease taken to poll the feed."""
+    return {**{f: getattr(state, f) for f in _SAVED_FIELDS}, "lease_until": None, "leased_by": None}
+
+
+def _streak_start(first_failure: ColumnElement[Any]) -> ColumnElement[Any]:
+    """failing_since after saving a failed poll: kept while the streak goes on, else that
+    poll's time (`first_failure`); a success clears it (see the callers)."""
+    return func.coalesce(feeds.c.failing_since, first_failure)
+
+
+def _first_failure(state: FeedState) -> Any:
+    return state.last_polled_at if state.failures else None
 
 
 def row_to_feed_state(row: Row[Any]) -> FeedState:
@@ -40,13 +67,16 @@ def save_feed_state_in(conn: Connection, state: FeedState, added_entries: int = 
     values = _values(state)
     values["url"] = state.url
     values["entries_total"] = added_entries
+    values["failing_since"] = _first_failure(state)
     stmt = upsert(
         conn,
         feeds,
         values,
         ["url"],
-        _SAVED_FIELDS,
-        also_set={"entries_total": feeds.c.entries_total + added_entries},
+        (*_SAVED_FIELDS, "lease_until", "leased_by"),
+        also_set={"entries_total": feeds.c.entries_total + added_entries,
+                  "failing_since": (_streak_start(literal(state.last_polled_at, UTCDateTime()))
+                                    if state.failures else null())},
     )
     conn.execute(stmt)
     row = conn.execute(select(feeds).where(feeds.c.url == state.url)).one()
@@ -78,11 +108,15 @@ class FeedsRepo(StoreBase):
             existing: set[str] = set()
             for part in chunked(urls):
                 existing.update(conn.execute(select(feeds.c.url).where(feeds.c.url.in_(part))).scalars())
-            rows = [{"b_url": s.url, **_values(s)}
+            rows = [{"b_url": s.url, "b_first_failure": _first_failure(s), **_values(s)}
                     for s in states if s.url in existing]
             if rows:
+                first = bindparam("b_first_failure", type_=UTCDateTime())
+                streak = case((bindparam("failures") == 0, null()), else_=_streak_start(first))
                 stmt = (update(feeds).where(feeds.c.url == bindparam("b_url"))
-                        .values({c: bindparam(c) for c in _SAVED_FIELDS}))
+                        .values({**{c: bindparam(c) for c in rows[0]
+                                     if c not in ("b_url", "b_first_failure")},
+                                 "failing_since": streak}))
                 conn.execute(stmt, rows)
             for state in states:
                 if state.url not in existing:
@@ -92,3 +126,54 @@ class FeedsRepo(StoreBase):
         """Every saved feed, by URL."""
         with self._read() as conn:
             return [row_to_feed_state(r) for r in conn.execute(select(feeds).order_by(feeds.c.url))]
+
+    def sync_feeds(self, urls: Sequence[str], now: datetime) -> int:
+        """Make the configured `urls` the active feeds: rows added for new ones (due now),
+        every other row kept but inactive (never claimed). Returns the feeds added."""
+        wanted = list(dict.fromkeys(urls))
+        with self._write() as conn:
+            existing: set[str] = set()
+            for part in chunked(wanted):
+                existing.update(conn.execute(select(feeds.c.url).where(feeds.c.url.in_(part))).scalars())
+            conn.execute(update(feeds).where(feeds.c.active.is_(True)).values(active=False))
+            for part in chunked([u for u in wanted if u in existing]):
+                conn.execute(update(feeds).where(feeds.c.url.in_(part)).values(active=True))
+                conn.execute(update(feeds).where(feeds.c.url.in_(part), feeds.c.next_poll_at.is_(None))
+                             .values(next_poll_at=now))
+            added = [{"url": u, "next_poll_at": now, "active": True} for u in wanted if u not in existing]
+            for rows in chunked(added):  # another replica may be adding them too
+                conn.execute(insert_ignore(conn, feeds, ["url"]), list(rows))
+        return len(added)
+
+    def claim_due_feeds(self, horizon: datetime, now: datetime, limit: int,
+                        lease: timedelta) -> list[FeedState]:
+        """Lease up to `limit` active feeds due by `horizon` and not leased, most overdue
+        first, to this store's worker. PostgreSQL skips rows another replica is claiming."""
+        c = feeds.c
+        due = (select(feeds)
+               .where(c.active.is_(True), c.next_poll_at <= horizon,
+                      or_(c.lease_until.is_(None), c.lease_until <= now))
+               .order_by(c.next_poll_at, c.url).limit(limit))
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            states = [row_to_feed_state(row) for row in conn.execute(due)]
+            for part in chunked([s.url for s in states]):
+                conn.execute(update(feeds).where(c.url.in_(part))
+                             .values(lease_until=now + lease, leased_by=self.worker_id))
+        return states
+
+    def pull_forward(self, interval: timedelta, now: datetime) -> int:
+        """Surge: healthy feeds scheduled later than `interval` after their last poll are
+        due then instead (now at the earliest). Returns the feeds moved."""
+        c = feeds.c
+        with self._write() as conn:
+            rows = conn.execute(select(c.url, c.last_polled_at, c.next_poll_at).where(
+                c.active.is_(True), c.failures == 0, c.last_polled_at.is_not(None),
+                c.next_poll_at > now)).all()
+            moved = [{"b_url": url, "next_poll_at": max(now, polled + interval)}
+                     for url, polled, planned in rows if polled + interval < planned]
+            if moved:
+                conn.execute(update(feeds).where(c.url == bindparam("b_url"))
+                             .values(next_poll_at=bindparam("next_poll_at")), moved)
+        return len(moved)

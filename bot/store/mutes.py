@@ -56,6 +56,13 @@ class TopicMutesRepo(StoreBase):
         with self._read() as conn:
             return topic_mutes_in(conn, subscriber_id, utcnow(now))
 
+    def unmute_topic(self, subscriber_id: int, topic_id: str) -> bool:
+        """Lift one topic's mute; False if there was none."""
+        stmt = delete(topic_mutes).where(topic_mutes.c.subscriber_id == subscriber_id,
+                                         topic_mutes.c.topic_id == topic_id)
+        with self._write() as conn:
+            return conn.execute(stmt).rowcount > 0
+
     def unmute_topics(self, subscriber_id: int, *, now: datetime | None = None) -> list[str]:
         """Lift every topic mute of the chat; returns the topics that were muted at `now`."""
         with self._write() as conn:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
-from bot.model import NewNotice, NoticeItem
+from bot.model import NewNotice, NoticeItem, NoticeRecord
 from bot.store.base import StoreBase, chunked, in_order, record, utcnow
 from bot.store.db import insert_ignore
 from bot.store.queue import (
@@ -85,6 +85,17 @@ class NoticesRepo(StoreBase):
         with self._write() as conn:
             ids = claim_ids(conn, notices, now, limit, lease, self.worker_id)
             return _load(conn, ids) if ids else []
+
+    def notices_of_kinds(self, kinds: Sequence[str]) -> list[NoticeRecord]:
+        """Every stored notice of these kinds, whatever its state, by id: what was already
+        said (feed health reads which outages it announced and which it closed)."""
+        stmt = (select(notices.c.subscriber_id, notices.c.key, notices.c.kind, notices.c.payload,
+                       notices.c.state)
+                .where(notices.c.kind.in_(list(kinds))).order_by(notices.c.id))
+        with self._read() as conn:
+            return [NoticeRecord(m["subscriber_id"], m["key"], m["kind"], dict(m["payload"] or {}),
+                                 m["state"])
+                    for m in (row._mapping for row in conn.execute(stmt))]
 
     def mark_notice_sent(self, notice_id: int, now: datetime, message_id: int | None) -> bool:
         """A successful send or edit; None keeps the stored message_id. A notice updated

@@ -1,6 +1,6 @@
-"""The current table definitions of the store (SQLAlchemy Core): what queries are written
-against. Tables are created and altered only by Alembic revisions (`migrations/versions`);
-a test checks that a migrated database matches these definitions.
+"""The store's current tables (SQLAlchemy Core), created and altered only by Alembic
+revisions; a test checks a migrated database matches them. Longer than 300 lines: every
+table in one place, so the schema reads as a whole.
 """
 
 from __future__ import annotations
@@ -89,6 +89,13 @@ feeds = Table(
     Column("last_http_status", Text),  # "200", "304", or the outcome, e.g. "timeout"
     Column("primed", Boolean, nullable=False, server_default=false()),
     Column("entries_total", Integer, nullable=False, server_default=text("0")),
+    # In the running config (feeds.yaml, chat additions); others are kept, never polled.
+    Column("active", Boolean, nullable=False, server_default=true()),
+    # Held while one process polls the feed; a dead worker's leases are released early.
+    Column("lease_until", UTCDateTime),
+    Column("leased_by", Text),
+    # The first failed poll of the current streak; NULL while the feed works.
+    Column("failing_since", UTCDateTime),
     Index("ix_feeds_next_poll_at", "next_poll_at"),
 )
 
@@ -201,7 +208,8 @@ outbox = Table(
 )
 
 # Counters bumped in the transaction of a change, so other readers notice it cheaply;
-# "audience" counts changes to who matches what (subscribers, watches, topic follows).
+# "audience" counts changes to who matches what (subscribers, watches, topic follows),
+# "feeds" changes to the feeds added in chat.
 generations = Table(
     "generations",
     metadata,
@@ -245,6 +253,7 @@ notices = Table(
     UniqueConstraint("subscriber_id", "key", name="uq_notices_subscriber_key"),
     Index("ix_notices_state_next", "state", "next_attempt_at"),
     Index("ix_notices_key", "key"),
+    Index("ix_notices_kind", "kind"),  # feed health reads its own notices back by kind
 )
 
 topic_status = Table(
@@ -285,4 +294,21 @@ event_overrides = Table(
     Column("topics", JsonText),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", BigInteger),
+    # The calendar SEQUENCE: bumped each time the event moves, so calendar apps update it.
+    Column("sequence", Integer, nullable=False, server_default=text("0")),
+)
+
+# Feeds an admin added in chat (an OPML file), polled alongside feeds.yaml's; a feed with
+# the same URL in feeds.yaml wins. Each change bumps the "feeds" generation.
+chat_feeds = Table(
+    "chat_feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),  # the order they were added in
+    Column("url", Text, nullable=False),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("lang", Text),
+    Column("category", Text, nullable=False, server_default=""),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("added_by", BigInteger),
+    UniqueConstraint("url", name="uq_chat_feeds_url"),
 )

@@ -71,6 +71,24 @@ class WatchesRepo(StoreBase):
         with self._read() as conn:
             return [_row_to_watch(row._mapping) for row in conn.execute(stmt)]
 
+    def active_watch_keys(self) -> set[tuple[int, int]]:
+        """(subscriber id, watch id) of every watch of an active subscriber: what a running
+        matcher compares with its own to add and drop only the difference."""
+        stmt = (select(watches.c.subscriber_id, watches.c.id)
+                .join(subscribers, subscribers.c.id == watches.c.subscriber_id)
+                .where(subscribers.c.active.is_(True)))
+        with self._read() as conn:
+            return {(int(sub), int(wid)) for sub, wid in conn.execute(stmt)}
+
+    def watches_by_id(self, ids: Iterable[int]) -> list[Watch]:
+        wanted = list(ids)
+        found: list[Watch] = []
+        with self._read() as conn:
+            for part in chunked(wanted):
+                stmt = select(watches).where(watches.c.id.in_(part)).order_by(watches.c.id)
+                found += [_row_to_watch(row._mapping) for row in conn.execute(stmt)]
+        return found
+
     def set_following(
         self, subscriber_id: int, topic_id: str, following: bool, *, now: datetime | None = None
     ) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, sel
 
 from bot.store.base import StoreBase
 from bot.store.errors import StoreError
-from bot.store.schema import notices, outbox, workers
+from bot.store.schema import feeds, notices, outbox, workers
 
 try:
     import fcntl
@@ -110,9 +110,10 @@ class WorkersRepo(StoreBase):
         return released
 
     def release_orphans(self, now: datetime, *, alone: bool = False) -> int:
-        """Make due again what dead workers had claimed: those silent for STALE_AFTER, and
-        every other worker when `alone` (this process holds the database exclusively, as
-        with SQLite). Their rows leave the table. Returns the rows released."""
+        """Make due again what dead workers had claimed (alerts, notices, feeds): those
+        silent for STALE_AFTER, and every other worker when `alone` (this process holds the
+        database exclusively, as with SQLite). Their rows leave the table. Returns the rows
+        released."""
         with self._write() as conn:
             others = workers.c.id != (self.worker_id or "")
             dead = others if alone else and_(others, workers.c.heartbeat_at < now - STALE_AFTER)
@@ -123,14 +124,23 @@ class WorkersRepo(StoreBase):
 
 
 def _release(conn: Connection, now: datetime, owners: list[str], *, unknown: bool = False) -> int:
-    """Claims held by `owners` (and, if `unknown`, by workers with no row at all) due now."""
+    """Claims held by `owners` (and, if `unknown`, by workers with no row at all) due now,
+    and their leases on feeds ended (the feeds are polled at their planned time)."""
     released = 0
     for table in (outbox, notices):
-        held: ColumnElement[bool] = table.c.claimed_by.in_(owners)
-        if unknown:
-            held = or_(held, table.c.claimed_by.not_in(select(workers.c.id)))
+        held = _held_by(table.c.claimed_by, owners, unknown)
         stmt = (update(table)
                 .where(table.c.state == "pending", table.c.claimed_by.is_not(None), held)
                 .values(next_attempt_at=now, claimed_by=None))
         released += conn.execute(stmt).rowcount
-    return released
+    leases = (update(feeds)
+              .where(feeds.c.leased_by.is_not(None), _held_by(feeds.c.leased_by, owners, unknown))
+              .values(lease_until=None, leased_by=None))
+    return released + conn.execute(leases).rowcount
+
+
+def _held_by(column: ColumnElement[str], owners: list[str], unknown: bool) -> ColumnElement[bool]:
+    held: ColumnElement[bool] = column.in_(owners)
+    if unknown:
+        held = or_(held, column.not_in(select(workers.c.id)))
+    return held

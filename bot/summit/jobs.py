@@ -4,14 +4,13 @@ digest, enqueued as notices (each key once per subscriber, ever) for the drainer
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.config import Config, EventSpec
-from bot.model import EventOverride, NewNotice, StoredEntry
+from bot.model import EventOverride, NewNotice, NoticeAttachment, StoredEntry
 from bot.services import Services
 from bot.store import Store
 from bot.summit.calendar import (
@@ -60,13 +59,21 @@ def event_followers(store: Store, event: EventSpec) -> list[int]:
     return store.followers_of_any(event.topics)
 
 
-def moved_notices(followers: Sequence[int], event: EventSpec, old: date) -> list[NewNotice]:
-    """The "event moved" notice for each follower; the key names both dates, so moving
-    back and forth never announces the same move twice."""
+def moved_notices(followers: Sequence[int], event: EventSpec, old: date,
+                  calendars: Mapping[int, NoticeAttachment] | None = None) -> list[NewNotice]:
+    """The "event moved" notice for each follower, with its updated calendar file when
+    `calendars` has one for them; the key names both dates, so moving back and forth never
+    announces the same move twice."""
     payload = {"event_id": event.id, "title": event.title, "location": event.location,
                "old_date": old.isoformat(), "new_date": event.date.isoformat()}
     key = f"moved:{event.id}:{old.isoformat()}:{event.date.isoformat()}"
-    return [NewNotice(sub, key, "event_moved", payload) for sub in followers]
+    calendars = calendars or {}
+    return [NewNotice(sub, key, "event_moved", _attach(payload, calendars.get(sub)))
+            for sub in followers]
+
+
+def _attach(payload: dict[str, Any], attachment: NoticeAttachment | None) -> dict[str, Any]:
+    return payload if attachment is None else {**payload, "attachment": attachment.as_payload()}
 
 
 class SummitJobs:
@@ -74,18 +81,28 @@ class SummitJobs:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self._overrides: list[EventOverride] | None = None
 
     def events(self) -> list[EventSpec]:
         return list(self.services.config.events)  # overrides are applied at start and by /event
 
+    def follow_event_changes(self) -> None:
+        """Apply event changes stored by another process (a calendar imported from the
+        command line, another worker's /event): they count from the next pass on."""
+        overrides = self.services.store.event_overrides()
+        if overrides != self._overrides:
+            self.services.config = effective_config(self.services.config, overrides)
+            self._overrides = overrides
+
     async def run(self, now: datetime | None = None) -> int:
         now = now or self.services.now()
-        added = await asyncio.to_thread(self._run, now)
+        added = await self.services.db(self._run, now)
         if added:  # the delivery job (every second) sends them
             log.info("summit mode: %d notices enqueued", added)
         return added
 
     def _run(self, now: datetime) -> int:
+        self.follow_event_changes()
         events = self.events()
         notices: list[NewNotice] = []
         for reminder in due_reminders(events, now):

@@ -1,11 +1,10 @@
 """The buttons under an alert, pressed: 🔕 mutes the alert's topic in this chat for a day
-(its alerts are dropped meanwhile, watches still alert), ✖ removes the watch that matched.
-Each press acts at once, is confirmed in a short answer, and the pressed button is redrawn.
+(a second press lifts it), ✖ removes the watch that matched. Each press acts at once, is
+confirmed in a short answer, and the pressed button is redrawn; stale presses are answered.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -28,7 +27,7 @@ from bot.telegram.chats import services_of, where
 from bot.telegram.guard import is_chat_admin
 
 PATTERN = rf"^(mt|{STOP}):"  # the callback data this handler takes (see delivery.controls)
-_ANSWER_TOPIC = 40  # characters of a topic title or a query in an answer (at most 200 in all)
+_ANSWER_TOPIC = 32  # characters of a topic title or a query in an answer (at most 200 in all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +39,17 @@ class Pressed:
 
 
 def mute(services: Services, sub: Subscriber, topic_id: str, lang: str) -> Pressed:
-    """Mute the topic here for TOPIC_MUTE; pressing again while it runs changes nothing."""
+    """Mute the topic here for TOPIC_MUTE; pressing again while it runs lifts it (a misclick
+    must be undone where it was made)."""
     topic = services.config.topic(topic_id)
     if topic is None:  # no longer tracked: nothing to mute
         return Pressed(t(lang, "cb_gone"), None)
     now, tz = services.now(), services.config.tz
     title = cut(topic.title, _ANSWER_TOPIC)
-    running = services.store.topic_mutes(sub.id, now=now).get(topic_id)
-    if running is not None:
-        answer = t(lang, "cb_topic_still_muted", topic=title, until=local_time(running, tz, lang))
-        return Pressed(answer, mute_button(lang, topic.title, running, tz, topic_id))
+    if topic_id in services.store.topic_mutes(sub.id, now=now):
+        services.store.unmute_topic(sub.id, topic_id)
+        return Pressed(t(lang, "cb_topic_unmuted", topic=title),
+                       mute_button(lang, topic.title, None, tz, topic_id))
     until = now + TOPIC_MUTE
     services.store.mute_topic(sub.id, topic_id, until, now=now)
     answer = t(lang, "cb_topic_muted", topic=title, until=local_time(until, tz, lang))
@@ -104,10 +104,10 @@ async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     action, arg = parsed
     if action == "mute":
-        pressed = await asyncio.to_thread(mute, services, sub, arg, lang)
+        pressed = await services.db(mute, services, sub, arg, lang)
     else:
         named = _stop_buttons(message.reply_markup) > 1
-        pressed = await asyncio.to_thread(stop, services, sub, int(arg), lang, named=named)
+        pressed = await services.db(stop, services, sub, int(arg), lang, named=named)
     await query.answer(pressed.answer)
     markup = redrawn(message.reply_markup, str(query.data), pressed.button) \
         if pressed.button is not None else None

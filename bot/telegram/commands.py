@@ -1,5 +1,6 @@
 """Chat commands about the subscription itself: /start /stop /mute /unmute /lang, the
-read-only /help /list /topics /status, the operators' /stats /feeds, and unknown commands.
+read-only /help /list /topics /status, the operators' /stats /feeds (and /feeds export),
+and unknown commands.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.i18n import as_lang, t
 from bot.services import Services
 from bot.telegram.buttons import list_view, topics_view
 from bot.telegram.chats import Where, command, command_arg, reply, services_of, where
+from bot.telegram.feedcmds import send_export
 from bot.telegram.guard import is_bot_admin, is_group
 from bot.telegram.replies import feeds_text, stats_text, status_text
 
@@ -95,7 +97,9 @@ async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE, services: S
     services.store.set_muted_until(sub.id, now if was_muted else None, now=now)
     if was_muted:
         services.outbox_changed()  # held alerts are due now
-    await reply(update, t(lang, "unmuted" if was_muted else "not_muted"))
+    # The topics muted from alerts' buttons hear again too: /unmute undoes every mute.
+    lifted = services.store.unmute_topics(sub.id, now=now)
+    await reply(update, t(lang, "unmuted" if was_muted or lifted else "not_muted"))
 
 
 @command(manage=True)
@@ -163,8 +167,16 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
 @command()
 async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services,
                 place: Where) -> None:
+    """/feeds: per-feed health; /feeds export: the feeds as an OPML document."""
     if not is_bot_admin(update.effective_user, services.settings.admin_ids):
         await reply(update, t(place.lang, "bot_admins_only"))
+        return
+    action = command_arg(update.effective_message).lower()
+    if action == "export":
+        await send_export(update, services, place)
+        return
+    if action:
+        await reply(update, t(place.lang, "feeds_usage"))
         return
     states = await asyncio.to_thread(services.store.all_feed_states)
     await reply(update, feeds_text(services.config, states, services.config.tz))

@@ -1,5 +1,6 @@
-"""The operators' /event command: list the events, move one (announced to its followers) or
-add one. Changes are stored as event overrides and applied to the running config at once.
+"""The operators' /event command: list the events, move one (announced to its followers
+with the updated calendar file) or add one. Changes are stored as event overrides and
+applied to the running config at once.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.model import EventOverride
 from bot.services import Services
 from bot.store import Store
 from bot.summit.calendar import with_event_changes
-from bot.summit.jobs import event_followers, moved_notices
+from bot.summit.icsimport import move_announcements
 from bot.telegram.chats import Where, command, command_arg, reply
 from bot.telegram.guard import is_bot_admin
 from bot.telegram.replies import events_text
@@ -102,8 +103,9 @@ def move_event(services: Services, lang: str, args: Sequence[str], user_id: int 
     store = services.store
     # An event added in chat lives only in its override: keep its other fields.
     before = _stored_override(store, event.id) or EventOverride(event.id)
-    override = dataclasses.replace(before, date=day, updated_at=None, updated_by=user_id)
-    notices = moved_notices(event_followers(store, moved), moved, event.date)
+    override = dataclasses.replace(before, date=day, updated_at=None, updated_by=user_id,
+                                   sequence=before.sequence + 1)  # calendar apps update it
+    notices = move_announcements(store, moved_config, moved, event.date, override.sequence, now)
     queued = store.save_event_override(override, now=now, notices=notices)
     services.config = moved_config
     services.outbox_changed()

@@ -1,5 +1,6 @@
-"""Wires the chat side into a python-telegram-bot Application: command, button, membership
-and migration handlers, the per-user flood gate, the error handler, and the command menus.
+"""Wires the chat side into a python-telegram-bot Application: command, button, membership,
+migration and document handlers (calendars, settings files, OPML), the per-user flood gate,
+the error handler, the menus.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from telegram.ext import (
 )
 
 from bot.i18n import LANGS, t
-from bot.telegram import commands, eventcmd, transfer, watchcmds
+from bot.telegram import calendarcmd, commands, eventcmd, feedcmds, transfer, watchcmds
 from bot.telegram.alertbuttons import PATTERN as ALERT_BUTTONS
 from bot.telegram.alertbuttons import on_alert_button
 from bot.telegram.buttons import on_button
@@ -31,8 +32,8 @@ from bot.telegram.guard import Admission, FloodGuard
 log = logging.getLogger(__name__)
 
 # Telegram's command menu; admin-only commands stay out of it.
-MENU = ("start", "stop", "watch", "unwatch", "list", "topics", "mute", "unmute", "lang",
-        "export", "import", "status", "help")
+MENU = ("start", "stop", "watch", "unwatch", "list", "topics", "calendar", "mute", "unmute",
+        "lang", "export", "import", "status", "help")
 BOT_COMMANDS: dict[str, list[BotCommand]] = {
     lang: [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU] for lang in LANGS
 }
@@ -41,11 +42,13 @@ _COMMANDS = {
     "unwatch": watchcmds.unwatch, "list": commands.list_, "topics": commands.topics,
     "mute": commands.mute, "unmute": commands.unmute, "lang": commands.lang,
     "status": commands.status, "help": commands.help_, "stats": commands.stats,
-    "feeds": commands.feeds, "event": eventcmd.event, "export": transfer.export,
-    "import": transfer.import_,
+    "feeds": commands.feeds, "event": eventcmd.event, "calendar": calendarcmd.calendar,
+    "export": transfer.export, "import": transfer.import_,
 }
 # The menu each client language sees besides the default (English): as `lang_for` chooses.
 MENU_LANGS = (("ru", "ru"), ("uk", "ru"), ("be", "be"))
+# An .ics sent to the bot: operators import it (bot.telegram.calendarcmd).
+_CALENDAR_FILES = filters.Document.FileExtension("ics") | filters.Document.MimeType("text/calendar")
 
 
 async def set_commands(bot: Bot) -> None:
@@ -113,8 +116,14 @@ def register_handlers(application: Application,  # type: ignore[type-arg]
     ]
     handlers += [
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate),
-        MessageHandler(filters.Document.ALL & filters.UpdateType.MESSAGE,
+        # Calendar files first, then settings files (.json, or captioned /import): the OPML
+        # handler answers any other private document, so it must never see these.
+        MessageHandler(_CALENDAR_FILES & filters.UpdateType.MESSAGE, calendarcmd.on_calendar_file),
+        MessageHandler(transfer.SETTINGS_FILES & filters.UpdateType.MESSAGE,
                        transfer.import_document),
+        # An operator's OPML file; other chats' documents are none of the bot's business.
+        MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
+                       feedcmds.on_document),
         ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         CallbackQueryHandler(on_alert_button, pattern=ALERT_BUTTONS),
         CallbackQueryHandler(on_button),

@@ -1,5 +1,5 @@
-"""Pure Telegram-HTML bodies of command replies: watch previews, query errors, /list,
-/topics (statuses and timelines), /status, and the operators' /stats, /feeds and /event.
+"""Pure Telegram-HTML bodies of command replies: watch previews, query errors, /list, /topics
+(statuses, timelines), /status (and feeds down), the operators' /stats, /feeds and /event.
 No I/O, no clock.
 """
 
@@ -16,12 +16,15 @@ from bot.delivery.html import (
     countdown,
     cut,
     esc,
+    feed_problem,
     fit_lines,
     link,
     local_time,
+    span,
     status_badge,
     utf16_len,
 )
+from bot.health.feeds import down_feeds
 from bot.i18n import t, tn
 from bot.matching.query import QueryError
 from bot.model import (
@@ -42,6 +45,7 @@ TIMELINE_SHOWN = 5  # steps per topic in /topics, fewer when the message would b
 _STEP_TITLE = 120
 _SOURCE_NAME = 40
 _UTC = ZoneInfo("UTC")
+DOWN_SHOWN = 10  # feeds named in /status; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +187,7 @@ def status_text(lang: str, config: Config, states: Sequence[FeedState],
     ok = len(feeds) - never - failing
     lines = [t(lang, "status_feeds", total=len(feeds), ok=max(0, ok), failing=failing,
                never=never)]
+    lines += _down_lines(lang, config, by_url, now)
     if last_poll is not None:
         lines.append(t(lang, "status_last_poll", when=local_time(last_poll, config.tz, lang)))
     else:
@@ -194,7 +199,24 @@ def status_text(lang: str, config: Config, states: Sequence[FeedState],
         today = now.astimezone(ev.tz).date()
         lines.append(t(lang, "status_next_event", title=esc(ev.title), date=ev.date.isoformat(),
                        countdown=countdown(lang, ev.date, today)))
-    return "\n".join(lines)
+    return fit_lines(lines)
+
+
+def _down_lines(lang: str, config: Config, states: Mapping[str, FeedState],
+                now: datetime) -> list[str]:
+    """The feeds failing for `health.feed_down_after` or longer: since when and why."""
+    after = config.health.feed_down_after
+    down = down_feeds(config.feeds, states, now, after)
+    if not down:
+        return []
+    lines = [t(lang, "status_down_header", after=span(lang, int(after.total_seconds() // 60)))]
+    lines += [t(lang, "status_down", name=esc(cut(d.name, 60)),
+                since=local_time(d.since, config.tz, lang), duration=span(lang, d.minutes(now)),
+                problem=feed_problem(lang, d.problem, d.code))
+              for d in down[:DOWN_SHOWN]]
+    if len(down) > DOWN_SHOWN:
+        lines.append(t(lang, "status_down_more", feeds=tn(lang, "feeds", len(down) - DOWN_SHOWN)))
+    return lines
 
 
 def stats_text(stats: StoreStats) -> str:

@@ -1,6 +1,6 @@
-"""The chat settings file of /export and /import (JSON, format version 1): writing one, and
-reading one defensively (size, JSON, format, version, field shapes, list lengths), refused
-as a whole with a reason before anything changes. Pure. Fields: docs/SETTINGS_FILE.md.
+"""The chat settings file of /export and /import (JSON, `"format": "summit-watch-settings"`,
+`"version": 1`): writing one, and reading one defensively (size, JSON, format, version, field
+shapes, list lengths), refused as a whole with a reason before anything changes. Pure.
 """
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-FORMAT = "summit-watch/chat-settings"
+FORMAT = "summit-watch-settings"
 VERSION = 1
 MAX_FILE_BYTES = 64 * 1024
 MAX_ITEMS = 200  # entries in any one list or mapping of a file
 MAX_STRING = 2000  # characters in any one string of a file
-# The keys this version writes and reads; any other key is left alone, and named as
-# ignored in the import's reply (a later version may add keys without a new `version`).
-USED = ("format", "version", "language", "watches", "followed_topics", "unfollowed_topics")
-# Written but not restored: what the file was made from, and per-topic mutes (a mute
-# lasts a day; it belongs to the chat it was pressed in).
-INFORMATIONAL = ("exported_at", "chat", "topic_mutes")
-# Reserved for settings this version does not have yet: written as null, and when a
-# file carries a value, it is reported as ignored.
-RESERVED = ("quiet_hours", "delivery_mode")
+MIME_TYPE = "application/json"
+# The keys this version restores.
+USED = ("format", "version", "language", "watches", "followed_topics", "unfollowed_topics",
+        "muted_until", "topic_mutes")
+# Written but not restored: what the file was made from.
+INFORMATIONAL = ("exported_at", "chat")
+# Settings this bot does not have yet: written as null; a file with a value for one is
+# still imported, and the reply names the key as ignored.
+RESERVED = ("quiet_hours", "time_zone", "delivery_mode")
 
 
 class Refused(Exception):
@@ -38,14 +38,15 @@ class Refused(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What a file asks for: its language, watches and topic choices, and what of it this
-    version does not use."""
+    """What a file asks for, and the keys of it this version does not use."""
 
     language: str | None = None
     watches: tuple[str, ...] = ()
     followed: tuple[str, ...] = ()
     unfollowed: tuple[str, ...] = ()
-    ignored: tuple[str, ...] = field(default=())
+    muted_until: datetime | None = None
+    topic_mutes: Mapping[str, datetime] = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()
 
 
 def file_name(chat_id: int, thread_id: int | None) -> str:
@@ -54,23 +55,23 @@ def file_name(chat_id: int, thread_id: int | None) -> str:
     return f"summit-watch-{abs(chat_id)}{thread}.json"
 
 
-def export_document(*, chat_id: int, thread_id: int | None, title: str | None, kind: str,
-                    language: str, watches: Sequence[str], followed: Sequence[str],
-                    unfollowed: Sequence[str], topic_mutes: Mapping[str, datetime],
+def export_document(*, chat: Mapping[str, Any], language: str, watches: Sequence[str],
+                    followed: Sequence[str], unfollowed: Sequence[str],
+                    muted_until: datetime | None, topic_mutes: Mapping[str, datetime],
                     now: datetime) -> dict[str, Any]:
-    """The file's content, its keys in the documented order."""
+    """The file's content, its keys in the documented order (docs/CONFIG.md)."""
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _iso(now),
-        "chat": {"id": chat_id, "thread_id": thread_id, "title": title, "kind": kind},
+        "chat": dict(chat),
         "language": language,
         "watches": list(watches),
         "followed_topics": list(followed),
         "unfollowed_topics": list(unfollowed),
+        "muted_until": _iso(muted_until) if muted_until is not None else None,
         "topic_mutes": {topic: _iso(until) for topic, until in topic_mutes.items()},
-        "quiet_hours": None,
-        "delivery_mode": None,
+        **{key: None for key in RESERVED},
     }
 
 
@@ -86,7 +87,7 @@ def read(data: bytes) -> Settings:
     """The settings a file asks for; Refused if it is too big, not JSON, not ours, of
     another version, or has a field of the wrong shape or length."""
     if len(data) > MAX_FILE_BYTES:
-        raise Refused("import_too_big", size=_kb(len(data)), limit=_kb(MAX_FILE_BYTES))
+        raise Refused("import_too_big", size=kb(len(data)), limit=kb(MAX_FILE_BYTES))
     document = _json(data)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise Refused("import_not_ours")
@@ -98,17 +99,21 @@ def read(data: bytes) -> Settings:
     language = document.get("language")
     if language is not None and not _short_string(language):
         raise Refused("import_bad_field", field="language")
+    muted = document.get("muted_until")
     return Settings(
         language=language,
         watches=_strings(document, "watches"),
         followed=_strings(document, "followed_topics"),
         unfollowed=_strings(document, "unfollowed_topics"),
+        muted_until=None if muted is None else _when(muted, "muted_until"),
+        topic_mutes=_mutes(document.get("topic_mutes")),
         ignored=_ignored(document),
     )
 
 
-def _kb(size: int) -> int:
-    return -(-size // 1024)  # rounded up: a file just over the limit never shows as 64
+def kb(size: int) -> int:
+    """Kilobytes rounded up: a file just over the limit never shows as the limit."""
+    return -(-size // 1024)
 
 
 def _json(data: bytes) -> Any:
@@ -140,6 +145,35 @@ def _strings(document: Mapping[str, Any], key: str) -> tuple[str, ...]:
     if not all(_short_string(item) for item in value):
         raise Refused("import_bad_field", field=key)
     return tuple(value)
+
+
+def _when(value: object, key: str) -> datetime:
+    """An ISO 8601 time with its offset (`2025-03-02T12:00:00Z`), in UTC."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise Refused("import_bad_field", field=key)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise Refused("import_bad_field", field=key) from None
+    if parsed.tzinfo is None:  # a time without its offset means nothing across chats
+        raise Refused("import_bad_field", field=key)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 minus an offset
+        raise Refused("import_bad_field", field=key) from None
+
+
+def _mutes(value: object) -> dict[str, datetime]:
+    """`topic_mutes`: topic id -> until when (a missing key or null: none)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Refused("import_bad_field", field="topic_mutes")
+    if len(value) > MAX_ITEMS:
+        raise Refused("import_too_many", field="topic_mutes", count=len(value), limit=MAX_ITEMS)
+    if not all(_short_string(topic) for topic in value):
+        raise Refused("import_bad_field", field="topic_mutes")
+    return {topic: _when(until, "topic_mutes") for topic, until in value.items()}
 
 
 def _ignored(document: Mapping[str, Any]) -> tuple[str, ...]:

@@ -1,33 +1,42 @@
-"""/export sends this chat's settings as a JSON file; /import (the file's caption, a reply
-to the file, or just the file in a private chat) restores them: watches re-validated as
-/watch would, topic choices and language, in one transaction, with a reply saying what.
+"""/export sends this chat's settings as a JSON file; sending that file back (in a private
+chat as it is; in a group captioned /import, or under its exported name, or replied to with
+/import) restores them: all or nothing, in one transaction, with a reply saying what changed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Document, Message, MessageEntity, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, filters
 
 from bot.delivery.html import esc
 from bot.i18n import t, tn
 from bot.services import Services
+from bot.store.imports import ImportChanges
 from bot.telegram.chats import Where, command, reply
 from bot.telegram.importplan import Plan, make_plan, report
 from bot.telegram.settingsfile import (
     MAX_FILE_BYTES,
+    MIME_TYPE,
     Refused,
     dump,
     export_document,
     file_name,
+    kb,
     read,
 )
 
 log = logging.getLogger(__name__)
+
+# What the settings handler is given: JSON documents, and any document captioned /import.
+# Calendar files are taken before it and OPML files after it (bot.telegram.handlers).
+SETTINGS_FILES = filters.Document.ALL & (
+    filters.Document.FileExtension("json") | filters.Document.MimeType(MIME_TYPE)
+    | filters.CaptionRegex(r"^/import(@\w+)?(\s|$)"))
+_EXPORTED_NAME = "summit-watch-"
 
 
 @command()
@@ -40,14 +49,15 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE, services: S
         return
     now, store = services.now(), services.store
     topic_ids = [tp.id for tp in services.config.topics]
-    watches = [w.query for w in await asyncio.to_thread(store.list_watches, sub.id)]
-    followed = await asyncio.to_thread(store.followed_topics, sub.id, topic_ids)
-    mutes = await asyncio.to_thread(store.topic_mutes, sub.id, now=now)
+    watches = [w.query for w in await services.db(store.list_watches, sub.id)]
+    followed = await services.db(store.followed_topics, sub.id, topic_ids)
+    mutes = await services.db(store.topic_mutes, sub.id, now=now)
     document = export_document(
-        chat_id=sub.chat_id, thread_id=sub.thread_id, title=sub.title, kind=sub.kind,
+        chat={"id": sub.chat_id, "thread_id": sub.thread_id, "title": sub.title,
+              "kind": sub.kind},
         language=sub.lang, watches=watches, followed=followed,
-        unfollowed=[tid for tid in topic_ids if tid not in followed], topic_mutes=mutes,
-        now=now)
+        unfollowed=[tid for tid in topic_ids if tid not in followed],
+        muted_until=sub.muted_until if sub.muted(now) else None, topic_mutes=mutes, now=now)
     caption = t(sub.lang, "export_caption", watches=tn(sub.lang, "watches", len(watches)),
                 topics=tn(sub.lang, "followed_topics", len(followed)))
     await message.reply_document(document=dump(document),
@@ -67,12 +77,19 @@ def _caption_command(message: Message, bot_username: str | None) -> bool:
 
 
 def wants_import(message: Message | None, bot_username: str | None) -> bool:
-    """A document to import: captioned /import, or sent without a command in a private chat."""
+    """A document to import: captioned /import; or, uncaptioned, a JSON file in a private
+    chat or one named as /export names it. In groups people share other JSON files that
+    are none of the bot's business (and their senders are not asked to be admins)."""
     if message is None or message.document is None:
         return False
     if _caption_command(message, bot_username):
         return True
-    return message.chat.type == "private" and not (message.caption or "").startswith("/")
+    document = message.document
+    name = (document.file_name or "").lower()
+    is_json = name.endswith(".json") or document.mime_type == MIME_TYPE
+    if not is_json or (message.caption or "").startswith("/"):
+        return False
+    return message.chat.type == "private" or name.startswith(_EXPORTED_NAME)
 
 
 @command(manage=True)
@@ -89,8 +106,7 @@ async def import_(update: Update, context: ContextTypes.DEFAULT_TYPE, services: 
 
 
 async def import_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A document message: imported when captioned /import, or sent in a private chat; any
-    other document is none of our business (and its sender is not asked to be an admin)."""
+    """A settings document (SETTINGS_FILES) that `wants_import`; others are left alone."""
     if wants_import(update.effective_message, context.bot.username):
         await _import_attached(update, context)
 
@@ -112,31 +128,42 @@ async def _import(update: Update, context: ContextTypes.DEFAULT_TYPE, services: 
     name = document.file_name or file_name(sub.chat_id, sub.thread_id)
     try:
         data = await _download(context, document)
-        settings = read(data) if data is not None else None
+        if data is None:
+            await reply(update, t(lang, "import_unreadable"))
+            return
+        plan: Plan = await services.db(make_plan, services, sub, read(data))
     except Refused as refused:
         await reply(update, _refusal(lang, refused))
         return
-    if settings is None:
-        await reply(update, t(lang, "import_unreadable"))
-        return
-    plan: Plan = await asyncio.to_thread(make_plan, services, sub, settings)
-    added = await asyncio.to_thread(
-        services.store.import_settings, sub.id, add_watches=plan.add, follows=plan.follows,
-        lang=plan.new_lang, now=services.now())
-    await reply(update, report(plan, added, name, services.config))
+    if plan.changes:
+        await services.db(services.store.import_settings, sub.id, _changes(plan, services),
+                          now=services.now())
+        if plan.mute_changed:
+            services.outbox_changed()  # an ended mute's held alerts are due now
+    log.info("settings imported into chat %s: %d watches added, %d removed", sub.chat_id,
+             len(plan.add), len(plan.remove))
+    await reply(update, report(plan, name, services.config))
+
+
+def _changes(plan: Plan, services: Services) -> ImportChanges:
+    # The import time ends a running mute (as /unmute does), so delivery tells what it held.
+    muted = (plan.muted_until or services.now()) if plan.mute_changed else None
+    return ImportChanges(add_watches=plan.add, remove_watches=plan.remove, follows=plan.follows,
+                         lang=plan.new_lang, muted_until=muted,
+                         topic_mutes=plan.topic_mutes if plan.topic_mutes_changed else None)
 
 
 async def _download(context: ContextTypes.DEFAULT_TYPE, document: Document) -> bytes | None:
     """The file's bytes (None if Telegram would not give them); Refused when Telegram
     says it is too big, before downloading a byte."""
-    size = document.file_size or 0
-    if size > MAX_FILE_BYTES:
-        raise Refused("import_too_big", size=-(-size // 1024), limit=MAX_FILE_BYTES // 1024)
+    if (document.file_size or 0) > MAX_FILE_BYTES:
+        raise Refused("import_too_big", size=kb(document.file_size or 0),
+                      limit=kb(MAX_FILE_BYTES))
     try:
         found = await context.bot.get_file(document.file_id)
         if (found.file_size or 0) > MAX_FILE_BYTES:
-            raise Refused("import_too_big", size=-(-(found.file_size or 0) // 1024),
-                          limit=MAX_FILE_BYTES // 1024)
+            raise Refused("import_too_big", size=kb(found.file_size or 0),
+                          limit=kb(MAX_FILE_BYTES))
         return bytes(await found.download_as_bytearray())
     except TelegramError as exc:
         log.info("could not download an imported file: %s", exc)
@@ -145,10 +172,11 @@ async def _download(context: ContextTypes.DEFAULT_TYPE, document: Document) -> b
 
 def _refusal(lang: str, refused: Refused) -> str:
     values = dict(refused.values)
-    if "count" in values:
+    if "count" in values and "field" in values:
         values["items"] = tn(lang, "items", int(str(values.pop("count"))))
-    if "field" in values:
-        values["field"] = esc(str(values["field"]))
-    if "version" in values:
-        values["version"] = esc(str(values["version"]))
+    if "count" in values:
+        values["watches"] = tn(lang, "watches", int(str(values.pop("count"))))
+    for key in ("field", "version", "query", "error", "language"):
+        if key in values:
+            values[key] = esc(str(values[key]))
     return t(lang, refused.key, **values)

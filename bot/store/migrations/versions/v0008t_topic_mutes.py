@@ -10,7 +10,7 @@ from alembic import op
 from bot.store.db import UTCDateTime
 
 revision = "0008t"
-down_revision = "0007"
+down_revision = "0008h"
 branch_labels = None
 depends_on = None
 
