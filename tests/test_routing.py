@@ -94,12 +94,12 @@ CASES = {
     "muted-topic-dropped": Case(Chat(1, muted=True), expect="nothing"),
     "muted-topic-watch-still-alerts": Case(Chat(1, muted=True, watch=7), expect="alert",
                                            reasons={"topics": [], "watches": ["treaty"]}),
-    "muted-topic-no-new-notice": Case(Chat(1, muted=True), with_status=True, expect="nothing"),
+    "muted-topic-status-breaks-through": Case(Chat(1, muted=True), with_status=True,
+                                              expect="notice"),
     "muted-holder-notice-kept-current": Case(Chat(1, muted=True, holds_notice=True),
                                              with_status=True, expect="notice-edit"),
-    "muted-watcher-not-told-gets-watch-alert": Case(
-        Chat(1, muted=True, watch=7), with_status=True, expect="alert",
-        reasons={"topics": [], "watches": ["treaty"]}),
+    "muted-watcher-told-by-the-notice-only": Case(
+        Chat(1, muted=True, watch=7), with_status=True, expect="notice"),
     "muted-story-holder-no-edit": Case(Chat(1, muted=True, holds_story=True), old_story=True,
                                        expect="nothing"),
 }

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.delivery.html import cut, local_time
+from bot.delivery.html import cut
 from bot.i18n import t
 from bot.model import ChatControls
 
@@ -59,7 +59,8 @@ def mute_button(lang: str, title: str, until: datetime | None, tz: ZoneInfo,
     if until is None:
         label = t(lang, "btn_mute_topic", topic=shown)
     else:
-        label = t(lang, "btn_topic_muted", topic=shown, until=local_time(until, tz, lang))
+        # The time alone: a topic mute lasts at most a day, so it cannot be ambiguous.
+        label = t(lang, "btn_topic_muted", topic=shown, until=until.astimezone(tz).strftime("%H:%M"))
     return Button(label, f"{MUTE}:{topic_id}")
 
 

@@ -329,7 +329,7 @@ TEXTS: dict[str, str] = {
     "opml_skip_list": "спасылка на іншы спіс, а не стужка",
     "opml_skip_page": "няма адраса стужкі (гэта вэб-старонка)",
     "opml_skip_invalid_url": "няправільны адрас",
-    "opml_skip_scheme": "адрас не http(s)",
+    "opml_skip_scheme": "адрас не http або https",
     "opml_skip_duplicate": "ужо апытваецца як {name}",
     "opml_skip_repeated": "паўтараецца ў файле",
     "opml_skip_over_cap": "больш за {n} новых стужак у адным файле",

@@ -214,7 +214,7 @@ TEXTS: dict[str, str] = {
     "opml_skip_list": "a link to another list, not a feed",
     "opml_skip_page": "no feed URL (a web page)",
     "opml_skip_invalid_url": "not a valid URL",
-    "opml_skip_scheme": "not an http(s) URL",
+    "opml_skip_scheme": "not an http or https URL",
     "opml_skip_duplicate": "already polled as {name}",
     "opml_skip_repeated": "listed twice in the file",
     "opml_skip_over_cap": "over the limit of {n} new feeds per file",

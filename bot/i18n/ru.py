@@ -222,7 +222,7 @@ TEXTS: dict[str, str] = {
     "opml_skip_list": "ссылка на другой список, а не лента",
     "opml_skip_page": "нет адреса ленты (это веб-страница)",
     "opml_skip_invalid_url": "некорректный адрес",
-    "opml_skip_scheme": "адрес не http(s)",
+    "opml_skip_scheme": "адрес не http или https",
     "opml_skip_duplicate": "уже опрашивается как {name}",
     "opml_skip_repeated": "повторяется в файле",
     "opml_skip_over_cap": "больше {n} новых лент в одном файле",
