@@ -128,3 +128,11 @@ def test_help_documents_the_filters_and_buttons_in_every_language() -> None:
         text = t(lang, "help")
         assert "source:belta" in text and "-source:ria" in text and "lang:" in text, lang
         assert "🔕" in text and "✖" in text and "/export" in text and "/import" in text, lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_command_line_takes_every_interface_language(lang: str) -> None:
+    from bot.cli import _parser
+
+    args = _parser().parse_args(["calendar", "--ics", "-", "--lang", lang])
+    assert args.lang == lang

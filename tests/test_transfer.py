@@ -251,8 +251,8 @@ HOSTILE = {
     "language-unknown": (settings_file(language="xx", watches=["oil"]),
                          "the language <code>xx</code>; I speak en, ru, be"),
     "one-bad-watch": (settings_file(watches=["good", "(unclosed"]),
-                      "The watch <code>(unclosed</code> in this file cannot be used: "
-                      "unbalanced parenthesis"),
+                      ("The watch <code>(unclosed</code> in this file cannot be used: "
+                       "unbalanced parenthesis")),
     "filters-only-watch": (settings_file(watches=["good", "source:belta"]),
                            "The watch <code>source:belta</code>"),
     "too-long-watch": (settings_file(watches=["x" * 1000]), "cannot be used"),
