@@ -1,8 +1,6 @@
-"""Telegram mode's sink: one HTML message per alert or notice through the rate-limited
-Sender, edited in place when a later report or a confirmation changes it; an alert carries
-its buttons (mute the topic, stop the watch) as they stand for its chat at that moment; a
-notice with a file (a moved event's calendar) is one document message with the notice as
-its caption.
+"""Telegram mode's sink: one HTML message per alert (with its buttons as they stand for the
+chat) or notice through the rate-limited Sender, edited in place when a later report changes
+it; a notice with a file (a moved event's calendar) is one document with the notice as caption.
 """
 
 from __future__ import annotations

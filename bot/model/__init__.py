@@ -15,7 +15,6 @@ from bot.model.news import (
     WatchHit,
 )
 from bot.model.records import (
-    ChatControls,
     ChatFeed,
     ClusterRow,
     CommitResult,
@@ -39,6 +38,7 @@ from bot.model.records import (
     UiLang,
     Watch,
 )
+from bot.model.routing import ChatControls
 
 __all__ = [
     "STATUS_ORDER",

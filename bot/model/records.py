@@ -130,15 +130,6 @@ class Watch:
 
 
 @dataclass(frozen=True, slots=True)
-class ChatControls:
-    """What the buttons under a chat's alerts act on: its running topic mutes (topic id ->
-    until when) and its watches (query text -> watch id)."""
-
-    topic_mutes: Mapping[str, datetime] = field(default_factory=dict)
-    watches: Mapping[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
 class OutboxItem:
     """A claimed alert with everything the sender needs to deliver it."""
 

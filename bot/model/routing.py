@@ -7,10 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.model.news import Entry
 from bot.model.records import NewAlert, NewNotice, TimelineRow, TopicStatusRow
+
+
+@dataclass(frozen=True, slots=True)
+class ChatControls:
+    """What the buttons under a chat's alerts act on: its running topic mutes (topic id ->
+    until when) and its watches (query text -> watch id)."""
+
+    topic_mutes: Mapping[str, datetime] = field(default_factory=dict)
+    watches: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

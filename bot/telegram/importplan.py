@@ -1,7 +1,6 @@
-"""What importing a settings file into a chat changes (`make_plan`): the chat's watches
-become the file's (each through the /watch parser, limits and firehose check), its topic
-choices, language and mutes the file's. All or nothing: one unusable watch or language
-refuses the whole file (`Refused`). `report` is the reply saying what changed. No writes.
+"""What importing a settings file changes in a chat (`make_plan`, no writes): watches (each
+checked as /watch would), topics, language and mutes become the file's; one unusable watch
+or language refuses the whole file (`Refused`). `report` is the reply saying what changed.
 """
 
 from __future__ import annotations
