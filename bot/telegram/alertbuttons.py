@@ -90,7 +90,7 @@ async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     services = services_of(context)
     message = query.message if isinstance(query.message, Message) else None
-    place = where(update, services, message)
+    place = await where(update, services, message)
     parsed = parse_data(query.data)
     if place is None or message is None or parsed is None:
         await query.answer()

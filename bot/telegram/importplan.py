@@ -1,6 +1,6 @@
-"""What importing a settings file changes in a chat (`make_plan`, no writes): watches (each
-checked as /watch would), topics, language and mutes become the file's; one unusable watch
-or language refuses the whole file (`Refused`). `report` is the reply saying what changed.
+"""What importing a settings file changes in a chat (`make_plan`, no writes; `refuse_broad`
+after it): watches (checked as /watch would), topics, language and mutes become the file's;
+one unusable watch or language refuses the whole file (`Refused`). `report` is the reply.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bot.model import Subscriber, UiLang
 from bot.services import Services
 from bot.telegram.commands import MAX_MUTE
 from bot.telegram.settingsfile import Refused, Settings
-from bot.telegram.watchcmds import broad, parse_for_chat
+from bot.telegram.watchcmds import parse_for_chat, too_broad
 
 _SHOWN = 60  # characters of one query, file name or key in the reply
 _LIST_SHOWN = 600
@@ -50,8 +50,8 @@ class Plan:
 
 
 def make_plan(services: Services, sub: Subscriber, settings: Settings) -> Plan:
-    """Blocking (store reads, a pass over recent entries): run it off the loop. Refused
-    names the first thing that makes the file unusable."""
+    """Blocking (store reads): run it through the store runner. Refused names the first
+    thing that makes the file unusable."""
     new_lang = as_lang(settings.language) if settings.language else None
     if settings.language and new_lang is None:
         raise Refused("import_bad_language", language=cut(settings.language, _SHOWN),
@@ -80,14 +80,17 @@ def _plan_watches(services: Services, sub: Subscriber, texts: Sequence[str], pla
     limit = services.config.limits.max_watches_per_chat
     if len(wanted) > limit:
         raise Refused("import_too_many_watches", count=len(wanted), limit=limit)
-    new = [q for q in wanted if q not in current]
-    candidates = [parse_for_chat(services, q) for q in new]
-    flags = broad(services, candidates, services.now()) if candidates else []
+    plan.watches, plan.add = wanted, [q for q in wanted if q not in current]
+    plan.remove = [q for q in current if q not in wanted]
+
+
+async def refuse_broad(services: Services, plan: Plan) -> None:
+    """Refused if a watch the import adds would be a firehose, as /watch refuses it."""
+    candidates = [parse_for_chat(services, q) for q in plan.add]
+    flags = await too_broad(services, candidates, services.now()) if candidates else []
     wide = next((q.text for q, flag in zip(candidates, flags, strict=True) if flag), None)
     if wide is not None:
         raise Refused("import_watch_too_broad", query=cut(wide, _SHOWN))
-    plan.watches, plan.add = wanted, new
-    plan.remove = [q for q in current if q not in wanted]
 
 
 def _plan_topics(services: Services, sub: Subscriber, settings: Settings, plan: Plan) -> None:

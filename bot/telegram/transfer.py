@@ -17,7 +17,7 @@ from bot.i18n import t, tn
 from bot.services import Services
 from bot.store.imports import ImportChanges
 from bot.telegram.chats import Where, command, reply
-from bot.telegram.importplan import Plan, make_plan, report
+from bot.telegram.importplan import Plan, make_plan, refuse_broad, report
 from bot.telegram.settingsfile import (
     MAX_FILE_BYTES,
     MIME_TYPE,
@@ -132,6 +132,7 @@ async def _import(update: Update, context: ContextTypes.DEFAULT_TYPE, services: 
             await reply(update, t(lang, "import_unreadable"))
             return
         plan: Plan = await services.db(make_plan, services, sub, read(data))
+        await refuse_broad(services, plan)
     except Refused as refused:
         await reply(update, _refusal(lang, refused))
         return
