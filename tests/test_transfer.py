@@ -26,6 +26,7 @@ from test_telegram_handlers import (  # noqa: F401 - app and h are fixtures
     Harness,
     app,
     h,
+    store_entries,
 )
 
 from bot.telegram.settingsfile import (
@@ -230,6 +231,19 @@ def test_unknown_topics_and_keys_are_reported_and_the_rest_applied(h: Harness) -
         "Not tracked here, skipped: no-such-topic",
         "Not used by this version of the bot, ignored: quiet_hours, future_key",
     ]
+
+
+def test_a_firehose_watch_refuses_the_file_but_one_already_here_is_kept(h: Harness) -> None:
+    titles = [f"Treaty news {n}" if n % 3 == 0 else f"Weather report {n}" for n in range(60)]
+    h.say(412, "/start")
+    h.say(412, "/watch treaty")  # accepted before the news came in
+    store_entries(h.store, titles, NOW - timedelta(hours=3))
+    before = state(h, 412)
+    refused = send_file(h, 412, settings_file(watches=["treaty 17", "weather"]))
+    assert "The watch <code>weather</code> in this file would match a quarter" in refused.text
+    assert state(h, 412) == before
+    send_file(h, 412, settings_file(watches=["treaty", "treaty 17"]))
+    assert state(h, 412)[1] == ["treaty", "treaty 17"]
 
 
 HOSTILE = {
