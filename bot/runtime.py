@@ -290,7 +290,8 @@ async def run_telegram(services: Services) -> int:
     limiter = RateLimiter(Limits.from_config(config.delivery))  # one for every message sent
     app = build_application(services.settings, limiter, services.metrics)
     sender = Sender(app.bot, limiter, metrics=services.metrics)
-    sink = TelegramSink(sender, services.db, config.tz, {t.id: t.title for t in config.topics})
+    sink = TelegramSink(sender, services.db, config.tz, {t.id: t.title for t in config.topics},
+                        clock=services.now)
     rt = open_runtime(services, app, sink)
     register_handlers(app, flood_guard=FloodGuard(config.limits.commands_per_minute))
     console = await rt.services.db(store.find_subscriber, 0)

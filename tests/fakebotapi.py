@@ -200,8 +200,10 @@ class FakeBotApi:
 
     def send_text(self, chat_id: int, text: str, *, user_id: int | None = None,
                   chat_type: str | None = None, message_thread_id: int | None = None,
-                  is_topic_message: bool = False, language_code: str = "en") -> JSON:
-        """A user writes `text` in a chat; a leading /command gets its bot_command entity."""
+                  is_topic_message: bool = False, language_code: str = "en",
+                  reply_to: JSON | None = None) -> JSON:
+        """A user writes `text` in a chat; a leading /command gets its bot_command entity.
+        `reply_to`: the update of the message it answers (Telegram embeds that message)."""
         user = user_json(user_id or (chat_id if chat_id > 0 else 5000), language_code)
         msg: JSON = {"message_id": next(self._ids), "date": int(time.time()),
                      "chat": chat_json(chat_id, chat_type, user), "from": user, "text": text}
@@ -213,6 +215,8 @@ class FakeBotApi:
             msg["message_thread_id"] = message_thread_id
         if is_topic_message:
             msg["is_topic_message"] = True
+        if reply_to is not None:
+            msg["reply_to_message"] = reply_to["message"]
         return self.inject({"message": msg})
 
     def send_document(self, chat_id: int, data: bytes, file_name: str, **kw: Any) -> JSON:
