@@ -16,12 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.delivery.held import HANDFUL, summary_payload
+from bot.metrics import Metrics
 from bot.model import NoticeItem, OutboxItem
 from bot.store import Store
 from bot.store.aio import StoreRunner, runner_for
 
 log = logging.getLogger(__name__)
-
+TICK = "outbox delivery"  # the job /healthz watches
 
 
 class Verdict(enum.Enum):
@@ -68,12 +69,14 @@ class Drainer:
 
     def __init__(self, store: Store | StoreRunner, sink: Sink, clock: Callable[[], datetime],
                  *, batch: int = 50, concurrency: int = 16,
-                 topic_titles: Mapping[str, str] | None = None) -> None:
+                 topic_titles: Mapping[str, str] | None = None,
+                 metrics: Metrics | None = None) -> None:
         self.db = runner_for(store)
         self.store = self.db.store
         self.sink = sink
         self.clock = clock
         self.topic_titles = dict(topic_titles or {})
+        self.metrics = metrics if metrics is not None else Metrics()
         self.batch = batch
         self._slots = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()  # one drain at a time: the job and a nudge may overlap
@@ -95,10 +98,12 @@ class Drainer:
         """Deliver everything due now; returns how many items were sent."""
         sent = 0
         async with self._lock:
-            await self.db(self.store.collapse_held, self.clock(), HANDFUL,
-                                    self._summarise)
+            self.metrics.tick(TICK)
+            await self.db(self.store.collapse_held, self.clock(), HANDFUL, self._summarise)
             for queue in self._queues():
                 sent += await self._drain(queue)
+            if self.metrics.refresh_due("queue_depth"):
+                self.metrics.set_queue_depths(await self.db(self.store.queue_depths))
         return sent
 
     def _summarise(self, held: list[OutboxItem], until: datetime) -> dict[str, Any]:
@@ -112,6 +117,7 @@ class Drainer:
                 break
             verdicts = await asyncio.gather(*(self._one(queue, item) for item in items))
             sent += sum(v is Verdict.SENT for v in verdicts)
+            self.metrics.tick(TICK)  # a long backlog is progress, not a stall
             if len(items) < self.batch:
                 break
         return sent
@@ -128,7 +134,15 @@ class Drainer:
                 log.exception("delivering %s item %d failed", queue.name, item.id)
                 outcome = Delivered(Verdict.RETRY, retry_after=timedelta(minutes=1), error=repr(err))
         await self.db(self._settle, queue, item, outcome)
+        self._count(queue, item, outcome.verdict)
         return outcome.verdict
+
+    def _count(self, queue: _Queue, item: Any, verdict: Verdict) -> None:
+        self.metrics.delivered(queue.name, verdict.value)
+        # An alert's first delivery; edits and re-sends of a story are not its latency.
+        if verdict is Verdict.SENT and isinstance(item, OutboxItem) and item.sent_at is None \
+                and item.message_id is None:
+            self.metrics.alert_sent(item.entry.entry.published, self.clock())
 
     def _settle(self, queue: _Queue, item: Any, outcome: Delivered) -> None:
         now = self.clock()

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from bot.model.news import Entry, Status
 
 # The language of a chat's interface (its alerts, replies and menus).
-UiLang = Literal["en", "ru"]
+UiLang = Literal["en", "ru", "be"]
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
 # cancelled: the chat stopped (or was removed) before it was sent; summarised: delivered
 # inside the one notice that replaced a flood of held alerts
