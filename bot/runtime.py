@@ -133,7 +133,8 @@ def open_runtime(services: Services, application: App, sink: Sink) -> Runtime:
     """The jobs' objects around one Services; the sink decides console or Telegram."""
     fetcher = Fetcher(FetchLimits.from_config(services.config.fetch))
     drainer = Drainer(services.db, sink, services.now,
-                      topic_titles={t.id: t.title for t in services.config.topics})
+                      topic_titles={t.id: t.title for t in services.config.topics},
+                      tz=services.config.tz)
     rt = Runtime(services, application, Poller(services, fetcher), drainer, fetcher,
                  SummitJobs(services))
     services.outbox_changed = lambda: nudge_delivery(rt)

@@ -16,8 +16,9 @@ from bot.model.news import Entry, Status
 UiLang = Literal["en", "ru"]
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
 # cancelled: the chat stopped (or was removed) before it was sent; summarised: delivered
-# inside the one notice that replaced a flood of held alerts
-OutboxState = Literal["pending", "sent", "failed", "cancelled", "summarised"]
+# inside the one notice that replaced a flood of held alerts; held: kept back by quiet
+# hours or a digest mode until its release time (next_attempt_at)
+OutboxState = Literal["pending", "sent", "failed", "cancelled", "summarised", "held"]
 NoticeState = OutboxState
 
 
@@ -114,6 +115,12 @@ class Subscriber:
     created_at: datetime
     updated_at: datetime
     title: str | None
+    # Delivery preferences as stored (bot.delivery.prefs reads them): None / False are the
+    # defaults (the config's zone, no quiet hours, status changes break through, instant).
+    tz: str | None = None
+    quiet: str | None = None
+    quiet_strict: bool = False
+    mode: str | None = None
 
     def muted(self, now: datetime) -> bool:
         return self.muted_until is not None and self.muted_until > now
@@ -127,6 +134,7 @@ class Watch:
     subscriber_id: int
     query: str
     created_at: datetime
+    mode: str | None = None  # its own delivery mode; None: the chat's
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +151,8 @@ class OutboxItem:
     cluster_id: int | None = None
     # Set once delivered: with no message_id (console) a re-opened item is an update.
     sent_at: datetime | None = None
+    # The chat's watches that have their own delivery mode: query -> mode.
+    watch_modes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

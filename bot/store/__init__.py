@@ -14,6 +14,7 @@ from bot.store.entries import EntriesRepo
 from bot.store.errors import DuplicateWatchError, SchemaTooNewError, StoreError
 from bot.store.events import EventsRepo
 from bot.store.feeds import FeedsRepo
+from bot.store.holds import HoldsRepo
 from bot.store.meta import MetaRepo
 from bot.store.migrations import upgrade
 from bot.store.notices import NoticesRepo
@@ -39,6 +40,7 @@ class Store(
     RecentRepo,
     WorkersRepo,
     ChatFeedsRepo,
+    HoldsRepo,
 ):
     """All repository operations over one engine; each call is one short transaction on
     its own pooled connection, so a Store may be shared with worker threads."""
