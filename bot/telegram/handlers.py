@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 
 from bot.i18n import LANGS, t
-from bot.telegram import calendarcmd, commands, eventcmd, feedcmds, watchcmds
+from bot.telegram import calendarcmd, commands, eventcmd, feedcmds, prefscmds, watchcmds
 from bot.telegram.buttons import on_button
 from bot.telegram.chats import on_migrate, on_my_chat_member, reply, services_of, where
 from bot.telegram.guard import Admission, FloodGuard
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 # Telegram's command menu; admin-only commands stay out of it.
 MENU = ("start", "stop", "watch", "unwatch", "list", "topics", "calendar", "mute", "unmute",
-        "lang", "status", "help")
+        "quiet", "mode", "lang", "status", "help")
 BOT_COMMANDS: dict[str, list[BotCommand]] = {
     lang: [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU] for lang in LANGS
 }
@@ -41,6 +41,7 @@ _COMMANDS = {
     "mute": commands.mute, "unmute": commands.unmute, "lang": commands.lang,
     "status": commands.status, "help": commands.help_, "stats": commands.stats,
     "feeds": commands.feeds, "event": eventcmd.event, "calendar": calendarcmd.calendar,
+    "quiet": prefscmds.quiet, "tz": prefscmds.tz, "mode": prefscmds.mode,
 }
 # An .ics sent to the bot: operators import it (bot.telegram.calendarcmd).
 _CALENDAR_FILES = filters.Document.FileExtension("ics") | filters.Document.MimeType("text/calendar")
