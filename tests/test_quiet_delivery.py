@@ -8,15 +8,20 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest_store import plan_of
 
+from bot.config import Config, load_config, settings_from_env
 from bot.delivery.drainer import Delivered, Drainer, Verdict
 from bot.delivery.html import MAX_MESSAGE, utf16_len
 from bot.delivery.render import render_notice
+from bot.ingest.fetch import Fetcher
+from bot.ingest.outcome import FetchLimits
+from bot.ingest.poller import Poller
 from bot.model import (
     Entry,
     FeedState,
@@ -27,8 +32,10 @@ from bot.model import (
     OutboxItem,
     Subscriber,
 )
+from bot.services import Services
 from bot.store import Store, open_store
 
+ROOT = Path(__file__).resolve().parent.parent
 BERLIN = ZoneInfo("Europe/Berlin")
 NIGHT = datetime(2025, 4, 2, 22, 0, tzinfo=UTC)  # 00:00 in Berlin
 MORNING = datetime(2025, 4, 3, 5, 0, tzinfo=UTC)  # 07:00 in Berlin: quiet hours end
@@ -340,3 +347,49 @@ def test_changing_the_settings_retimes_what_is_held(db: Store) -> None:
     drain(db, clock, sink)
     ((what, _, payload),) = sink.got
     assert what == "held" and payload["count"] == 2 and payload["reason"] == "quiet"
+
+
+# ---------------------------------------------------------------- with the shipped fetch settings
+
+
+def test_polled_with_the_shipped_fetch_settings_held_and_summarised(
+        feed_server: Any, tmp_path: Path) -> None:
+    """From the feed server through the poller (feeds.yaml's `fetch:` as shipped) to the
+    summary: the quiet hours see what the poll routed, nothing else."""
+    shipped = load_config(ROOT / "feeds.yaml")
+    feed_server.set_feed("/wire.xml", [{"title": "Old treaty news", "link": "https://n.test/0"}])
+    config = Config.model_validate({
+        "interval": "1m", "timezone": "Europe/Berlin", "fetch": shipped.fetch,
+        "feeds": [{"url": feed_server.url("/wire.xml"), "name": "Wire"}],
+        "topics": [{"id": "t", "title": "Treaty", "query": "treaty"}],
+    })
+    assert config.fetch == shipped.fetch
+    clock = Clock(NIGHT - timedelta(minutes=5))
+    svc = Services(config, settings_from_env({}), open_store(f"sqlite:///{tmp_path / 'b.db'}"),
+                   clock=clock)
+    sub = chat(svc.store)
+    sink = Recorder()
+
+    async def poll() -> None:
+        async with Fetcher(FetchLimits.from_config(config.fetch)) as fetcher:
+            poller = Poller(svc, fetcher)
+            await asyncio.gather(*await poller.dispatch(clock.now))
+            poller.stop()
+            await poller.close()
+
+    try:
+        asyncio.run(poll())  # the backlog, silently
+        for n in (1, 2):
+            feed_server.add_item("/wire.xml", {"title": f"Treaty talks, day {n}",
+                                               "link": f"https://n.test/{n}"})
+        clock.now = NIGHT + timedelta(minutes=10)
+        asyncio.run(poll())
+        drain(svc.store, clock, sink)
+        assert sink.got == [] and len(svc.store.held_alerts(sub.id)) == 2
+        clock.now = MORNING
+        drain(svc.store, clock, sink)
+        ((what, _, payload),) = sink.got
+        assert what == "held" and sorted(links(payload)) == ["https://n.test/1", "https://n.test/2"]
+        assert payload["groups"][0]["topic_id"] == "t"
+    finally:
+        svc.close()
