@@ -72,7 +72,7 @@ def test_a_move_sends_the_new_calendar_once_to_each_follower(api: FakeBotApi,
     for chat in FOLLOWERS:
         services.store.get_or_create_subscriber(chat, None, "private",
                                                 "ru" if chat == 103 else "en", None, now=T0)
-    move_event(services, "en", ["summit", "2026-05-27"], 9)
+    asyncio.run(move_event(services, "en", ["summit", "2026-05-27"], 9))
     api.fail_next("sendDocument", 429, "Too Many Requests: retry after 5", retry_after=5,
                   chat_id=101)
     api.fail_next("sendDocument", 502, "Bad Gateway", chat_id=102)

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fakebotapi import DEFAULT_TOKEN, FakeBotApi, SentMessage
+from offloop import OffLoopStore
 from telegram.ext import ApplicationBuilder
 
 from bot.config import Settings, load_config
@@ -190,9 +191,10 @@ def h(app: App, tmp_path: Path) -> Iterator[Harness]:
     cfg_path.write_text(CONFIG_YAML, encoding="utf-8")
     store = open_store(f"sqlite:///{tmp_path}/t.db")
     clock, hooks = Clock(), Hooks()
+    guarded = OffLoopStore(store)
     services = Services(
         config=load_config(cfg_path), settings=Settings(admin_ids=frozenset({ADMIN})),
-        store=store, clock=clock, outbox_changed=hooks.on_outbox,
+        store=cast(Store, guarded), clock=clock, outbox_changed=hooks.on_outbox,
     )
     app.guard.capacity, app.guard.period = 10_000, 60.0
     app.guard._buckets.clear()
@@ -206,6 +208,8 @@ def h(app: App, tmp_path: Path) -> Iterator[Harness]:
     finally:
         harness.sync()  # nothing of this test may reach the next test's store
         store.close()
+    # Handlers reach the store through services.db: a call on the loop would freeze the bot.
+    assert guarded.on_loop == []
 
 
 def store_entries(store: Store, titles: list[str], seen: datetime) -> None:

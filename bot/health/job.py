@@ -4,7 +4,6 @@ outage key, so one message per outage and operator however many processes run it
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import datetime
@@ -36,7 +35,7 @@ class FeedHealthJob:
 
     async def run(self, now: datetime | None = None) -> int:
         now = now or self.services.now()
-        return await asyncio.to_thread(self._run, now)
+        return await self.services.db(self._run, now)
 
     def _run(self, now: datetime) -> int:
         config, store = self.services.config, self.services.store

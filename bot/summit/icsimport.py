@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.config import Config, EventSpec
 from bot.model import EventOverride, NewNotice, NoticeAttachment
@@ -72,6 +73,8 @@ class ImportResult:
     plan: ImportPlan
     refused: IcsProblem | None = None
     announced: int = 0  # chats with a new "event moved" notice
+    # The (event id, fields) applied, for a caller that switches the running config itself.
+    changes: tuple[tuple[str, dict[str, Any]], ...] = ()
 
     @property
     def applied(self) -> bool:
@@ -94,9 +97,11 @@ def too_big(size: int) -> ImportResult:
                                                              "max": MAX_BYTES // 1000}))
 
 
-def import_calendar(services: Services, data: bytes, user_id: int | None) -> ImportResult:
+def import_calendar(services: Services, data: bytes, user_id: int | None, *,
+                    switch_config: bool = True) -> ImportResult:
     """Add, move and update events from an .ics, in one transaction with the announcements
-    of the moves; nothing at all changes when any event has a problem."""
+    of the moves; nothing at all changes when any event has a problem. Off the event loop,
+    pass `switch_config=False` and apply `changes` to the running config on the loop."""
     try:
         parsed = parse_calendar(data)
     except IcsRefused as refused:
@@ -105,7 +110,8 @@ def import_calendar(services: Services, data: bytes, user_id: int | None) -> Imp
     plan = plan_import(parsed, config, now)
     if plan.problems or not plan.changes:
         return ImportResult(plan)
-    changed = with_event_changes(config, [(p.event_id, p.fields()) for p in plan.changes])
+    changes = tuple((p.event_id, p.fields()) for p in plan.changes)
+    changed = with_event_changes(config, list(changes))
     stored = {ov.event_id: ov for ov in store.event_overrides()}
     overrides = [_override(p, stored.get(p.event_id), user_id) for p in plan.changes]
     notices: list[NewNotice] = []
@@ -115,10 +121,11 @@ def import_calendar(services: Services, data: bytes, user_id: int | None) -> Imp
             notices += move_announcements(store, changed, event, planned.old_date,
                                           override.sequence, now)
     queued = store.save_event_overrides(overrides, now=now, notices=notices)
-    services.config = changed
+    if switch_config:
+        services.config = changed
     services.outbox_changed()
     chats = len({n.subscriber_id for n in notices}) if queued else 0
-    return ImportResult(plan, announced=chats)
+    return ImportResult(plan, announced=chats, changes=changes)
 
 
 def _event(config: Config, event_id: str) -> EventSpec:

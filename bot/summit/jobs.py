@@ -86,23 +86,25 @@ class SummitJobs:
     def events(self) -> list[EventSpec]:
         return list(self.services.config.events)  # overrides are applied at start and by /event
 
-    def follow_event_changes(self) -> None:
+    def follow_event_changes(self, overrides: list[EventOverride] | None = None) -> None:
         """Apply event changes stored by another process (a calendar imported from the
-        command line, another worker's /event): they count from the next pass on."""
-        overrides = self.services.store.event_overrides()
+        command line, another worker's /event): they count from the next pass on. On the
+        loop: every change to the running config happens there, so none overwrites another."""
+        if overrides is None:
+            overrides = self.services.store.event_overrides()
         if overrides != self._overrides:
             self.services.config = effective_config(self.services.config, overrides)
             self._overrides = overrides
 
     async def run(self, now: datetime | None = None) -> int:
         now = now or self.services.now()
+        self.follow_event_changes(await self.services.db(self.services.store.event_overrides))
         added = await self.services.db(self._run, now)
         if added:  # the delivery job (every second) sends them
             log.info("summit mode: %d notices enqueued", added)
         return added
 
     def _run(self, now: datetime) -> int:
-        self.follow_event_changes()
         events = self.events()
         notices: list[NewNotice] = []
         for reminder in due_reminders(events, now):

@@ -47,6 +47,9 @@ def _keyboard(buttons: list[InlineKeyboardButton | None]) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+# The views below read the store: the handlers run them through `services.db`, off the loop.
+
+
 def topic_rows(services: Services, sub: Subscriber | None) -> list[TopicRow]:
     ids = [tp.id for tp in services.config.topics]
     followed = set(services.store.followed_topics(sub.id, ids) if sub else ids)
@@ -111,7 +114,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     services = services_of(context)
     message = query.message if isinstance(query.message, Message) else None
-    place = where(update, services, message)
+    place = await where(update, services, message)
     if place is None or message is None:
         await query.answer()
         return
@@ -122,14 +125,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if place.subscriber is None:
         await query.answer(t(lang, "need_start"), show_alert=True)
         return
-    result = _apply(services, place.subscriber, query.data or "")
+    result = await services.db(_apply, services, place.subscriber, query.data or "")
     if result is None:
         await query.answer()
         return
     view_name, changed = result
     await query.answer(t(lang, "cb_done" if changed else "cb_gone"))
     make = list_view if view_name == "list" else topics_view
-    text, markup = make(services, place.subscriber, lang)
+    text, markup = await services.db(make, services, place.subscriber, lang)
     try:
         await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup,
                                 link_preview_options=NO_PREVIEW)

@@ -4,7 +4,6 @@ calendar imports: an .ics document sent to the bot adds and moves events like /e
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import InputFile, Update
@@ -15,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot.delivery.html import cut, esc, fit_lines
 from bot.i18n import TEXTS, t, tn
 from bot.services import Services
+from bot.summit.calendar import with_event_changes
 from bot.summit.ics import MAX_BYTES, calendar_filename
 from bot.summit.icsimport import ImportResult, calendar_file, import_calendar, too_big
 from bot.summit.icsplan import IcsProblem, PlannedEvent
@@ -35,7 +35,7 @@ async def calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, services:
         return
     if message is None:
         return
-    data = await asyncio.to_thread(calendar_file, services, place.lang)
+    data = await services.db(calendar_file, services, place.lang)
     caption = t(place.lang, "calendar_caption", events=tn(place.lang, "events", len(events)))
     await message.reply_document(InputFile(data, filename=calendar_filename()),
                                  caption=caption, parse_mode=ParseMode.HTML)
@@ -45,7 +45,7 @@ async def on_calendar_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """An .ics document: operators' files are imported; anyone else is told only in a
     private chat (in groups, people share files that are none of the bot's business)."""
     services, message, user = services_of(context), update.effective_message, update.effective_user
-    place = where(update, services)
+    place = await where(update, services)
     if place is None or message is None or message.document is None:
         return
     if not is_bot_admin(user, services.settings.admin_ids):
@@ -62,8 +62,10 @@ async def on_calendar_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         log.warning("could not download a calendar file: %s", err)
         await reply(update, t(place.lang, "ics_import_download_failed"))
         return
-    result = await asyncio.to_thread(import_calendar, services, data,
-                                     user.id if user else None)
+    result = await services.db(import_calendar, services, data, user.id if user else None,
+                               switch_config=False)
+    if result.applied:  # here, on the loop, like every other change to the running config
+        services.config = with_event_changes(services.config, list(result.changes))
     log.info("calendar import by %s: %s", user.id if user else "?",
              "applied" if result.applied else "nothing changed")
     await reply(update, import_text(place.lang, result))

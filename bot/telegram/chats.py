@@ -64,14 +64,15 @@ class Where:
         return self.chat.effective_name
 
 
-def where(update: Update, services: Services, message: Message | None = None) -> Where | None:
+async def where(update: Update, services: Services,
+                message: Message | None = None) -> Where | None:
     """Locate an update's subscriber; the language is the stored one, else the user's."""
     chat = update.effective_chat
     if chat is None:
         return None
     msg = message if message is not None else update.effective_message
     thread_id = thread_of(msg)
-    sub = services.store.find_subscriber(chat.id, thread_id)
+    sub = await services.db(services.store.find_subscriber, chat.id, thread_id)
     user = update.effective_user
     lang: UiLang = sub.lang if sub else lang_for(user.language_code if user else None)
     return Where(chat, thread_id, sub, lang)
@@ -96,7 +97,7 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     old, new = change.old_chat_member.status, change.new_chat_member.status
     chat = change.chat
     if new in _OUT:
-        count = services.store.deactivate(chat.id, now=services.now())
+        count = await services.db(services.store.deactivate, chat.id, now=services.now())
         log.info("bot removed from chat %s; %d subscriber(s) deactivated", chat.id, count)
         return
     if new in _IN and old in _OUT and chat.type != "private":
@@ -114,7 +115,7 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message is None or message.migrate_to_chat_id is None:
         return  # the twin service message in the new chat carries migrate_from_chat_id
     services = services_of(context)
-    moved = services.store.migrate_chat(message.chat.id, message.migrate_to_chat_id,
+    moved = await services.db(services.store.migrate_chat, message.chat.id, message.migrate_to_chat_id,
                                         now=services.now())
     log.info("chat %s migrated to %s; %d subscriber(s) moved",
              message.chat.id, message.migrate_to_chat_id, moved)
@@ -132,7 +133,7 @@ def command(*, manage: bool = False) -> Callable[[Command], Callback]:
         @functools.wraps(fn)
         async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             services = services_of(context)
-            place = where(update, services)
+            place = await where(update, services)
             if place is None:
                 return
             if manage and not await is_chat_admin(

@@ -5,7 +5,6 @@ and unknown commands.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 from telegram import MessageEntity, Update
@@ -30,12 +29,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
     """Subscribe this chat (or forum topic); resume it, settings kept, if it was stopped."""
     now = services.now()
     before = place.subscriber
-    sub = services.store.get_or_create_subscriber(
+    sub = await services.db(services.store.get_or_create_subscriber,
         place.chat.id, place.thread_id, place.kind, place.lang, place.title, now=now)
     if before is None:
         text = t(sub.lang, "welcome")
     elif not sub.active:
-        services.store.set_active(sub.id, True, now=now)
+        await services.db(services.store.set_active, sub.id, True, now=now)
         text = t(sub.lang, "resumed")
     else:
         text = t(sub.lang, "already_active")
@@ -52,7 +51,7 @@ async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Ser
     elif not sub.active:
         await reply(update, t(place.lang, "already_stopped"))
     else:
-        services.store.set_active(sub.id, False, now=services.now())
+        await services.db(services.store.set_active, sub.id, False, now=services.now())
         await reply(update, t(place.lang, "stopped"))
 
 
@@ -79,7 +78,7 @@ async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Ser
         return
     capped = duration > MAX_MUTE
     until = services.now() + min(duration, MAX_MUTE)
-    services.store.set_muted_until(sub.id, until, now=services.now())
+    await services.db(services.store.set_muted_until, sub.id, until, now=services.now())
     text = t(lang, "muted", until=_until_text(until, services, lang))
     await reply(update, text + (" " + t(lang, "mute_capped") if capped else ""))
 
@@ -94,7 +93,7 @@ async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE, services: S
     now = services.now()
     was_muted = sub.muted(now)
     # Ending the mute now (not clearing it) lets delivery tell what it held back.
-    services.store.set_muted_until(sub.id, now if was_muted else None, now=now)
+    await services.db(services.store.set_muted_until, sub.id, now if was_muted else None, now=now)
     if was_muted:
         services.outbox_changed()  # held alerts are due now
     await reply(update, t(lang, "unmuted" if was_muted else "not_muted"))
@@ -110,7 +109,7 @@ async def lang(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Ser
     if place.subscriber is None:
         await reply(update, t(chosen, "need_start"))
         return
-    services.store.set_lang(place.subscriber.id, chosen, now=services.now())
+    await services.db(services.store.set_lang, place.subscriber.id, chosen, now=services.now())
     await reply(update, t(chosen, "lang_set"))
 
 
@@ -123,14 +122,14 @@ async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
 @command()
 async def list_(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services,
                 place: Where) -> None:
-    text, markup = list_view(services, place.subscriber, place.lang)
+    text, markup = await services.db(list_view, services, place.subscriber, place.lang)
     await reply(update, text, reply_markup=markup)
 
 
 @command()
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services,
                  place: Where) -> None:
-    text, markup = topics_view(services, place.subscriber, place.lang)
+    text, markup = await services.db(topics_view, services, place.subscriber, place.lang)
     await reply(update, text, reply_markup=markup)
 
 
@@ -147,8 +146,8 @@ def _parse_iso(value: str | None) -> datetime | None:
 @command()
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services,
                  place: Where) -> None:
-    states = await asyncio.to_thread(services.store.all_feed_states)
-    last_poll = _parse_iso(services.store.get_meta("last_poll_at"))
+    states = await services.db(services.store.all_feed_states)
+    last_poll = _parse_iso(await services.db(services.store.get_meta, "last_poll_at"))
     await reply(update, status_text(place.lang, services.config, states, last_poll,
                                     services.now()))
 
@@ -159,7 +158,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
     if not is_bot_admin(update.effective_user, services.settings.admin_ids):
         await reply(update, t(place.lang, "bot_admins_only"))
         return
-    await reply(update, stats_text(await asyncio.to_thread(services.store.stats)))
+    await reply(update, stats_text(await services.db(services.store.stats)))
 
 
 @command()
@@ -176,7 +175,7 @@ async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
     if action:
         await reply(update, t(place.lang, "feeds_usage"))
         return
-    states = await asyncio.to_thread(services.store.all_feed_states)
+    states = await services.db(services.store.all_feed_states)
     await reply(update, feeds_text(services.config, states, services.config.tz))
 
 
@@ -193,5 +192,5 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if is_group(chat) and not at:
         return
-    place = where(update, services_of(context))
+    place = await where(update, services_of(context))
     await reply(update, t(place.lang if place else "en", "unknown_command"))

@@ -83,7 +83,8 @@ def _stored_override(store: Store, event_id: str) -> EventOverride | None:
     return next((o for o in store.event_overrides() if o.event_id == event_id), None)
 
 
-def move_event(services: Services, lang: str, args: Sequence[str], user_id: int | None) -> str:
+async def move_event(services: Services, lang: str, args: Sequence[str],
+                     user_id: int | None) -> str:
     """Move an event to another day: store the override with its announcements (one
     transaction), then switch the running config. Raises Refusal when nothing changes."""
     if len(args) != 2:
@@ -100,14 +101,16 @@ def move_event(services: Services, lang: str, args: Sequence[str], user_id: int 
     moved = _find(moved_config, event.id)
     if moved is None or moved.date != day:
         raise Refusal(t(lang, "event_invalid", reason=day.isoformat()))
-    store = services.store
+    store, db = services.store, services.db
     # An event added in chat lives only in its override: keep its other fields.
-    before = _stored_override(store, event.id) or EventOverride(event.id)
+    before = await db(_stored_override, store, event.id) or EventOverride(event.id)
     override = dataclasses.replace(before, date=day, updated_at=None, updated_by=user_id,
                                    sequence=before.sequence + 1)  # calendar apps update it
-    notices = move_announcements(store, moved_config, moved, event.date, override.sequence, now)
-    queued = store.save_event_override(override, now=now, notices=notices)
-    services.config = moved_config
+    notices = await db(move_announcements, store, moved_config, moved, event.date,
+                       override.sequence, now)
+    queued = await db(store.save_event_override, override, now=now, notices=notices)
+    # Applied to the config as it is now: another change may have landed while we waited.
+    services.config = with_event_changes(services.config, [(event.id, {"date": day})])
     services.outbox_changed()
     return t(lang, "event_moved", title=esc(moved.title), event_id=esc(moved.id),
              old=event.date.isoformat(), new=day.isoformat(),
@@ -147,7 +150,7 @@ def add_fields(lang: str, config: Config, rest: str, now: datetime) -> tuple[str
     return event_id, fields
 
 
-def add_event(services: Services, lang: str, rest: str, user_id: int | None) -> str:
+async def add_event(services: Services, lang: str, rest: str, user_id: int | None) -> str:
     """Add an event: validated exactly as the config applies overrides, then stored."""
     config, now = services.config, services.now()
     event_id, fields = add_fields(lang, config, rest, now)
@@ -155,10 +158,10 @@ def add_event(services: Services, lang: str, rest: str, user_id: int | None) -> 
     event = _find(added_config, event_id)
     if event is None:  # with_event_changes skips what does not validate
         raise Refusal(t(lang, "event_invalid", reason=esc(event_id)))
-    services.store.save_event_override(EventOverride(
+    await services.db(services.store.save_event_override, EventOverride(
         event_id, title=event.title, date=event.date, timezone=event.timezone,
         location=event.location, topics=event.topics, updated_by=user_id), now=now)
-    services.config = added_config
+    services.config = with_event_changes(services.config, [(event_id, fields)])
     return t(lang, "event_added", title=esc(event.title), event_id=esc(event.id),
              date=event.date.isoformat(), location=esc(event.location) or "—",
              timezone=esc(event.timezone), topics=esc(", ".join(event.topics)) or "—")
@@ -177,9 +180,9 @@ async def event(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
     user_id = user.id if user else None
     try:
         if action.lower() == "move":
-            text = move_event(services, lang, rest.split(), user_id)
+            text = await move_event(services, lang, rest.split(), user_id)
         elif action.lower() == "add":
-            text = add_event(services, lang, rest, user_id)
+            text = await add_event(services, lang, rest, user_id)
         else:
             text = events_text(lang, services.config.events)
     except Refusal as refusal:  # the usage and the events follow every refusal

@@ -59,7 +59,7 @@ async def send_export(update: Update, services: Services, place: Where) -> None:
     if place.chat.type != ChatType.PRIVATE:
         await reply(update, t(place.lang, "feeds_private_only"))
         return
-    chat_feeds = await asyncio.to_thread(services.store.chat_feeds)
+    chat_feeds = await services.db(services.store.chat_feeds)
     groups = await asyncio.to_thread(export_groups, services, chat_feeds)
     now, feeds = services.now(), services.config.feeds
     data = export_opml(feeds, groups, now=now)
@@ -93,7 +93,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message is None or message.document is None:
         return
     services = services_of(context)
-    place = where(update, services)
+    place = await where(update, services)
     if place is None:
         return
     document, lang = message.document, place.lang
@@ -117,7 +117,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply(update, t(lang, "opml_download_failed", file=esc(cut(file, 60))))
         return
     user_id = user.id if user else None
-    text, chat_feeds = await asyncio.to_thread(import_file, services, lang, file, data, user_id)
+    text, chat_feeds = await services.db(import_file, services, lang, file, data, user_id)
     if chat_feeds:  # here, not in the thread: /event also replaces the running config
         services.config = with_chat_feeds(services.config, chat_feeds)
     await reply(update, text)

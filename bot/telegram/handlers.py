@@ -69,7 +69,7 @@ class FloodGate:
         if admission is Admission.ALLOW:
             return
         if admission is Admission.WARN:
-            place = where(update, services)
+            place = await where(update, services)
             await reply(update, t(place.lang if place else "en", "slow_down"))
         raise ApplicationHandlerStop
 
@@ -81,7 +81,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     lang = "en"
     try:
-        place = where(update, services_of(context))
+        place = await where(update, services_of(context))
         lang = place.lang if place else lang
     except Exception:  # the store may be what failed; English will do
         log.debug("no language for the error reply", exc_info=True)

@@ -44,10 +44,16 @@ class Preview:
         return self.scanned >= BROAD_MIN and self.matched >= BROAD_SHARE * self.scanned
 
 
-def preview(services: Services, query: Query, now: datetime) -> Preview:
-    """Blocking (a store scan plus matching): run it in a thread."""
+async def preview(services: Services, query: Query, now: datetime) -> Preview:
+    """The recent entries a query would have matched: read through the store runner,
+    matched in a worker thread (a few thousand entries: too long for the loop)."""
+    recent = await services.db(services.store.recent_entries, since=now - PREVIEW_WINDOW,
+                               limit=PREVIEW_SCAN)
+    return await asyncio.to_thread(_preview, query, recent)
+
+
+def _preview(query: Query, recent: list[StoredEntry]) -> Preview:
     matcher = Matcher((), [("preview", query)])
-    recent = services.store.recent_entries(since=now - PREVIEW_WINDOW, limit=PREVIEW_SCAN)
     hits = [s for s in recent
             if matcher.match(s.entry.title, s.entry.summary, s.entry.published).watches]
     since = recent[-1].seen_at if recent else None
@@ -83,17 +89,17 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
         await reply(update, query)
         return
     limit = services.config.limits.max_watches_per_chat
-    if services.store.count_watches(sub.id) >= limit:
+    if (await services.db(services.store.count_watches, sub.id)) >= limit:
         await reply(update, t(lang, "watch_limit", limit=limit))
         return
     now = services.now()
-    seen = await asyncio.to_thread(preview, services, query, now)
+    seen = await preview(services, query, now)
     if seen.too_broad:
         await reply(update, t(lang, "watch_too_broad", query=esc(query.text),
                               matched=seen.matched, scanned=seen.scanned))
         return
     try:
-        services.store.add_watch(sub.id, query.text, now=now)
+        await services.db(services.store.add_watch, sub.id, query.text, now=now)
     except DuplicateWatchError:
         await reply(update, t(lang, "watch_duplicate", query=esc(query.text)))
         return
@@ -114,11 +120,11 @@ async def unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: 
     if sub is None:
         await reply(update, t(lang, "need_start"))
         return
-    watches = services.store.list_watches(sub.id)
+    watches = await services.db(services.store.list_watches, sub.id)
     target = next((w for w in watches if w.query == text), None)
     if target is None and text.isdigit() and 1 <= int(text) <= len(watches):
         target = watches[int(text) - 1]
-    if target is None or not services.store.remove_watch(sub.id, target.id):
+    if target is None or not (await services.db(services.store.remove_watch, sub.id, target.id)):
         await reply(update, t(lang, "unwatch_missing"))
         return
     await reply(update, t(lang, "unwatched", query=esc(target.query)))
