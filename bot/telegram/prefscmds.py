@@ -29,17 +29,23 @@ from bot.telegram.chats import Where, command, command_arg, reply
 
 
 def retime_held(services: Services, subscriber_id: int, now: datetime) -> int:
-    """Give what the chat holds the release times its new preferences say (now, if they
-    hold nothing): held alerts still arrive together, as one summary."""
+    """Blocking (run it through services.db). Give what the chat holds the release times
+    its new preferences say (now, if they hold nothing): held alerts still arrive together,
+    as one summary."""
     store = services.store
     holds: dict[int, tuple[datetime, str | None]] = {}
     for item in store.held_alerts(subscriber_id):
         hold = alert_hold(item.why, prefs_of(item.subscriber, services.config.tz),
                           item.watch_modes, now)
         holds[item.id] = (hold.until, hold.reason) if hold else (now, None)
-    changed = store.retime_held(subscriber_id, holds, now)
+    return store.retime_held(subscriber_id, holds, now)
+
+
+async def _changed(services: Services, subscriber_id: int, now: datetime) -> Subscriber | None:
+    """After a change: re-time what is held, ask for a delivery, read the chat back."""
+    await services.db(retime_held, services, subscriber_id, now)
     services.outbox_changed()
-    return changed
+    return await services.db(services.store.get_subscriber, subscriber_id)
 
 
 def _quiet_text(lang: str, prefs: Prefs) -> str:
@@ -72,11 +78,10 @@ async def quiet(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
         await reply(update, t(lang, err.key))
         return
     now = services.now()
-    services.store.set_prefs(sub.id, {"quiet": chosen.text if chosen else None,
-                                      "quiet_strict": bool(chosen and chosen.strict)}, now=now)
-    retime_held(services, sub.id, now)
-    fresh = services.store.get_subscriber(sub.id) or sub
-    prefs = prefs_of(fresh, services.config.tz)
+    await services.db(services.store.set_prefs, sub.id,
+                      {"quiet": chosen.text if chosen else None,
+                       "quiet_strict": bool(chosen and chosen.strict)}, now=now)
+    prefs = prefs_of(await _changed(services, sub.id, now) or sub, services.config.tz)
     await reply(update, _quiet_text(lang, prefs) if chosen else t(lang, "quiet_off"))
 
 
@@ -99,9 +104,8 @@ async def tz(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Servi
     except PrefsError as err:
         await reply(update, t(lang, err.key))
         return
-    services.store.set_prefs(sub.id, {"tz": name}, now=now)
-    retime_held(services, sub.id, now)
-    zone = prefs_of(services.store.get_subscriber(sub.id) or sub, services.config.tz).tz
+    await services.db(services.store.set_prefs, sub.id, {"tz": name}, now=now)
+    zone = prefs_of(await _changed(services, sub.id, now) or sub, services.config.tz).tz
     await reply(update, t(lang, "tz_set", tz=esc(zone.key),
                           time=now.astimezone(zone).strftime("%H:%M")))
 
@@ -136,7 +140,7 @@ async def mode(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Ser
     if sub is None:
         return
     prefs = prefs_of(sub, services.config.tz)
-    watches = services.store.list_watches(sub.id)
+    watches = await services.db(services.store.list_watches, sub.id)
     if not arg:
         await reply(update, _mode_summary(lang, prefs, watches))
         return
@@ -148,15 +152,16 @@ async def mode(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Ser
     now = services.now()
     if not choice.watch:
         chosen = choice.mode or prefs.mode
-        services.store.set_prefs(sub.id, {"mode": chosen.stored}, now=now)
+        await services.db(services.store.set_prefs, sub.id, {"mode": chosen.stored}, now=now)
         text = t(lang, "mode_set", mode=mode_name(lang, chosen, prefs))
     else:
         target = find_watch(watches, choice.watch)
         if target is None:
             await reply(update, t(lang, "mode_watch_missing"))
             return
-        services.store.set_watch_mode(sub.id, target.id, choice.mode.text if choice.mode else None)
+        await services.db(services.store.set_watch_mode, sub.id, target.id,
+                          choice.mode.text if choice.mode else None)
         key, shown = ("mode_set_watch", choice.mode) if choice.mode else ("mode_watch_chat", prefs.mode)
         text = t(lang, key, query=esc(target.query), mode=mode_name(lang, shown, prefs))
-    retime_held(services, sub.id, now)
+    await _changed(services, sub.id, now)
     await reply(update, text)
