@@ -1,7 +1,6 @@
-"""What a chat gets instead of alerts held back (by /mute, quiet hours or a digest mode):
-one summary listing every held story, grouped by topic (else by watch), links kept, split
-into as many messages as Telegram's limit needs, never inside a story. Pure: it only shapes
-the payloads (the store writes each as one "held" notice).
+"""What a chat gets instead of alerts held back (by /mute, quiet hours, a digest mode): one
+summary of every held story by topic (else watch), links kept, split over messages within
+Telegram's limit, never inside a story. Pure: it shapes the payloads ("held" notices).
 """
 
 from __future__ import annotations

@@ -15,9 +15,8 @@ from bot.model.news import Entry, Status
 # The language of a chat's interface (its alerts, replies and menus).
 UiLang = Literal["en", "ru"]
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
-# cancelled: the chat stopped (or was removed) before it was sent; summarised: delivered
-# inside the one notice that replaced a flood of held alerts; held: kept back by quiet
-# hours or a digest mode until its release time (next_attempt_at)
+# cancelled: the chat stopped (or was removed) before it was sent; summarised: delivered in
+# a summary of held alerts; held: kept back (quiet hours, a digest) until next_attempt_at
 OutboxState = Literal["pending", "sent", "failed", "cancelled", "summarised", "held"]
 NoticeState = OutboxState
 
@@ -115,8 +114,7 @@ class Subscriber:
     created_at: datetime
     updated_at: datetime
     title: str | None
-    # Delivery preferences as stored (bot.delivery.prefs reads them): None / False are the
-    # defaults (the config's zone, no quiet hours, status changes break through, instant).
+    # Delivery preferences as stored (bot.delivery.prefs reads them); None: the default.
     tz: str | None = None
     quiet: str | None = None
     quiet_strict: bool = False
@@ -151,8 +149,7 @@ class OutboxItem:
     cluster_id: int | None = None
     # Set once delivered: with no message_id (console) a re-opened item is an update.
     sent_at: datetime | None = None
-    # The chat's watches that have their own delivery mode: query -> mode.
-    watch_modes: Mapping[str, str] = field(default_factory=dict)
+    watch_modes: Mapping[str, str] = field(default_factory=dict)  # watches' own modes
 
 
 @dataclass(frozen=True, slots=True)
