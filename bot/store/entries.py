@@ -89,12 +89,14 @@ def _insert_entries(
     primary keys skipped. An entry starting a story gets its own id as cluster id."""
     fresh, skipped = _fresh(conn, new_entries)
     ids: dict[str, int] = {}
+    # executemany with RETURNING: SQLAlchemy batches the rows into multi-row INSERTs itself
+    # ("insertmanyvalues") from one cached compiled statement; a .values([...]) list would
+    # be compiled afresh for every feed (most of the first cycle's recording cost).
+    stmt = insert_ignore(conn, entries, ["key"]).returning(entries.c.id, entries.c.key)
     for part in chunked(fresh, ROWS_PER_INSERT):
-        stmt = insert_ignore(conn, entries, ["key"]).values(
-            [_entry_values(new, seen_at) for new in part]
-        )
-        ids.update({key: id_ for id_, key in conn.execute(
-            stmt.returning(entries.c.id, entries.c.key))})
+        rows = [_entry_values(new, seen_at) for new in part]
+        if rows:
+            ids.update({key: id_ for id_, key in conn.execute(stmt, rows)})
     # A primary key missing from `ids` was stored by a concurrent writer first.
     skipped += [new.key for new in fresh if new.key not in ids]
     stored = [new for new in fresh if new.key in ids]
