@@ -1,5 +1,6 @@
 """Wiring for `python -m bot run`: builds the store, fetcher, poller, drainer, sink and the
 PTB Application, schedules the JobQueue jobs (the only scheduler), runs until a signal.
+Longer than 300 lines: both modes' start and shutdown order read top-down in one place.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.health import FeedHealthJob
 from bot.ingest.fetch import Fetcher, quiet_http_loggers
 from bot.ingest.outcome import FetchLimits
 from bot.ingest.poller import Poller
+from bot.metrics import Metrics, MetricsServer
 from bot.services import Services
 from bot.store import DatabaseBusy, Store, open_store
 from bot.store.db import redact_url
@@ -35,6 +37,7 @@ from bot.summit.jobs import SummitJobs, effective_config
 from bot.telegram.guard import FloodGuard
 from bot.telegram.handlers import register_handlers, set_commands
 from bot.telegram.pacing import SharedPacing
+from bot.telegram.webhook import start_webhook
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +118,8 @@ def schedule_jobs(rt: Runtime) -> None:
                      job_kwargs=JOB_KWARGS)
 
 
-def build_application(settings: Settings, limiter: RateLimiter | None = None) -> App:
+def build_application(settings: Settings, limiter: RateLimiter | None = None,
+                      metrics: Metrics | None = None) -> App:
     """The PTB Application; with a `limiter`, chat replies share it with the alert sender."""
     builder = ApplicationBuilder().token(settings.telegram_bot_token or "console-mode")
     api = settings.telegram_api_url.rstrip("/")
@@ -123,7 +127,7 @@ def build_application(settings: Settings, limiter: RateLimiter | None = None) ->
     builder = builder.connection_pool_size(32).pool_timeout(30.0)
     if limiter is not None:
         # The builder's type says "no rate-limit args"; ours takes a dict (the sender's mark).
-        builder = builder.rate_limiter(SharedPacing(limiter))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(SharedPacing(limiter, metrics=metrics))  # type: ignore[arg-type]
     if not settings.telegram_bot_token:
         builder = builder.updater(None)  # console mode never talks to Telegram
     return builder.build()
@@ -134,7 +138,7 @@ def open_runtime(services: Services, application: App, sink: Sink) -> Runtime:
     fetcher = Fetcher(FetchLimits.from_config(services.config.fetch))
     drainer = Drainer(services.db, sink, services.now,
                       topic_titles={t.id: t.title for t in services.config.topics},
-                      tz=services.config.tz)
+                      tz=services.config.tz, metrics=services.metrics)
     rt = Runtime(services, application, Poller(services, fetcher), drainer, fetcher,
                  SummitJobs(services))
     services.outbox_changed = lambda: nudge_delivery(rt)
@@ -207,8 +211,25 @@ def settle_heap() -> None:
 
 
 def run(config: Config, settings: Settings, *, json_lines: bool = False) -> int:
-    """`python -m bot run`: console mode without a token, the Telegram bot with one."""
+    """`python -m bot run`: console mode without a token, the Telegram bot with one; with
+    BOT_METRICS_ADDR, /metrics and /healthz are served from a thread meanwhile."""
     quiet_http_loggers()
+    metrics, server = Metrics(), None
+    if (addr := settings.metrics_addr) is not None:
+        try:
+            server = MetricsServer(metrics, addr.host, addr.port)
+        except OSError as err:
+            log.error("cannot serve metrics on BOT_METRICS_ADDR %s: %s", addr, err.strerror or err)
+            return 1
+        log.info("metrics at http://%s/metrics, liveness at /healthz", addr)
+    try:
+        return _run(config, settings, metrics, json_lines)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _run(config: Config, settings: Settings, metrics: Metrics, json_lines: bool) -> int:
     try:
         store = open_store(settings.database_url)
     except Exception as err:  # noqa: BLE001 - any driver error becomes one clear line
@@ -223,7 +244,7 @@ def run(config: Config, settings: Settings, *, json_lines: bool = False) -> int:
     # Events moved or added in chat (/event) and feeds added in chat (an OPML file) survive
     # restarts: apply them before anything reads them.
     config = with_chat_feeds(effective_config(config, store.event_overrides()), store.chat_feeds())
-    services = Services(config, settings, store)
+    services = Services(config, settings, store, metrics=metrics)
     settle_heap()
     if settings.telegram_bot_token:
         return asyncio.run(run_telegram(services))
@@ -267,9 +288,10 @@ async def _connect(application: App, api: str) -> str | None:
 async def run_telegram(services: Services) -> int:
     config, store = services.config, services.store
     limiter = RateLimiter(Limits.from_config(config.delivery))  # one for every message sent
-    app = build_application(services.settings, limiter)
-    sender = Sender(app.bot, limiter)
-    sink = TelegramSink(sender, services.db, config.tz, {t.id: t.title for t in config.topics})
+    app = build_application(services.settings, limiter, services.metrics)
+    sender = Sender(app.bot, limiter, metrics=services.metrics)
+    sink = TelegramSink(sender, services.db, config.tz, {t.id: t.title for t in config.topics},
+                        clock=services.now)
     rt = open_runtime(services, app, sink)
     register_handlers(app, flood_guard=FloodGuard(config.limits.commands_per_minute))
     console = await rt.services.db(store.find_subscriber, 0)
@@ -284,11 +306,19 @@ async def run_telegram(services: Services) -> int:
         await set_commands(app.bot)
     except TelegramError as err:
         log.warning("could not register the command list: %s", err)
+    assert app.updater is not None
+    hook = services.settings.webhook  # webhook mode: any replica takes updates
+    if hook is not None and (problem := await start_webhook(app.updater, hook, app.bot.token)):
+        log.error("%s", problem)
+        await _close(rt)
+        await app.shutdown()
+        return 1
     schedule_jobs(rt)
     await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-    log.info("telegram mode: @%s polling %d feeds", app.bot.username, len(config.feeds))
+    if hook is None:
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    log.info("telegram mode: @%s polling %d feeds; updates by %s", app.bot.username,
+             len(config.feeds), f"webhook at {hook.url}" if hook else "long polling")
     await wait_for_stop_signal()
     log.info("stopping: finishing the current step")
     await app.updater.stop()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Config, Settings
+from bot.metrics import Metrics
 from bot.store import Store
 from bot.store.aio import StoreRunner
 
@@ -20,8 +21,9 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Config, storage and the clock, plus a hook that asks for delivery soon. Code on the
-    event loop reaches the store only through `db`: `await services.db(store.method, ...)`."""
+    """Config, storage, the clock and the metrics, plus a hook that asks for delivery soon.
+    Code on the event loop reaches the store only through `db`:
+    `await services.db(store.method, ...)`."""
 
     config: Config
     settings: Settings
@@ -29,6 +31,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     # Called when new outbox rows may be waiting (after a poll or /start on summit day).
     outbox_changed: Callable[[], None] = field(default=lambda: None)
+    metrics: Metrics = field(default_factory=Metrics)  # served when BOT_METRICS_ADDR is set
     db: StoreRunner = field(init=False)
 
     def __post_init__(self) -> None:

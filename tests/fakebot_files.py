@@ -89,6 +89,9 @@ def user_document(api: FakeBotApi, chat_id: int, data: bytes, file_name: str, *,
                  "document": stored.document_json(file_size)}
     if caption:
         msg["caption"] = caption
+        if caption.startswith("/"):  # a command in a caption is an entity, as in a text
+            msg["caption_entities"] = [{"type": "bot_command", "offset": 0,
+                                        "length": utf16_len(caption.split()[0])}]
     return api.inject({"message": msg})
 
 

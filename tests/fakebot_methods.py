@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fakebot_files import FILE_METHODS
+from fakebot_webhook import WEBHOOK_METHODS, refuse_get_updates
 from fakebot_wire import (
     JSON,
     ApiError,
@@ -103,7 +104,23 @@ def _edit_message_text(api: FakeBotApi, p: JSON) -> JSON:
     return _message_json(api, sent)
 
 
+def _edit_message_reply_markup(api: FakeBotApi, p: JSON) -> JSON:
+    """Only the keyboard changes (a pressed button redrawn); the same keyboard again is
+    refused as Telegram refuses it."""
+    sent = api._by_key.get((_chat_id(p), int(p.get("message_id") or 0)))
+    if sent is None:
+        raise ApiError(400, "Bad Request: message to edit not found")
+    markup = p.get("reply_markup")
+    if markup == sent.reply_markup:
+        raise ApiError(400, "Bad Request: message is not modified: specified new message "
+                       "content and reply markup are exactly the same as a current content "
+                       "and reply markup of the message")
+    sent.reply_markup = markup
+    return _message_json(api, sent)
+
+
 def _get_updates(api: FakeBotApi, p: JSON) -> list[JSON]:
+    refuse_get_updates(api)  # 409 while a webhook is set
     offset, timeout = int(p.get("offset") or 0), max(0.0, float(p.get("timeout") or 0))
     limit = min(100, max(1, int(p.get("limit") or 100)))
     if p.get("allowed_updates") is not None:
@@ -164,19 +181,18 @@ METHODS: dict[str, Callable[[FakeBotApi, JSON], Any]] = {
     "getupdates": _get_updates,
     "sendmessage": _send_message,
     "editmessagetext": _edit_message_text,
+    "editmessagereplymarkup": _edit_message_reply_markup,
     "answercallbackquery": lambda api, p: True,
     "getchatmember": lambda api, p: _member_of(api, _chat_id(p), int(p.get("user_id") or 0)),
     "getchatadministrators": _get_chat_administrators,
     "getchat": _get_chat,
     "setmycommands": _set_my_commands,
     "getmycommands": _get_my_commands,
-    "deletewebhook": lambda api, p: True,
-    "getwebhookinfo": lambda api, p: {"url": "", "has_custom_certificate": False,
-                                      "pending_update_count": len(api._updates)},
     "close": lambda api, p: True,
     "logout": lambda api, p: True,
 }
 METHODS.update(FILE_METHODS)  # sendDocument, getFile (tests/fakebot_files.py)
+METHODS.update(WEBHOOK_METHODS)  # setWebhook, deleteWebhook, getWebhookInfo
 _FLOOD_COUNTED = {"sendmessage", "senddocument"}
 
 

@@ -22,6 +22,7 @@ from typing import Any, Self
 from fakebot_files import FileStore, SentDocument, serve_file, user_document
 from fakebot_limits import Chaos, FloodEnforcer
 from fakebot_methods import DEFAULT_UPDATE_TYPES, SENDS, handle
+from fakebot_webhook import REGISTERED, Hook, deliver
 from fakebot_wire import (
     JSON,
     ApiError,
@@ -64,6 +65,7 @@ class FakeBotApi:
         self.admins: dict[int, set[int]] = {}
         self.creators: dict[int, int] = {}
         self.files = FileStore()  # documents sent either way (tests/fakebot_files.py)
+        self.webhook: Hook | None = None  # set by setWebhook (tests/fakebot_webhook.py)
         self._sent: list[SentMessage] = []
         self._by_key: dict[tuple[int, int], SentMessage] = {}
         self._updates: deque[JSON] = deque()
@@ -175,19 +177,33 @@ class FakeBotApi:
 
     # -- update injection -----------------------------------------------------------------
     def inject(self, update: JSON) -> JSON:
-        """Queue a raw update (update_id is assigned) unless allowed_updates filters it out."""
+        """Queue a raw update (update_id is assigned) unless allowed_updates filters it out;
+        while a webhook is set it is POSTed to the webhook instead."""
         kind = next(k for k in update if k != "update_id")
         with self._cond:
             update = {"update_id": next(self._update_ids), **update}
-            if kind in self._allowed:
+            if kind not in self._allowed:
+                return update
+            if self.webhook is None:
                 self._updates.append(update)
                 self._cond.notify_all()
+                return update
+        self.deliver_webhook(update)
         return update
+
+    def deliver_webhook(self, update: JSON, *, secret: Any = REGISTERED) -> int:
+        """POST `update` to the bot's webhook with the registered secret header (`secret`:
+        another value, or None for no header); returns the HTTP status the bot answered."""
+        if "update_id" not in update:
+            update = {"update_id": next(self._update_ids), **update}
+        return deliver(self, update, secret)
 
     def send_text(self, chat_id: int, text: str, *, user_id: int | None = None,
                   chat_type: str | None = None, message_thread_id: int | None = None,
-                  is_topic_message: bool = False, language_code: str = "en") -> JSON:
-        """A user writes `text` in a chat; a leading /command gets its bot_command entity."""
+                  is_topic_message: bool = False, language_code: str = "en",
+                  reply_to: JSON | None = None) -> JSON:
+        """A user writes `text` in a chat; a leading /command gets its bot_command entity.
+        `reply_to`: the update of the message it answers (Telegram embeds that message)."""
         user = user_json(user_id or (chat_id if chat_id > 0 else 5000), language_code)
         msg: JSON = {"message_id": next(self._ids), "date": int(time.time()),
                      "chat": chat_json(chat_id, chat_type, user), "from": user, "text": text}
@@ -199,6 +215,8 @@ class FakeBotApi:
             msg["message_thread_id"] = message_thread_id
         if is_topic_message:
             msg["is_topic_message"] = True
+        if reply_to is not None:
+            msg["reply_to_message"] = reply_to["message"]
         return self.inject({"message": msg})
 
     def send_document(self, chat_id: int, data: bytes, file_name: str, **kw: Any) -> JSON:

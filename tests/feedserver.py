@@ -151,6 +151,7 @@ class FeedServer:
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.connections = 0  # TCP connections accepted, to check keep-alive
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> Self:
@@ -299,6 +300,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        with self.feed_server._lock:
+            self.feed_server.connections += 1
         # Headers and body go out in separate writes; with Nagle + delayed ACK each response
         # would stall ~40 ms on keep-alive connections.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,18 +83,31 @@ ANSWERS = st.builds(
 )
 
 
+def raw_answer(status: int, headers: dict[str, str], body: bytes) -> bytes:
+    """The answer as bytes on the wire, headers unchecked: a hostile server's view."""
+    lines = [f"HTTP/1.1 {status} Whatever"] + [f"{k}: {v}" for k, v in headers.items()]
+    lines.append("Connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANSWERS)
 def test_fetch_never_raises(answer: tuple[int, dict[str, str], bytes]) -> None:
+    """Any status, any (even malformed) header values and any body, over a real socket."""
     status, headers, body = answer
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, headers=headers, content=body)
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(raw_answer(status, headers, body))
+        await writer.drain()
+        writer.close()
 
     async def go() -> Outcome:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
         limits = FetchLimits(total_timeout=2, max_bytes=1024)
-        async with Fetcher(limits, transport=httpx.MockTransport(handler)) as fetcher:
-            result = await fetcher.fetch("https://feeds.test/rss", etag='"x"', now=NOW)
+        async with server, Fetcher(limits) as fetcher:
+            result = await fetcher.fetch(f"http://127.0.0.1:{port}/rss", etag='"x"', now=NOW)
         assert result.retry_after is None or result.retry_after <= RETRY_AFTER_MAX
         return result.outcome
 

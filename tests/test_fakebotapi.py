@@ -285,3 +285,25 @@ def test_send_document_checks_like_telegram(api: FakeBotApi, fields: dict[str, s
 def test_get_file_of_an_unknown_id_is_refused(api: FakeBotApi) -> None:
     assert _call(api, "getFile", json={"file_id": "nope"})[1]["description"] == (
         "Bad Request: invalid file_id")
+
+
+def test_edit_reply_markup_and_not_modified(api: FakeBotApi) -> None:
+    markup = {"inline_keyboard": [[{"text": "a", "callback_data": "x"}]]}
+    _, sent = _call(api, "sendMessage", json={"chat_id": 5, "text": "hi", "reply_markup": markup})
+    message_id = sent["result"]["message_id"]
+    other = {"inline_keyboard": [[{"text": "b", "callback_data": "x"}]]}
+    status, body = _call(api, "editMessageReplyMarkup",
+                         json={"chat_id": 5, "message_id": message_id, "reply_markup": other})
+    assert status == 200 and body["result"]["reply_markup"] == other
+    status, body = _call(api, "editMessageReplyMarkup",
+                         json={"chat_id": 5, "message_id": message_id, "reply_markup": other})
+    assert status == 400 and "not modified" in body["description"]
+    [message] = api.sent_messages(5)
+    assert message.reply_markup == other and message.text == "hi"
+
+
+def test_users_document_caption_command_is_an_entity(api: FakeBotApi) -> None:
+    update = api.send_document(42, b"{}", "x.json", caption="/import please")
+    message = Update.de_json(update, None).message
+    assert message is not None and message.document is not None
+    assert message.parse_caption_entities() == {message.caption_entities[0]: "/import"}

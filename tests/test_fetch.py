@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
-import httpx
 import pytest
 from feedserver import FeedServer, unused_url
 
@@ -171,15 +170,20 @@ def test_per_host_limit_serialises_requests(feed_server: FeedServer) -> None:
     assert asyncio.run(go(FetchLimits(total_timeout=5, per_host=4))) < 0.85
 
 
-def test_injected_transport_is_used() -> None:
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=b"<rss/>"))
-    result = asyncio.run(_fetch_with(transport))
-    assert result.outcome is Outcome.OK and result.body == b"<rss/>"
+def test_unchanged_feed_reuses_one_connection(feed_server: FeedServer) -> None:
+    """Keep-alive: polls of unchanged feeds on one host ride one TCP connection."""
+    feed_server.set_feed("/keep.xml", ITEMS)
+    url = feed_server.url("/keep.xml")
 
+    async def go() -> list[FetchResult]:
+        async with Fetcher(FAST) as fetcher:
+            first = await fetcher.fetch(url, now=NOW)
+            return [first] + [await fetcher.fetch(url, etag=first.etag, now=NOW) for _ in range(5)]
 
-async def _fetch_with(transport: httpx.AsyncBaseTransport) -> FetchResult:
-    async with Fetcher(FAST, transport=transport) as fetcher:
-        return await fetcher.fetch("https://feeds.test/rss", now=NOW)
+    before = feed_server.connections
+    results = asyncio.run(go())
+    assert [r.outcome for r in results[1:]] == [Outcome.NOT_MODIFIED] * 5
+    assert feed_server.connections - before == 1
 
 
 @pytest.mark.parametrize(

@@ -284,3 +284,56 @@ def test_the_outbox_row_names_the_concepts_of_each_topic(feed_server: FeedServer
     h.tick(timedelta(minutes=2))
     plain = next(a for a in h.alerts() if a.entry.entry.title == "State Council meets")
     assert "concepts" not in plain.why
+
+
+def test_a_watch_filter_excludes_one_publisher(feed_server: FeedServer, store: Store) -> None:
+    """source: and lang: read what the poll recorded: the feed's publisher and language."""
+    feed_server.set_feed("/belta.xml", [], lang="ru")
+    feed_server.set_feed("/ria.xml", [], lang="ru")
+    config = make_config(feed_server, ["/belta.xml", "/ria.xml"])
+    config = config.model_copy(update={"feeds": (
+        config.feeds[0].model_copy(update={"name": "БелТА", "publisher": "BelTA"}),
+        config.feeds[1].model_copy(update={"name": "РИА Новости", "publisher": "РИА Новости"}),
+    )})
+    h = Harness(config, store)
+    chat = store.get_or_create_subscriber(501, None, "private", "en", None)
+    store.add_watch(chat.id, "pipeline -source:ria")
+    store.add_watch(chat.id, "refinery source:ria lang:ru")
+    store.add_watch(chat.id, "refinery lang:be")
+    h.tick()
+    feed_server.add_item("/belta.xml", {"title": "Pipeline deal agreed in Minsk",
+                                        "link": "https://www.belta.by/1", "guid": "b1"})
+    feed_server.add_item("/ria.xml", {"title": "Pipeline tariffs rise again",
+                                      "link": "https://ria.ru/2", "guid": "r1"})
+    feed_server.add_item("/ria.xml", {"title": "Refinery output falls",
+                                      "link": "https://ria.ru/3", "guid": "r2"})
+    h.tick(timedelta(minutes=1))
+    got = {a.entry.entry.title: a.why["watches"] for a in h.alerts()
+           if a.subscriber.chat_id == 501}
+    assert got == {"Pipeline deal agreed in Minsk": ["pipeline -source:ria"],
+                   "Refinery output falls": ["refinery source:ria lang:ru"]}
+
+
+def test_a_muted_topic_drops_its_alerts_but_watches_still_alert(feed_server: FeedServer,
+                                                               store: Store) -> None:
+    feed_server.set_feed("/a.xml", [])
+    h = Harness(make_config(feed_server, ["/a.xml"]), store)
+    muted = store.get_or_create_subscriber(601, None, "private", "en", None)
+    other = store.get_or_create_subscriber(602, None, "private", "en", None)
+    store.mute_topic(muted.id, "treaty", T0 + timedelta(hours=1), now=T0)
+    store.add_watch(muted.id, "minsk")
+    h.tick()
+    feed_server.add_item("/a.xml", item(0, "Belarus security guarantees treaty debated in Minsk"))
+    feed_server.add_item("/a.xml", item(-1, "Security guarantee talks with Belarus stall"))
+    h.tick(timedelta(minutes=1))
+    by_chat: dict[int, list[Any]] = {}
+    for alert in h.alerts():
+        by_chat.setdefault(alert.subscriber.chat_id, []).append(alert.why)
+    assert [w["topics"] for w in by_chat[other.chat_id]] == [["treaty"], ["treaty"]]
+    assert by_chat[muted.chat_id] == [{"topics": [], "watches": ["minsk"], "terms": ["minsk"],
+                                       "status": None}]
+    h.now += timedelta(hours=2)  # the mute has run out: the topic alerts again
+    feed_server.add_item("/a.xml", item(-2, "Duma experts weigh the security guarantee for Belarus"))
+    h.tick()
+    assert sorted(a.subscriber.chat_id for a in h.alerts() if "Duma" in a.entry.entry.title
+                  ) == [0, 601, 602]

@@ -43,10 +43,12 @@ class Chat:
     watch_live: bool = True
     holds_notice: bool = False
     holds_story: bool = False
+    muted: bool = False  # muted the topic for now (the alert's 🔕 button)
 
 
 def audience_of(chats: list[Chat]) -> Audience:
-    listeners = {c.id: Listener(c.id, frozenset() if c.follows else frozenset({TOPIC}), c.console)
+    listeners = {c.id: Listener(c.id, frozenset() if c.follows else frozenset({TOPIC}), c.console,
+                                frozenset({TOPIC}) if c.muted else frozenset())
                  for c in chats if c.active}
     live = frozenset(c.watch for c in chats if c.watch is not None and c.watch_live and c.active)
     return Audience(listeners, live)
@@ -89,6 +91,17 @@ CASES = {
     "no-story-held-new-alert": Case(Chat(1), old_story=True, expect="alert"),
     "stopped-story-holder-nothing": Case(Chat(1, active=False, holds_story=True),
                                          old_story=True, expect="nothing"),
+    "muted-topic-dropped": Case(Chat(1, muted=True), expect="nothing"),
+    "muted-topic-watch-still-alerts": Case(Chat(1, muted=True, watch=7), expect="alert",
+                                           reasons={"topics": [], "watches": ["treaty"]}),
+    "muted-topic-status-breaks-through": Case(Chat(1, muted=True), with_status=True,
+                                              expect="notice"),
+    "muted-holder-notice-kept-current": Case(Chat(1, muted=True, holds_notice=True),
+                                             with_status=True, expect="notice-edit"),
+    "muted-watcher-told-by-the-notice-only": Case(
+        Chat(1, muted=True, watch=7), with_status=True, expect="notice"),
+    "muted-story-holder-no-edit": Case(Chat(1, muted=True, holds_story=True), old_story=True,
+                                       expect="nothing"),
 }
 
 

@@ -341,5 +341,5 @@ def test_digest_covers_the_whole_day_however_busy(calendar: Calendar) -> None:
     assert (len(oil["rows"]), oil["more"]) == (DIGEST_ROWS, 600 - DIGEST_ROWS)
     assert oil["rows"][0]["title"] == make_entry(599).entry.title  # newest first
     text = render_notice("digest", digest.payload, "en")
-    assert f"…and {600 - DIGEST_ROWS} stories more" in text
+    assert f"…and {600 - DIGEST_ROWS} more stories" in text
     assert "…и ещё 585 сюжетов" in render_notice("digest", digest.payload, "ru")

@@ -9,6 +9,7 @@ time, so a reply to a later update proves every earlier one was fully handled.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -266,17 +267,20 @@ def test_russian_client_gets_russian_and_lang_switches(h: Harness) -> None:
     assert h.sub(104).lang == "ru"
 
 
-def test_set_commands_publishes_both_menus(h: Harness) -> None:
+def test_set_commands_publishes_every_menu(h: Harness) -> None:
     async def go() -> None:
         from telegram import Bot
         async with Bot(DEFAULT_TOKEN, base_url=h.api.base_url) as bot:
             await set_commands(bot)
 
     asyncio.run(go())
-    assert len(h.api.commands) == 2
-    menus = sorted(h.api.commands.values(), key=lambda cmds: cmds[0]["description"])
-    assert [c["command"] for c in menus[0]] == [c.command for c in BOT_COMMANDS["en"]]
-    assert any("Подписаться" in c["description"] for menu in menus for c in menu)
+    by_code = {json.loads(key)[1]: menu for key, menu in h.api.commands.items()}
+    assert set(by_code) == {None, "ru", "uk", "be"}
+    assert [c["command"] for c in by_code[None]] == [c.command for c in BOT_COMMANDS["en"]]
+    assert by_code["ru"] == by_code["uk"]  # Ukrainian clients get Russian, as lang_for says
+    assert by_code["ru"][0]["description"] == "Подписаться на уведомления"
+    assert by_code["be"][0]["description"] == "Падпісацца на апавяшчэнні"
+    assert [c["command"] for c in by_code["be"]] == [c["command"] for c in by_code[None]]
 
 
 # ---------------------------------------------------------------- watches

@@ -172,7 +172,7 @@ def test_alert_keeps_short_summary_and_caps_long_one() -> None:
 def test_alert_undated_uses_seen_time_and_unknown_topic_falls_back_to_id() -> None:
     text = render_alert(item(published=None, why={"topics": ["gone-topic"]}), tz=MINSK, lang="ru",
                         topic_titles=TITLES)
-    assert "2025-03-01 15:00" in text and "gone-topic" in text and "Темы" in text
+    assert "2025-03-01 15:00" in text and "gone-topic" in text and "Тема: gone-topic" in text
 
 
 @pytest.mark.parametrize(

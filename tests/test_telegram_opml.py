@@ -71,8 +71,8 @@ def test_an_operator_sends_opml_and_its_feeds_are_added(h: Harness) -> None:
     assert "➕ Agency &amp; Co — <code>https://agency.example/rss</code>" in reply
     assert "➕ Blog — <code>https://blog.example/feed</code>" in reply
     assert "<code>HTTPS://NEWS.EXAMPLE/rss/</code> — already polled as Example News" in reply
-    assert "<code>javascript:alert(1)</code> — not an http(s) URL" in reply
-    assert "<code>file:///etc/passwd</code> — not an http(s) URL" in reply
+    assert "<code>javascript:alert(1)</code> — not an http or https URL" in reply
+    assert "<code>file:///etc/passwd</code> — not an http or https URL" in reply
     stored = h.store.chat_feeds()
     assert [(f.url, f.name, f.lang, f.category, f.added_by) for f in stored] == [
         ("https://agency.example/rss", "Agency & Co", "ru", "Wire", ADMIN),

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot import __version__
 from bot.config import Config, ConfigError, Settings, load_config, settings_from_env
+from bot.i18n import LANGS
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -63,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="write the tracked events with their reminders ('-': stdout)")
     what.add_argument("--import", dest="import_file", metavar="FILE",
                       help="add, move or update events from an .ics file, as /event does")
-    cal.add_argument("--lang", choices=["en", "ru"], default="en",
+    cal.add_argument("--lang", choices=list(LANGS), default="en",
                      help="language of the calendar texts and of the import report")
     return parser
 

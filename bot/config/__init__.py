@@ -2,20 +2,22 @@
 validated into frozen objects; every problem names its file, line and key path.
 
 Offers `load_config`, `settings_from_env`, the schema (`Config`, `FeedSpec`, `TopicSpec`,
-`EventSpec`, `Fetch`, `Delivery`, `Limits`, `Health`, `Settings`), `ConfigError`, `parse_duration`
-and `parse_clock`.
+`EventSpec`, `Fetch`, `Delivery`, `Limits`, `Health`, `Settings`, `ListenAddr`, `Webhook`),
+`ConfigError`, `parse_duration`, `parse_clock` and `parse_listen_addr`.
 """
 
 from bot.config.environment import (
     DEFAULT_CONFIG_PATH,
     DEFAULT_DATABASE_URL,
     DEFAULT_TELEGRAM_API_URL,
+    DEFAULT_WEBHOOK_LISTEN,
     Settings,
     default_config_path,
     settings_from_env,
 )
 from bot.config.errors import ConfigError, Loc, format_key_path
 from bot.config.loading import Check, load_config
+from bot.config.network import ListenAddr, Webhook, parse_listen_addr
 from bot.config.schema import (
     Config,
     Delivery,
@@ -36,6 +38,7 @@ __all__ = [
     "DEFAULT_CONFIG_PATH",
     "DEFAULT_DATABASE_URL",
     "DEFAULT_TELEGRAM_API_URL",
+    "DEFAULT_WEBHOOK_LISTEN",
     "Check",
     "Config",
     "ConfigError",
@@ -47,16 +50,19 @@ __all__ = [
     "Fetch",
     "Health",
     "Limits",
+    "ListenAddr",
     "Loc",
     "Settings",
     "SurgeWindow",
     "TopicSpec",
     "TopicWindow",
+    "Webhook",
     "cross_reference_problems",
     "default_config_path",
     "format_key_path",
     "load_config",
     "parse_clock",
     "parse_duration",
+    "parse_listen_addr",
     "settings_from_env",
 ]

@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 from bot.delivery.held import HANDFUL, summary_pages
 from bot.delivery.prefs import prefs_of
 from bot.delivery.timing import Hold, alert_hold, notice_hold
+from bot.metrics import Metrics
 from bot.model import NoticeItem, OutboxItem
 from bot.store import Store
 from bot.store.aio import StoreRunner, runner_for
 
 log = logging.getLogger(__name__)
-
+TICK = "outbox delivery"  # the job /healthz watches
 
 
 class Verdict(enum.Enum):
@@ -75,13 +76,15 @@ class Drainer:
     def __init__(self, store: Store | StoreRunner, sink: Sink, clock: Callable[[], datetime],
                  *, batch: int = 50, concurrency: int = 16,
                  topic_titles: Mapping[str, str] | None = None,
-                 tz: ZoneInfo | None = None) -> None:
+                 tz: ZoneInfo | None = None,
+                 metrics: Metrics | None = None) -> None:
         self.db = runner_for(store)
         self.store = self.db.store
         self.sink = sink
         self.clock = clock
         self.topic_titles = dict(topic_titles or {})
         self.tz = tz or ZoneInfo("UTC")  # chats that chose no zone (the config's timezone)
+        self.metrics = metrics if metrics is not None else Metrics()
         self.batch = batch
         self._slots = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()  # one drain at a time: the job and a nudge may overlap
@@ -115,10 +118,13 @@ class Drainer:
         """Deliver everything due now; returns how many items were sent."""
         sent = 0
         async with self._lock:
+            self.metrics.tick(TICK)
             await self.db(self.store.collapse_held, self.clock(), HANDFUL, self._summarise)
             await self.db(self.store.release_held, self.clock(), self._summarise)
             for queue in self._queues():
                 sent += await self._drain(queue)
+            if self.metrics.refresh_due("queue_depth"):
+                self.metrics.set_queue_depths(await self.db(self.store.queue_depths))
         return sent
 
     def _summarise(self, held: list[OutboxItem], until: datetime,
@@ -133,6 +139,7 @@ class Drainer:
                 break
             verdicts = await asyncio.gather(*(self._one(queue, item) for item in items))
             sent += sum(v is Verdict.SENT for v in verdicts)
+            self.metrics.tick(TICK)  # a long backlog is progress, not a stall
             if len(items) < self.batch:
                 break
         return sent
@@ -153,7 +160,15 @@ class Drainer:
                 log.exception("delivering %s item %d failed", queue.name, item.id)
                 outcome = Delivered(Verdict.RETRY, retry_after=timedelta(minutes=1), error=repr(err))
         await self.db(self._settle, queue, item, outcome)
+        self._count(queue, item, outcome.verdict)
         return outcome.verdict
+
+    def _count(self, queue: _Queue, item: Any, verdict: Verdict) -> None:
+        self.metrics.delivered(queue.name, verdict.value)
+        # An alert's first delivery; edits and re-sends of a story are not its latency.
+        if verdict is Verdict.SENT and isinstance(item, OutboxItem) and item.sent_at is None \
+                and item.message_id is None:
+            self.metrics.alert_sent(item.entry.entry.published, self.clock())
 
     def _settle(self, queue: _Queue, item: Any, outcome: Delivered) -> None:
         now = self.clock()

@@ -47,12 +47,12 @@ def _why_lines(why: Mapping[str, Any], lang: str, topic_titles: Mapping[str, str
     topics = [str(x) for x in why.get("topics") or ()]
     if topics:
         titles = ", ".join(esc(topic_titles.get(tid, tid)) for tid in topics)
-        lines.append(f"🏷 {t(lang, 'alert_topics')}: {titles}")
+        lines.append(f"🏷 {tn(lang, 'topics_label', len(topics))}: {titles}")
     watches = [str(x) for x in why.get("watches") or ()]
     if watches:
         shown = [f"<code>{esc(cut(q, MAX_QUERY_SHOWN))}</code>" for q in watches[:MAX_WATCHES_SHOWN]]
         more = f" +{len(watches) - MAX_WATCHES_SHOWN}" if len(watches) > MAX_WATCHES_SHOWN else ""
-        lines.append(f"👀 {t(lang, 'alert_watches')}: {', '.join(shown)}{more}")
+        lines.append(f"👀 {tn(lang, 'watches_label', len(watches))}: {', '.join(shown)}{more}")
     concepts = list(dict.fromkeys(str(c) for c in why.get("concepts") or () if c))
     if concepts:
         lines.append(f"💡 {t(lang, 'alert_concepts')}: {esc('; '.join(concepts))}")

@@ -4,6 +4,12 @@ and every silence. Pure: no I/O, no clock; the store runs it inside the poll's t
 
 The rules, in order:
 1. Only listeners (active chats) hear anything; a stopped or deactivated chat is absent.
+   A chat that muted a topic for now (the 🔕 button under an alert) gets no alerts for that
+   topic meanwhile: they are dropped, not held. The whole-chat /mute is a pause ("hold
+   alerts for a while") and delivers what it held; a topic mute is a judgement ("not this
+   topic today"), and a day's backlog of it arriving when the mute ends would undo the
+   press. Nothing that matters is lost: its watches still alert, and status changes
+   (rule 2) still reach it, as they break through quiet hours.
 2. A status change reaches every current follower of its topic once: holders of its
    notice get an edit, followers without one (late followers) a new notice with the
    current state. Holders who unfollowed are left alone.
@@ -93,7 +99,7 @@ def _recipients(report: Report, audience: Audience,
     result, silenced = report.result, told.get(report.key, set())
     why: dict[int, dict[str, Any]] = {}
     for topic in result.topics:
-        for sub in audience.followers(topic):
+        for sub in audience.hearers(topic):
             if sub not in silenced:
                 reasons = why.setdefault(sub, _reasons())
                 reasons["topics"].append(topic)

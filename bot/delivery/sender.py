@@ -27,6 +27,7 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.delivery.ratelimit import Limits, RateLimiter
+from bot.metrics import Metrics
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _NOT_MODIFIED = "message is not modified"
@@ -78,8 +79,10 @@ class Sender:
 
     def __init__(self, bot: Bot, limiter: RateLimiter | None = None, *,
                  backoff: Backoff | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 metrics: Metrics | None = None) -> None:
         self.bot = bot
+        self.metrics = metrics if metrics is not None else Metrics()
         self.limiter = limiter if limiter is not None else RateLimiter()  # it has __len__
         self.backoff = backoff or Backoff()
         self._clock = clock
@@ -119,7 +122,7 @@ class Sender:
                    reply_markup: InlineKeyboardMarkup | None = None) -> SendOutcome:
         """Send one HTML message with link previews off, when the bot-wide pace allows; a
         chat whose own limits say "not yet" gets RETRY at once (see `_take_turn`)."""
-        return await self._send(chat_id, lambda: self.bot.send_message(
+        return await self._send(chat_id, "send", lambda: self.bot.send_message(
             chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
             message_thread_id=thread_id, reply_markup=reply_markup, **self._paced))
 
@@ -128,38 +131,50 @@ class Sender:
                             thread_id: int | None = None) -> SendOutcome:
         """Send one file (a calendar) with an HTML caption, paced and classified exactly
         like a message; its type comes from the file name."""
-        return await self._send(chat_id, lambda: self.bot.send_document(
+        return await self._send(chat_id, "document", lambda: self.bot.send_document(
             chat_id, InputFile(data, filename=filename), caption=caption,
             parse_mode=ParseMode.HTML, message_thread_id=thread_id, **self._paced))
 
-    async def _send(self, chat_id: int, call: Callable[[], Awaitable[Message]]) -> SendOutcome:
-        if chat_id in self._blocked:
-            return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
-        if (paced := await self._take_turn(chat_id)) > 0:
-            return SendOutcome(OutcomeKind.RETRY, retry_after=paced, error="paced")
+    async def _send(self, chat_id: int, method: str,
+                    call: Callable[[], Awaitable[Message]]) -> SendOutcome:
+        if (refused := await self._gate(chat_id)) is not None:
+            return refused
+        started = time.monotonic()
         try:
             message = await call()
         except TelegramError as exc:
             return self._classify(chat_id, exc, edit=False)
+        finally:
+            self.metrics.sent(method, time.monotonic() - started)
         self._network_failures = 0
         return SendOutcome(OutcomeKind.OK, message_id=message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, text: str, *,
                    reply_markup: InlineKeyboardMarkup | None = None) -> SendOutcome:
         """Replace a sent message's text; an unchanged text counts as success."""
-        if chat_id in self._blocked:
-            return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
-        if (paced := await self._take_turn(chat_id)) > 0:
-            return SendOutcome(OutcomeKind.RETRY, retry_after=paced, error="paced")
+        if (refused := await self._gate(chat_id)) is not None:
+            return refused
+        started = time.monotonic()
         try:
             result = await self.bot.edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
                 link_preview_options=_NO_PREVIEW, reply_markup=reply_markup, **self._paced)
         except TelegramError as exc:
             return self._classify(chat_id, exc, edit=True, message_id=message_id)
+        finally:
+            self.metrics.sent("edit", time.monotonic() - started)
         self._network_failures = 0
         edited_id = result.message_id if isinstance(result, Message) else message_id
         return SendOutcome(OutcomeKind.OK, message_id=edited_id)
+
+    async def _gate(self, chat_id: int) -> SendOutcome | None:
+        """None once a message to this chat may go now; else why not (blocked, or paced)."""
+        if chat_id in self._blocked:
+            return SendOutcome(OutcomeKind.BLOCKED, error="blocked earlier")
+        if (paced := await self._take_turn(chat_id)) > 0:
+            self.metrics.retry("paced")
+            return SendOutcome(OutcomeKind.RETRY, retry_after=paced, error="paced")
+        return None
 
     async def _take_turn(self, chat_id: int) -> float:
         """0 once this message may go now (and it is counted); else how long the chat itself
@@ -179,6 +194,7 @@ class Sender:
         error = f"{type(exc).__name__}: {exc.message}"
         if isinstance(exc, RetryAfter):
             wait = retry_seconds(exc)
+            self.metrics.retry("retry_after")
             self.limiter.on_retry_after(chat_id, wait, self._clock())
             return SendOutcome(OutcomeKind.RETRY, retry_after=wait, error=error)
         if isinstance(exc, ChatMigrated):
@@ -195,6 +211,7 @@ class Sender:
             return SendOutcome(OutcomeKind.FAILED, error=error)
         if isinstance(exc, NetworkError):  # includes TimedOut and 5xx answers
             self._network_failures += 1
+            self.metrics.retry("network")
             wait = self.backoff.after(self._network_failures)
             return SendOutcome(OutcomeKind.RETRY, retry_after=wait, error=error)
         # InvalidToken, Conflict, EndPointNotFound: retrying the message cannot help.

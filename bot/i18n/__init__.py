@@ -1,9 +1,9 @@
-"""Every text the bot shows in chats, one module per language (`en`, `ru`), and how a
+"""Every text the bot shows in chats, one module per language (`en`, `ru`, `be`), and how a
 chat's language is chosen.
 
 Offers `t(lang, key, **values)`, `tn(lang, noun, n)` (plural forms), `LANGS`, `TEXTS` (language -> key -> template),
-`lang_for` (Telegram's language_code to ours) and `as_lang` (a typed `/lang` argument).
-Templates are Telegram HTML: callers escape every value they format into them.
+`PLURALS`, `LANG_NAMES`, `lang_for` (Telegram's language_code to ours) and `as_lang` (a typed
+`/lang` argument). Templates are Telegram HTML: callers escape every value they format into them.
 """
 
 from __future__ import annotations
@@ -13,20 +13,24 @@ from functools import cache
 
 from babel import Locale
 
-from bot.i18n import en, ru
+from bot.i18n import be, en, ru
 from bot.model import UiLang
 
-LANGS: tuple[UiLang, ...] = ("en", "ru")
-TEXTS: Mapping[str, Mapping[str, str]] = {"en": en.TEXTS, "ru": ru.TEXTS}
-PLURALS: Mapping[str, Mapping[str, Mapping[str, str]]] = {"en": en.PLURALS, "ru": ru.PLURALS}
-# Belarusian and Ukrainian speakers are far likelier to read Russian than English.
-_RU_PREFIXES = ("ru", "be", "uk")
+LANGS: tuple[UiLang, ...] = ("en", "ru", "be")
+TEXTS: Mapping[str, Mapping[str, str]] = {"en": en.TEXTS, "ru": ru.TEXTS, "be": be.TEXTS}
+PLURALS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
+    "en": en.PLURALS, "ru": ru.PLURALS, "be": be.PLURALS}
+# Each language by its own name, as /lang and the settings file show it.
+LANG_NAMES: Mapping[str, str] = {"en": "English", "ru": "русский", "be": "беларуская"}
+# Ukrainian speakers are far likelier to read Russian than English.
+_BY_CODE: Mapping[str, UiLang] = {"be": "be", "ru": "ru", "uk": "ru"}
 
 
 def lang_for(language_code: str | None) -> UiLang:
-    """The default interface language for a Telegram user's `language_code`."""
-    code = (language_code or "").lower()
-    return "ru" if code.startswith(_RU_PREFIXES) else "en"
+    """The default interface language for a Telegram user's `language_code` (an IETF tag
+    such as `be` or `ru-RU`): Belarusian for be, Russian for ru and uk, else English."""
+    primary = (language_code or "").strip().lower().replace("_", "-").split("-", 1)[0]
+    return _BY_CODE.get(primary, "en")
 
 
 def as_lang(value: str | None) -> UiLang | None:

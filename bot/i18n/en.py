@@ -15,7 +15,8 @@ COMMANDS = (
     "/list — your watches and followed topics\n"
     "/topics — tracked topics and events\n"
     "/mute &lt;2h|30m|1d&gt; — hold alerts for a while; /unmute\n"
-    "/lang en|ru — interface language\n"
+    "/lang en|ru|be — interface language\n"
+    "/export — this chat's settings as a file; /import restores them\n"
     "/quiet 23:00-07:00 [strict] — quiet hours; /quiet off\n"
     "/mode instant|hourly|daily 08:00 [watch] — alerts at once or as digests\n"
     "/tz Europe/Minsk — this chat's time zone\n"
@@ -39,7 +40,13 @@ QUERY_HELP = (
     "<code>@union-state</code>, <code>@security-guarantees</code>, "
     "<code>@security-concept</code>\n"
     "• <code>@belarus NEAR/5 @agreement NEAR/5 @security-guarantees</code> — a chain: each "
-    "next to the one before"
+    "next to the one before\n"
+    "• <code>treaty source:belta</code> — only news from one outlet, named as in alerts "
+    "(<code>source:\"moscow times\"</code>), by its feed's name or by its website "
+    "(<code>source:ria</code>, <code>source:belta.by</code>); <code>-source:ria</code> "
+    "leaves one out\n"
+    "• <code>treaty lang:be</code> — only news in one language: en, ru, be, uk or de\n"
+    "Filters only narrow a query down: it still needs a word that must appear."
 )
 
 TEXTS: dict[str, str] = {
@@ -69,8 +76,9 @@ TEXTS: dict[str, str] = {
         + QUERY_HELP
         + "\n"
           "\n"
-          "In groups only admins can change settings. Alerts held by /mute are delivered when "
-          "it ends."
+          "Under each alert, 🔕 mutes its topic in this chat for a day and ✖ stops the watch "
+          "that matched. In groups only admins can change settings. Alerts held by /mute "
+          "are delivered when it ends."
     ),
     "usage_watch": (
         "Usage: <code>/watch &lt;query&gt;</code>, e.g. <code>/watch treaty ratif*</code>. "
@@ -78,23 +86,23 @@ TEXTS: dict[str, str] = {
     ),
     "usage_unwatch": "Usage: <code>/unwatch &lt;query or number from /list&gt;</code>",
     "usage_mute": "Usage: <code>/mute 2h</code> (units m, h, d; at most 30d).",
-    "usage_lang": "Usage: <code>/lang en</code> or <code>/lang ru</code>",
+    "usage_lang": "Usage: <code>/lang en</code>, <code>/lang ru</code> or <code>/lang be</code>",
     "query_error": (
         "⚠️ I could not read this query: {error}\n"
         "<pre>{query}\n"
         "{caret}</pre>"
     ),
-    "query_too_long": "⚠️ The query is too long: {length} characters, the limit is {limit}.",
+    "query_too_long": "⚠️ The query is too long: {length}, and the limit is {limit}.",
     "watch_limit": (
-        "⚠️ This chat already has {limit} watches, the maximum. Remove one with /unwatch or "
-        "/list first."
+        "⚠️ This chat already has {watches}, the maximum. Remove one with /unwatch or /list "
+        "first."
     ),
     "watch_duplicate": "You already watch <code>{query}</code>.",
     "watch_added": "👀 Watching <code>{query}</code>.",
     "watch_preview": "It would have matched {matched} of the {scanned} seen since {since}:",
-    "watch_preview_none": "No entries have been seen in the last 7 days to try it on yet.",
+    "watch_preview_none": "No news has come in over the last 7 days to try it on yet.",
     "watch_too_broad": (
-        "⚠️ <code>{query}</code> would have matched {matched} of the last {scanned} entries: "
+        "⚠️ <code>{query}</code> would have matched {matched} of the last {scanned}: "
         "that is a firehose, not a watch. Add a word that narrows it down."
     ),
     "watch_inactive_note": "Alerts are stopped in this chat: send /start to receive them.",
@@ -103,9 +111,10 @@ TEXTS: dict[str, str] = {
     "list_header": "<b>Your watches</b>",
     "list_empty": "No watches yet. Add one: <code>/watch &lt;query&gt;</code>",
     "list_topics": "<b>Followed topics</b>",
-    "list_no_topics": "No followed topics (see /topics).",
+    "list_no_topics": "You follow no topics (see /topics).",
     "list_state_stopped": "⏹ Alerts are stopped (/start resumes).",
     "list_state_muted": "🔇 Muted until {until}.",
+    "list_topic_muted": "🔕 muted until {until}",
     "topics_header": "<b>Tracked topics</b>",
     "topics_none": "No topics are configured.",
     "events_header": "<b>Events</b>",
@@ -118,12 +127,19 @@ TEXTS: dict[str, str] = {
     "btn_unwatch": "✖ {label}",
     "btn_unfollow": "🔕 {label}",
     "btn_follow": "🔔 {label}",
+    "btn_mute_topic": "🔕 Mute “{topic}” for a day",
+    "btn_topic_muted": '✅ “{topic}” muted until {until} · undo',
+    "btn_stop_watch": "✖ Stop this watch",
+    "btn_stop_named_watch": "✖ Stop the watch “{query}”",
+    "btn_watch_stopped": "✅ Watch stopped",
+    "btn_named_watch_stopped": "✅ Stopped “{query}”",
     "days_in": "in {days}",
     "days_today": "today",
     "days_ago": "{days} ago",
     "muted": "🔇 Muted until {until}. Alerts are held and delivered afterwards.",
     "mute_capped": "(capped at 30 days)",
     "unmuted": "🔔 Unmuted. Held alerts are on their way.",
+    "unmuted_topics": "🔔 Topics unmuted: {topics}.",
     "not_muted": "This chat is not muted.",
     "lang_set": "Language: English.",
     "status_feeds": (
@@ -161,7 +177,7 @@ TEXTS: dict[str, str] = {
     "event_bad_id": (
         "⚠️ <code>{event_id}</code> is not a valid id: use lowercase letters, digits and '-'."
     ),
-    "event_unknown_topics": "⚠️ Unknown topic(s): {topics}. Known: {known}.",
+    "event_unknown_topics": "⚠️ Not among the tracked topics: {topics}. The topics are: {known}.",
     "event_invalid": "⚠️ This event is not valid: {reason}",
     "event_added": (
         "➕ Added <b>{title}</b> (<code>{event_id}</code>): {date}, {location} ({timezone}); "
@@ -201,7 +217,7 @@ TEXTS: dict[str, str] = {
     "opml_skip_list": "a link to another list, not a feed",
     "opml_skip_page": "no feed URL (a web page)",
     "opml_skip_invalid_url": "not a valid URL",
-    "opml_skip_scheme": "not an http(s) URL",
+    "opml_skip_scheme": "not an http or https URL",
     "opml_skip_duplicate": "already polled as {name}",
     "opml_skip_repeated": "listed twice in the file",
     "opml_skip_over_cap": "over the limit of {n} new feeds per file",
@@ -214,9 +230,12 @@ TEXTS: dict[str, str] = {
     "error": "Something went wrong; please try again later.",
     "cb_done": "Done",
     "cb_gone": "Already removed",
-    "alert_source": "Source",
-    "alert_topics": "Topics",
-    "alert_watches": "Your watch",
+    "cb_topic_muted": (
+        '🔕 “{topic}” is muted here until {until}: its alerts are dropped, not held. '
+        'Watches and status changes still come through. Press again to undo.'
+    ),
+    "cb_topic_unmuted": '🔔 “{topic}” alerts in this chat again.',
+    "cb_watch_stopped": "✖ Watch stopped: {query}",
     "alert_terms": "matched",
     "alert_concepts": "concept",
     "alert_also": "also",
@@ -245,7 +264,7 @@ TEXTS: dict[str, str] = {
     "notice_moved": "📅 <b>{title}</b> has moved: {old} → <b>{new}</b> ({location}).",
     "notice_digest": "🗞 <b>{title}</b> — the day's stories, {date}",
     "notice_digest_empty": "No matching stories today.",
-    "notice_digest_more": "…and {stories} more",
+    "notice_digest_more": "…and {stories}",
     "notice_held": "🔕 While alerts were held: {alerts}.",
     "notice_held_topic": "• {title}: {alerts}",
     "notice_held_watches": "• your watches: {alerts}",
@@ -277,8 +296,71 @@ TEXTS: dict[str, str] = {
     'mode_watch_chat': "📬 Watch <code>{query}</code> follows the chat's delivery again: {mode}.",
     "mode_show": "📬 Delivery: {mode}.",
     "mode_show_watch": "• <code>{query}</code>: {mode}",
+    "import_delivery": "📬 Quiet hours, time zone and delivery modes are now the file's (see /quiet, /tz, /mode).",
     "menu_quiet": "Quiet hours",
     "menu_mode": "Alerts at once or as digests",
+    "export_caption": (
+        "⚙️ This chat's settings: {watches} and {topics}. To restore them, send this file "
+        'back to me, here or in another chat (in a group, with the caption /import). '
+        "Importing replaces that chat's watches with the file's."
+    ),
+    "import_usage": (
+        'To restore settings, send me the file from /export: in a private chat just as it '
+        'is, in a group with the caption <code>/import</code> (or reply '
+        '<code>/import</code> to the file). In groups only admins can import.'
+    ),
+    "import_too_big": (
+        "⚠️ This file is {size} KB; a settings file is at most {limit} KB. Nothing was "
+        "changed."
+    ),
+    "import_unreadable": "⚠️ I could not download the file; please send it again.",
+    "import_bad_json": (
+        "⚠️ This file is not valid JSON (line {line}, column {column}). Nothing was changed."
+    ),
+    "import_not_ours": (
+        "⚠️ This is not a Summit Watch settings file (the kind /export makes). Nothing was "
+        "changed."
+    ),
+    "import_bad_version": (
+        "⚠️ This file is in format version {version}; I read version {supported}. Nothing "
+        "was changed."
+    ),
+    "import_bad_field": (
+        "⚠️ <code>{field}</code> in this file does not have the form /export writes. Nothing "
+        "was changed."
+    ),
+    "import_too_many": (
+        "⚠️ <code>{field}</code> in this file lists {items}; at most {limit} are accepted. "
+        "Nothing was changed."
+    ),
+    "import_header": "📥 Imported <code>{file}</code>:",
+    "import_nothing": "📥 <code>{file}</code>: this chat already has these settings; nothing changed.",
+    "import_watches_added": "👀 Added {watches}: {queries}",
+    "import_watches_kept": '👀 Kept: {watches}.',
+    "import_watch_too_broad": (
+        '⚠️ The watch <code>{query}</code> in this file would match a quarter of recent '
+        'news: that is a firehose, not a watch. Nothing was changed.'
+    ),
+    "import_followed": "🔔 Now following: {topics}",
+    "import_unfollowed": "🔕 No longer following: {topics}",
+    "import_unknown_topics": "Not tracked here, skipped: {topics}",
+    "import_ignored": "Not used by this version of the bot, ignored: {fields}",
+    "import_topic_mutes_lifted": '🔔 Every topic sends alerts again.',
+    "import_topic_mutes": '🔕 Muted topics: {topics}',
+    "import_unmuted": "🔔 The hold on this chat's alerts has ended; held alerts are on their way.",
+    "import_muted": '🔇 Alerts are held until {until} (/unmute ends that).',
+    "import_too_many_watches": (
+        '⚠️ This file lists {watches}; a chat holds at most {limit}. Nothing was changed.'
+    ),
+    "import_bad_watch": (
+        '⚠️ The watch <code>{query}</code> in this file cannot be used: {error}. Nothing '
+        'was changed.'
+    ),
+    "import_bad_language": (
+        '⚠️ The file asks for the language <code>{language}</code>; I speak {supported}. '
+        'Nothing was changed.'
+    ),
+    "import_watches_removed": '✖ Removed, not in the file: {watches}: {queries}',
     "calendar_caption": (
         "📅 The tracked events with their reminders ({events}). Open the file to add them to "
         "your calendar; when an event moves, its new file updates the entry you have."
@@ -325,7 +407,7 @@ TEXTS: dict[str, str] = {
     "ics_problem_no_title": "it has no title (SUMMARY)",
     "ics_problem_ends_before_start": "it ends before it starts",
     "ics_problem_too_long": "it lasts {days} days; an event may last at most {max}",
-    "ics_problem_unknown_topics": "unknown topic(s) {topics}",
+    "ics_problem_unknown_topics": "unknown topics: {topics}",
     "ics_problem_too_far": "{date} is more than {years} years ahead",
     "ics_problem_bad_date": "its date is out of range",
     "ics_problem_invalid": "not a valid event: {reason}",
@@ -362,20 +444,29 @@ TEXTS: dict[str, str] = {
     "menu_topics": "Tracked topics and events",
     "menu_mute": "Hold alerts for a while",
     "menu_unmute": "Deliver alerts again",
-    "menu_lang": "Language: en or ru",
+    "menu_lang": "Language: en, ru or be",
+    "menu_export": "Save this chat's settings to a file",
+    "menu_import": "Restore settings from a file",
     "menu_status": "Feed health, next event",
     "menu_help": "Help and query syntax",
 }
 
-# Counted nouns, by CLDR plural category (Babel picks the category for a number).
+# Counted nouns, by CLDR plural category (Babel picks the category for a number). A form
+# may leave the number out: the labels in alerts ("Topic"/"Topics").
 PLURALS: dict[str, dict[str, str]] = {
     "feeds": {"one": "{n} feed", "other": "{n} feeds"},
-    "stories": {"one": "{n} story", "other": "{n} stories"},
+    "stories": {"one": "{n} more story", "other": "{n} more stories"},
     "outlets": {"one": "{n} outlet", "other": "{n} outlets"},
     "days": {"one": "{n} day", "other": "{n} days"},
     "chats": {"one": "{n} chat", "other": "{n} chats"},
     "alerts": {"one": "{n} alert", "other": "{n} alerts"},
     "entries": {"one": "{n} entry", "other": "{n} entries"},
+    "watches": {"one": "{n} watch", "other": "{n} watches"},
+    "followed_topics": {"one": "{n} followed topic", "other": "{n} followed topics"},
+    "characters": {"one": "{n} character", "other": "{n} characters"},
+    "items": {"one": "{n} item", "other": "{n} items"},
+    "topics_label": {"one": "Topic", "other": "Topics"},
+    "watches_label": {"one": "Your watch", "other": "Your watches"},
     "events": {"one": "{n} event", "other": "{n} events"},
     "hours": {"one": "{n} hour", "other": "{n} hours"},
     "minutes": {"one": "{n} minute", "other": "{n} minutes"},

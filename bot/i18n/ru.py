@@ -8,14 +8,15 @@ scatter what a translator reads in one go.
 
 COMMANDS = (
     "<b>Команды</b>\n"
-    "/start — подписаться (или возобновить) уведомления\n"
+    "/start — подписаться на уведомления (или возобновить их)\n"
     "/stop — остановить все уведомления\n"
     "/watch &lt;запрос&gt; — уведомлять о новостях по запросу\n"
     "/unwatch &lt;запрос или номер&gt; — удалить запрос\n"
     "/list — ваши запросы и темы\n"
     "/topics — отслеживаемые темы и события\n"
-    "/mute &lt;2h|30m|1d&gt; — придержать уведомления; /unmute\n"
-    "/lang en|ru — язык интерфейса\n"
+    "/mute &lt;2h|30m|1d&gt; — придержать уведомления; /unmute — вернуть\n"
+    "/lang en|ru|be — язык интерфейса\n"
+    "/export — настройки чата файлом; /import — восстановить их\n"
     "/quiet 23:00-07:00 [strict] — тихие часы; /quiet off\n"
     "/mode instant|hourly|daily 08:00 [запрос] — сразу или сводками\n"
     "/tz Europe/Minsk — часовой пояс чата\n"
@@ -39,7 +40,13 @@ QUERY_HELP = (
     "<code>@union-state</code>, <code>@security-guarantees</code>, "
     "<code>@security-concept</code>\n"
     "• <code>@belarus NEAR/5 @agreement NEAR/5 @security-guarantees</code> — цепочка: каждое "
-    "рядом с предыдущим"
+    "рядом с предыдущим\n"
+    "• <code>договор source:belta</code> — только новости одного издания: по его названию "
+    "в уведомлениях (<code>source:\"РИА Новости\"</code>), названию ленты или сайту "
+    "(<code>source:ria</code>, <code>source:belta.by</code>); <code>-source:ria</code> — "
+    "все, кроме него\n"
+    "• <code>договор lang:ru</code> — только новости на одном языке: en, ru, be, uk или de\n"
+    "Фильтры только сужают запрос: в нём всё равно нужно слово, которое должно встретиться."
 )
 
 TEXTS: dict[str, str] = {
@@ -62,8 +69,8 @@ TEXTS: dict[str, str] = {
     "already_stopped": "Уведомления уже остановлены. Отправьте /start, чтобы возобновить.",
     "need_start": "Этот чат ещё не подписан. Сначала отправьте /start.",
     "help": (
-        "<b>Summit Watch</b> один раз сообщает о каждой новости о соглашениях и саммитах "
-        "Беларуси и России.\n"
+        "<b>Summit Watch</b> присылает по одному уведомлению о каждой новости про соглашения "
+        "и саммиты Беларуси и России.\n"
         "\n"
         + COMMANDS
         + "\n"
@@ -71,8 +78,9 @@ TEXTS: dict[str, str] = {
         + QUERY_HELP
         + "\n"
           "\n"
-          "В группах настройки меняют только администраторы. Уведомления, придержанные /mute, "
-          "придут после его окончания."
+          "Под каждым уведомлением: 🔕 отключает его тему в этом чате на сутки, ✖ удаляет "
+          "сработавший запрос. В группах настройки меняют только администраторы. "
+          "Уведомления, придержанные /mute, придут после его окончания."
     ),
     "usage_watch": (
         "Использование: <code>/watch &lt;запрос&gt;</code>, например <code>/watch договор "
@@ -80,24 +88,26 @@ TEXTS: dict[str, str] = {
     ),
     "usage_unwatch": "Использование: <code>/unwatch &lt;запрос или номер из /list&gt;</code>",
     "usage_mute": "Использование: <code>/mute 2h</code> (единицы m, h, d; не больше 30d).",
-    "usage_lang": "Использование: <code>/lang en</code> или <code>/lang ru</code>",
+    "usage_lang": (
+        "Использование: <code>/lang en</code>, <code>/lang ru</code> или <code>/lang be</code>"
+    ),
     "query_error": (
         "⚠️ Не удалось разобрать запрос: {error}\n"
         "<pre>{query}\n"
         "{caret}</pre>"
     ),
-    "query_too_long": "⚠️ Запрос слишком длинный: {length} символов, предел — {limit}.",
+    "query_too_long": "⚠️ Запрос слишком длинный: {length}, а предел — {limit}.",
     "watch_limit": (
-        "⚠️ В этом чате уже {limit} запросов — это максимум. Сначала удалите один через "
-        "/unwatch или /list."
+        "⚠️ В этом чате уже {watches} — больше нельзя. Сначала удалите один через /unwatch "
+        "или /list."
     ),
     "watch_duplicate": "Вы уже следите за <code>{query}</code>.",
     "watch_added": "👀 Слежу за <code>{query}</code>.",
-    "watch_preview": "Совпало бы {matched} из {scanned}, полученных с {since}:",
-    "watch_preview_none": "За последние 7 дней ещё нет новостей, на которых его проверить.",
+    "watch_preview": "Среди {scanned} с {since} подошло бы {matched}:",
+    "watch_preview_none": "За последние 7 дней ещё не было новостей, на которых его проверить.",
     "watch_too_broad": (
-        "⚠️ <code>{query}</code> совпал бы с {matched} из последних {scanned} новостей: это "
-        "поток, а не запрос. Добавьте слово, которое его сузит."
+        "⚠️ <code>{query}</code> совпал бы с {matched} из последних {scanned}: это поток, а не "
+        "запрос. Добавьте слово, которое его сузит."
     ),
     "watch_inactive_note": (
         "Уведомления в этом чате остановлены: отправьте /start, чтобы их получать."
@@ -107,14 +117,15 @@ TEXTS: dict[str, str] = {
     "list_header": "<b>Ваши запросы</b>",
     "list_empty": "Запросов пока нет. Добавьте: <code>/watch &lt;запрос&gt;</code>",
     "list_topics": "<b>Темы</b>",
-    "list_no_topics": "Нет отслеживаемых тем (см. /topics).",
+    "list_no_topics": "Вы не следите ни за одной темой (см. /topics).",
     "list_state_stopped": "⏹ Уведомления остановлены (/start возобновит).",
     "list_state_muted": "🔇 Без звука до {until}.",
+    "list_topic_muted": "🔕 без звука до {until}",
     "topics_header": "<b>Отслеживаемые темы</b>",
     "topics_none": "Темы не настроены.",
     "events_header": "<b>События</b>",
     "topic_no_status": "сообщений о статусе пока нет",
-    "topic_confirmed": "подтверждают {outlets}: {sources}",
+    "topic_confirmed": "подтверждено: {outlets} ({sources})",
     "topic_unconfirmed": "не подтверждено ({n} из {needed}): {sources}",
     "topic_since": "с {when}",
     "following": "отслеживается",
@@ -122,13 +133,20 @@ TEXTS: dict[str, str] = {
     "btn_unwatch": "✖ {label}",
     "btn_unfollow": "🔕 {label}",
     "btn_follow": "🔔 {label}",
+    "btn_mute_topic": "🔕 Отключить «{topic}» на сутки",
+    "btn_topic_muted": '✅ «{topic}» без звука до {until} · вернуть',
+    "btn_stop_watch": "✖ Удалить этот запрос",
+    "btn_stop_named_watch": "✖ Удалить запрос «{query}»",
+    "btn_watch_stopped": "✅ Запрос удалён",
+    "btn_named_watch_stopped": "✅ Удалён «{query}»",
     "days_in": "через {days}",
     "days_today": "сегодня",
     "days_ago": "{days} назад",
     "muted": "🔇 Без звука до {until}. Уведомления придут после этого.",
     "mute_capped": "(не больше 30 дней)",
     "unmuted": "🔔 Звук включён. Придержанные уведомления уже в пути.",
-    "not_muted": "Этот чат не на беззвучном режиме.",
+    "unmuted_topics": "🔔 Снова со звуком темы: {topics}.",
+    "not_muted": "Звук в этом чате и так включён.",
     "lang_set": "Язык: русский.",
     "status_feeds": (
         "<b>Ленты</b>: всего {total}, в порядке {ok}, с ошибками {failing}, ещё не опрошены "
@@ -152,7 +170,7 @@ TEXTS: dict[str, str] = {
     "event_list_none": "Событий пока нет.",
     "event_unknown": "⚠️ События <code>{event_id}</code> нет.",
     "event_bad_date": "⚠️ <code>{value}</code> — не дата: пишите ГГГГ-ММ-ДД.",
-    "event_past_date": "⚠️ {date} уже прошло в часовом поясе события.",
+    "event_past_date": "⚠️ Дата {date} в часовом поясе события уже прошла.",
     "event_same_date": (
         "Событие <code>{event_id}</code> уже назначено на {date}; ничего не изменено."
     ),
@@ -167,7 +185,7 @@ TEXTS: dict[str, str] = {
         "⚠️ <code>{event_id}</code> — недопустимый id: только строчные латинские буквы, "
         "цифры и '-'."
     ),
-    "event_unknown_topics": "⚠️ Неизвестные темы: {topics}. Есть: {known}.",
+    "event_unknown_topics": "⚠️ Среди отслеживаемых тем нет: {topics}. Есть: {known}.",
     "event_invalid": "⚠️ Событие некорректно: {reason}",
     "event_added": (
         "➕ Добавлено: <b>{title}</b> (<code>{event_id}</code>): {date}, {location} "
@@ -207,7 +225,7 @@ TEXTS: dict[str, str] = {
     "opml_skip_list": "ссылка на другой список, а не лента",
     "opml_skip_page": "нет адреса ленты (это веб-страница)",
     "opml_skip_invalid_url": "некорректный адрес",
-    "opml_skip_scheme": "адрес не http(s)",
+    "opml_skip_scheme": "адрес не http или https",
     "opml_skip_duplicate": "уже опрашивается как {name}",
     "opml_skip_repeated": "повторяется в файле",
     "opml_skip_over_cap": "больше {n} новых лент в одном файле",
@@ -220,9 +238,12 @@ TEXTS: dict[str, str] = {
     "error": "Что-то пошло не так; попробуйте позже.",
     "cb_done": "Готово",
     "cb_gone": "Уже удалено",
-    "alert_source": "Источник",
-    "alert_topics": "Темы",
-    "alert_watches": "Ваш запрос",
+    "cb_topic_muted": (
+        '🔕 «{topic}» отключена здесь до {until}: её уведомления пропадут, а не придут '
+        'потом. Запросы и смена статуса приходят. Нажмите ещё раз, чтобы вернуть.'
+    ),
+    "cb_topic_unmuted": '🔔 Тема «{topic}» снова присылает уведомления в этот чат.',
+    "cb_watch_stopped": "✖ Запрос удалён: {query}",
     "alert_terms": "совпадения",
     "alert_concepts": "по смыслу",
     "alert_also": "также",
@@ -242,17 +263,18 @@ TEXTS: dict[str, str] = {
     "notice_expected_agreements": "Ожидаемые документы:",
     "notice_no_status": "сообщений пока нет",
     "notice_how_to_follow": (
-        "Оповещения придут сюда по мере сообщений. /topics — хронология, /mute — пауза."
+        "Уведомления придут сюда по мере появления новостей. /topics — хронология, "
+        "/mute — пауза."
     ),
     "notice_status_new": "🚨 <b>{topic}</b>: {badge}",
     "notice_unconfirmed": "⚠️ не подтверждено — пока {outlets}: {sources}; нужно {needed}",
-    "notice_confirmed": "✅ подтверждают {outlets}: {sources}",
+    "notice_confirmed": "✅ подтверждено: {outlets} ({sources})",
     "notice_first_report": "Первое сообщение: {link}",
     "notice_moved": "📅 <b>{title}</b>: дата изменена: {old} → <b>{new}</b> ({location}).",
     "notice_digest": "🗞 <b>{title}</b> — новости дня, {date}",
     "notice_digest_empty": "Сегодня подходящих новостей не было.",
     "notice_digest_more": "…и ещё {stories}",
-    "notice_held": "🔕 Пока уведомления были приостановлены: {alerts}.",
+    "notice_held": "🔕 Пока звук был выключен: {alerts}.",
     "notice_held_topic": "• {title}: {alerts}",
     "notice_held_watches": "• по вашим запросам: {alerts}",
     "notice_held_newest": "Самые свежие:",
@@ -283,8 +305,71 @@ TEXTS: dict[str, str] = {
     "mode_watch_chat": "📬 Запрос <code>{query}</code> снова следует режиму чата: {mode}.",
     "mode_show": "📬 Доставка: {mode}.",
     "mode_show_watch": "• <code>{query}</code>: {mode}",
+    "import_delivery": "📬 Тихие часы, часовой пояс и режимы доставки теперь как в файле (см. /quiet, /tz, /mode).",
     "menu_quiet": "Тихие часы",
     "menu_mode": "Сразу или сводками",
+    "export_caption": (
+        '⚙️ Настройки этого чата: {watches} и {topics}. Чтобы восстановить их, пришлите '
+        'мне этот файл — сюда или в другой чат (в группе — с подписью /import). Импорт '
+        'заменит запросы того чата запросами из файла.'
+    ),
+    "import_usage": (
+        'Чтобы восстановить настройки, пришлите мне файл из /export: в личном чате — '
+        'просто так, в группе — с подписью <code>/import</code> (или ответьте на файл '
+        'командой <code>/import</code>). В группах импортировать могут только '
+        'администраторы.'
+    ),
+    "import_too_big": (
+        "⚠️ Файл весит {size} КБ, а файл настроек — не больше {limit} КБ. Ничего не изменено."
+    ),
+    "import_unreadable": "⚠️ Не удалось скачать файл; пришлите его ещё раз.",
+    "import_bad_json": (
+        "⚠️ Это не корректный JSON (строка {line}, позиция {column}). Ничего не изменено."
+    ),
+    "import_not_ours": (
+        "⚠️ Это не файл настроек Summit Watch (такой делает /export). Ничего не изменено."
+    ),
+    "import_bad_version": (
+        "⚠️ Файл в формате версии {version}, а я читаю версию {supported}. Ничего не изменено."
+    ),
+    "import_bad_field": (
+        "⚠️ Поле <code>{field}</code> в файле не такое, как пишет /export. Ничего не изменено."
+    ),
+    "import_too_many": (
+        "⚠️ В поле <code>{field}</code> — {items}, а принимается не больше {limit}. Ничего не "
+        "изменено."
+    ),
+    "import_header": "📥 Импортирован <code>{file}</code>:",
+    "import_nothing": (
+        "📥 <code>{file}</code>: в этом чате уже такие настройки, ничего не изменено."
+    ),
+    "import_watches_added": "👀 Добавлено {watches}: {queries}",
+    "import_watches_kept": '👀 Остались: {watches}.',
+    "import_watch_too_broad": (
+        '⚠️ Под запрос <code>{query}</code> из файла подошла бы четверть свежих новостей '
+        '— это поток, а не запрос. Ничего не изменено.'
+    ),
+    "import_followed": "🔔 Теперь отслеживаются: {topics}",
+    "import_unfollowed": "🔕 Больше не отслеживаются: {topics}",
+    "import_unknown_topics": "Здесь таких тем нет, пропущены: {topics}",
+    "import_ignored": "Эта версия бота такого не знает, пропущено: {fields}",
+    "import_topic_mutes_lifted": '🔔 Все темы снова присылают уведомления.',
+    "import_topic_mutes": '🔕 Темы без уведомлений: {topics}',
+    "import_unmuted": '🔔 Пауза в чате закончилась; придержанные уведомления уже в пути.',
+    "import_muted": '🔇 Уведомления придержаны до {until} (/unmute — вернуть).',
+    "import_too_many_watches": (
+        '⚠️ В файле {watches}, а в чате их может быть не больше {limit}. Ничего не '
+        'изменено.'
+    ),
+    "import_bad_watch": (
+        '⚠️ Запрос <code>{query}</code> из файла нельзя использовать: {error}. Ничего не '
+        'изменено.'
+    ),
+    "import_bad_language": (
+        '⚠️ В файле указан язык <code>{language}</code>, а я говорю на {supported}. '
+        'Ничего не изменено.'
+    ),
+    "import_watches_removed": '✖ Удалено, в файле их нет — {watches}: {queries}',
     "calendar_caption": (
         "📅 Отслеживаемые события с напоминаниями ({events}). Откройте файл, чтобы добавить их "
         "в календарь; если событие перенесут, новый файл обновит вашу запись."
@@ -333,7 +418,7 @@ TEXTS: dict[str, str] = {
     "ics_problem_no_title": "нет названия (SUMMARY)",
     "ics_problem_ends_before_start": "оно заканчивается раньше, чем начинается",
     "ics_problem_too_long": "оно длится {days} дн.; событие может длиться не больше {max}",
-    "ics_problem_unknown_topics": "неизвестные темы {topics}",
+    "ics_problem_unknown_topics": "неизвестные темы: {topics}",
     "ics_problem_too_far": "{date} — больше чем через {years} лет",
     "ics_problem_bad_date": "дата вне допустимого диапазона",
     "ics_problem_invalid": "событие некорректно: {reason}",
@@ -370,15 +455,19 @@ TEXTS: dict[str, str] = {
     "menu_topics": "Темы и события",
     "menu_mute": "Временно без уведомлений",
     "menu_unmute": "Снова присылать уведомления",
-    "menu_lang": "Язык: en или ru",
+    "menu_lang": "Язык: en, ru или be",
+    "menu_export": "Сохранить настройки чата в файл",
+    "menu_import": "Восстановить настройки из файла",
     "menu_status": "Состояние лент, ближайшее событие",
     "menu_help": "Справка и синтаксис запросов",
 }
 
-# Counted nouns, by CLDR plural category (Babel picks the category for a number).
+# Counted nouns, by CLDR plural category (Babel picks the category for a number). `entries`
+# is in the genitive: it follows «среди»/«из» («среди 4 новостей»).
 PLURALS: dict[str, dict[str, str]] = {
     "feeds": {"one": "{n} лента", "few": "{n} ленты", "many": "{n} лент", "other": "{n} ленты"},
-    "stories": {"one": "{n} сюжет", "few": "{n} сюжета", "many": "{n} сюжетов", "other": "{n} сюжета"},
+    "stories": {"one": "{n} сюжет", "few": "{n} сюжета", "many": "{n} сюжетов",
+                "other": "{n} сюжета"},
     "outlets": {"one": "{n} издание", "few": "{n} издания", "many": "{n} изданий",
                 "other": "{n} издания"},
     "days": {"one": "{n} день", "few": "{n} дня", "many": "{n} дней", "other": "{n} дня"},
@@ -387,6 +476,17 @@ PLURALS: dict[str, dict[str, str]] = {
                "other": "{n} уведомления"},
     "entries": {"one": "{n} новости", "few": "{n} новостей", "many": "{n} новостей",
                 "other": "{n} новости"},
+    "watches": {"one": "{n} запрос", "few": "{n} запроса", "many": "{n} запросов",
+                "other": "{n} запроса"},
+    "followed_topics": {"one": "{n} отслеживаемая тема", "few": "{n} отслеживаемые темы",
+                        "many": "{n} отслеживаемых тем", "other": "{n} отслеживаемой темы"},
+    "characters": {"one": "{n} символ", "few": "{n} символа", "many": "{n} символов",
+                   "other": "{n} символа"},
+    "items": {"one": "{n} элемент", "few": "{n} элемента", "many": "{n} элементов",
+              "other": "{n} элемента"},
+    "topics_label": {"one": "Тема", "few": "Темы", "many": "Темы", "other": "Темы"},
+    "watches_label": {"one": "Ваш запрос", "few": "Ваши запросы", "many": "Ваши запросы",
+                      "other": "Ваши запросы"},
     "events": {"one": "{n} событие", "few": "{n} события", "many": "{n} событий", "other": "{n} события"},
     "hours": {"one": "{n} час", "few": "{n} часа", "many": "{n} часов", "other": "{n} часа"},
     "minutes": {"one": "{n} минута", "few": "{n} минуты", "many": "{n} минут", "other": "{n} минуты"},

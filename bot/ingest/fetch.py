@@ -1,4 +1,4 @@
-"""The HTTP adapter: conditional GET of feeds with httpx under size, time and concurrency
+"""The HTTP adapter: conditional GET of feeds with aiohttp under size, time and concurrency
 limits (global and per host). `Fetcher.fetch` never raises: see `bot.ingest.outcome`.
 """
 
@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import zlib
+from collections.abc import Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 
 from bot.ingest.outcome import BodyTooLarge, FetchLimits, FetchResult, classify
 from bot.ingest.slots import Lane
@@ -25,61 +25,42 @@ ACCEPT = (
 
 
 def quiet_http_loggers() -> None:
-    """Keep httpx/httpcore at WARNING: at INFO they log full URLs, and Telegram's carry the token."""
+    """Keep httpx/httpcore (python-telegram-bot's client) at WARNING: at INFO they log full
+    URLs, and Telegram's carry the token."""
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-# What "a network problem" may look like coming out of httpx/the socket layer.
+# What "a network problem" may look like coming out of aiohttp/the socket layer.
 _FETCH_ERRORS = (
-    httpx.HTTPError,
-    httpx.InvalidURL,
-    httpx.StreamError,
+    aiohttp.ClientError,  # connection, payload, redirects, invalid URL, oversized headers
     OSError,
     TimeoutError,
     BodyTooLarge,
     ValueError,  # malformed header values, IDNA failures
 )
 
-
-CONNECTIONS_PER_CLIENT = 2
 # A request still running after this gives its host and global slots back (see slots.py).
 STALL_AFTER = 2.0
-# Connections per client beyond its share: stalled requests keep theirs until they end.
+# Connections beyond the concurrency bound: stalled requests keep theirs until they end.
 STALL_HEADROOM = 4
+CHUNK = 64 * 1024
+DRAIN_MAX = 64 * 1024
 
 
 class Fetcher:
-    """Owns the httpx clients plus the global and per-host concurrency bounds.
+    """Owns the aiohttp session plus the global and per-host concurrency bounds.
 
-    httpx's pool scans every connection it holds on each request and each release, so CPU
-    per request grows with pool size (about 2.5x at 10 connections against 2, measured on
-    loopback). The connections are therefore spread over several small clients; a feed URL
-    uses the client picked by its host and the host slot it holds, so concurrent requests to
-    one host spread over clients and each slot's keep-alive connection is reused.
+    aiohttp rather than httpx for feeds: a conditional GET answered 304 costs about 0.23 ms
+    of CPU with aiohttp against 1.05 ms with httpx (0.70 ms with httpcore alone), measured
+    on loopback with keep-alive, and an unchanged feed is what almost every poll is. The
+    session is made on first use, inside the running event loop, as aiohttp requires.
     """
 
-    def __init__(
-        self,
-        limits: FetchLimits | None = None,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
+    def __init__(self, limits: FetchLimits | None = None) -> None:
         quiet_http_loggers()
         self.limits = limits = limits or FetchLimits()
-        shards = 1 if transport is not None else max(1, limits.max_concurrency // CONNECTIONS_PER_CLIENT)
-        per_client = -(-limits.max_concurrency // shards)  # ceiling division
-        self._clients = [
-            httpx.AsyncClient(
-                follow_redirects=True,
-                max_redirects=limits.max_redirects,
-                timeout=httpx.Timeout(limits.total_timeout, connect=limits.connect_timeout),
-                limits=httpx.Limits(max_connections=per_client * STALL_HEADROOM),
-                headers={"User-Agent": limits.user_agent, "Accept": ACCEPT},
-                transport=transport,
-            )
-            for _ in range(shards)
-        ]
+        self._session: aiohttp.ClientSession | None = None
         # Feeds whose last poll failed (they may hang again) have a lane of their own, so
         # they never queue in front of healthy feeds of the same host.
         self._healthy = Lane(limits.per_host, limits.max_concurrency, STALL_AFTER)
@@ -97,18 +78,31 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        for client in self._clients:
-            await client.aclose()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            limits = self.limits
+            connector = aiohttp.TCPConnector(
+                limit=limits.max_concurrency * STALL_HEADROOM, limit_per_host=0,
+                ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                # The total bound is asyncio.timeout around the whole exchange, in _fetch.
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=limits.connect_timeout),
+                headers={"User-Agent": limits.user_agent, "Accept": ACCEPT},
+                cookie_jar=aiohttp.DummyCookieJar(),  # feeds have no business setting cookies
+                trust_env=False, raise_for_status=False,
+            )
+        return self._session
 
     def _host_of(self, url: str) -> str:
         try:
             return (urlsplit(url).hostname or "").lower()
-        except ValueError:  # httpx reports the malformed URL itself, inside fetch's try
+        except ValueError:  # aiohttp reports the malformed URL itself, inside fetch's try
             return ""
-
-    def _client_for(self, host: str, slot: int) -> httpx.AsyncClient:
-        base = zlib.crc32(host.encode("utf-8", "replace"))
-        return self._clients[(base + slot) % len(self._clients)]
 
     async def fetch(
         self,
@@ -123,20 +117,19 @@ class Fetcher:
         `suspect`: the feed's last poll failed (it may hang again)."""
         host = self._host_of(url)
         lane = self._suspect if suspect else self._healthy
-        return await lane.run(host, lambda slot: self._fetch(
-            url, etag, last_modified, now, self._client_for(host, slot + (suspect << 8))))
+        return await lane.run(host, lambda _slot: self._fetch(url, etag, last_modified, now))
 
     @property
     def stalled(self) -> int:
         """Requests running on after giving their slots back (hanging servers)."""
         return self._healthy.stalled + self._suspect.stalled
 
-    async def _fetch(self, url: str, etag: str | None, last_modified: str | None, now: datetime,
-                     client: httpx.AsyncClient) -> FetchResult:
+    async def _fetch(self, url: str, etag: str | None, last_modified: str | None,
+                     now: datetime) -> FetchResult:
         started = time.monotonic()
         try:
             async with asyncio.timeout(self.limits.total_timeout):
-                status, headers, body, final = await self._get(client, url, etag, last_modified)
+                status, headers, body, final = await self._get(url, etag, last_modified)
         except _FETCH_ERRORS as exc:
             return classify(
                 url, limits=self.limits, now=now, exc=exc, elapsed=time.monotonic() - started,
@@ -148,22 +141,25 @@ class Fetcher:
         )
 
     async def _get(
-        self, client: httpx.AsyncClient, url: str, etag: str | None, last_modified: str | None
-    ) -> tuple[int, httpx.Headers, bytes | None, str]:
+        self, url: str, etag: str | None, last_modified: str | None
+    ) -> tuple[int, Mapping[str, str], bytes | None, str]:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        async with client.stream("GET", url, headers=headers) as resp:
-            if resp.is_success:
+        hops = self.limits.max_redirects
+        # aiohttp refuses the n-th redirect response for max_redirects=n; ours follows n.
+        async with self._open().get(url, headers=headers, allow_redirects=hops > 0,
+                                    max_redirects=hops + 1) as resp:
+            if 200 <= resp.status < 300:
                 body: bytes | None = await self._read_body(resp)
             else:
                 body = None
                 await _drain(resp)
-            return resp.status_code, resp.headers, body, str(resp.url)
+            return resp.status, resp.headers, body, str(resp.url)
 
-    async def _read_body(self, resp: httpx.Response) -> bytes:
+    async def _read_body(self, resp: aiohttp.ClientResponse) -> bytes:
         cap = self.limits.max_bytes
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
@@ -171,7 +167,7 @@ class Fetcher:
         chunks: list[bytes] = []
         size = 0
         # Counting decoded bytes also caps a small gzip body that inflates to gigabytes.
-        async for chunk in resp.aiter_bytes():
+        async for chunk in resp.content.iter_chunked(CHUNK):
             size += len(chunk)
             if size > cap:
                 raise BodyTooLarge
@@ -179,14 +175,11 @@ class Fetcher:
         return b"".join(chunks)
 
 
-DRAIN_MAX = 64 * 1024
-
-
-async def _drain(resp: httpx.Response) -> None:
+async def _drain(resp: aiohttp.ClientResponse) -> None:
     """Read a small non-success body (a 304 has none) to its end, so the keep-alive
     connection goes back to the pool instead of being closed; give up on big ones."""
     seen = 0
-    async for chunk in resp.aiter_raw():
+    async for chunk in resp.content.iter_chunked(CHUNK):
         seen += len(chunk)
         if seen > DRAIN_MAX:
             return

@@ -5,6 +5,7 @@ Pure: no I/O, no clock. An entry is seen if ANY of its keys was stored before.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -29,6 +30,9 @@ _DEFAULT_PORTS = frozenset({80, 443})
 HASH_LEN = 32
 
 
+# A feed's URL is canonicalised once per entry and each link several times while a feed
+# is recorded: a small cache turns the repeats into lookups.
+@functools.lru_cache(maxsize=4096)
 def canonical_link(url: str) -> str | None:
     """One spelling per article URL: https, bare lowercase host, no trackers/fragment/default port.
 

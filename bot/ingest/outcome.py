@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-import httpx
+import aiohttp
 
 from bot.config import Fetch
 
@@ -173,11 +173,11 @@ _STATUS_OUTCOMES = {429: Outcome.RATE_LIMITED, 503: Outcome.UNAVAILABLE}
 def _classify_exception(exc: BaseException, limits: FetchLimits) -> tuple[Outcome, str]:
     if isinstance(exc, BodyTooLarge):
         return Outcome.TOO_LARGE, f"body over {limits.max_bytes} bytes"
-    if isinstance(exc, httpx.TooManyRedirects):
+    if isinstance(exc, aiohttp.TooManyRedirects):
         return Outcome.TOO_MANY_REDIRECTS, f"more than {limits.max_redirects} redirects"
-    if isinstance(exc, httpx.ConnectTimeout):
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return Outcome.TIMEOUT, f"connect timed out after {limits.connect_timeout:g}s"
-    if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
+    if isinstance(exc, TimeoutError):
         return Outcome.TIMEOUT, f"timed out after {limits.total_timeout:g}s"
     detail = str(exc) or type(exc).__name__
     return Outcome.NETWORK_ERROR, f"{type(exc).__name__}: {detail}"[:200]

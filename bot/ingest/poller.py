@@ -48,6 +48,7 @@ class FeedReport:
     error: str | None = None
     http_status: str | None = None  # "200", "304", or the outcome, e.g. "timeout"
     elapsed: float = 0.0
+    reason: str | None = None  # a failure's kind: a fetch Outcome's value or "not_a_feed"
 
 
 class Poller:
@@ -97,6 +98,7 @@ class Poller:
         task capacity; returns them. Never waits for a fetch."""
         now = now or self.services.now()
         async with self._dispatching:
+            self.services.metrics.tick("poll dispatch")  # /healthz: the loop runs this job
             await self._housekeeping(now)
             room = self.capacity - len(self._running)
             if self._stopping.is_set() or room <= 0:
@@ -177,6 +179,8 @@ class Poller:
                 log.info("%d new feeds to poll", added)
         await self._heartbeat(now)
         await self._save_batch(now)
+        if self.services.metrics.refresh_due("feed_lag"):
+            self.services.metrics.set_feed_lag(await db(store.feed_lag, now))
         surge = surge_interval(self.services.config.events, now)
         if surge is not None and surge != self._surge:
             moved = await db(store.pull_forward, surge, now)
@@ -214,9 +218,10 @@ class Poller:
             self._unsaved.append(self._ok_state(feed, state, result, now))
         elif result.failed:
             report = self._fail(feed, state, now, result.error or result.outcome.value,
-                                result.retry_after, _http_status(result))
+                                result.retry_after, _http_status(result), result.outcome.value)
         else:
             report = await self._ingest(feed, state, result, now, matcher)
+        self.services.metrics.poll(report.outcome, report.reason)
         return dataclasses.replace(report, elapsed=time.monotonic() - started)
 
     async def _fetch(self, feed: FeedSpec, state: FeedState, now: datetime) -> FetchResult | None:
@@ -244,8 +249,9 @@ class Poller:
                 origin=Origin.of(feed, self.publishers), now=now, executor=self._parsing,
             )
         except FeedError as err:
+            self.services.metrics.parse_errors.inc()
             return self._fail(feed, state, now, f"not a usable feed: {err}", None,
-                              _http_status(result))
+                              _http_status(result), "not_a_feed")
         if parsed.warning:
             log.warning("%s: feed parsed with a warning: %s", feed.name, parsed.warning)
         if self._stopping.is_set():
@@ -254,6 +260,7 @@ class Poller:
                                         last_changed_at=now)
         done = await self.services.db(self.recorder.record, new_state, parsed.entries, now,
                                       matcher)
+        self.services.metrics.recorded(done.new, done.alerts)
         if done.new:
             log.info("%s: %d new entries, %d alerts", feed.name, done.new, done.alerts)
         return FeedReport(feed, "ok", len(parsed.entries), done.new, done.alerts,
@@ -269,7 +276,8 @@ class Poller:
         )
 
     def _fail(self, feed: FeedSpec, state: FeedState, now: datetime, error: str,
-              retry_after: timedelta | None, http_status: str | None) -> FeedReport:
+              retry_after: timedelta | None, http_status: str | None,
+              reason: str) -> FeedReport:
         failures = state.failures + 1
         new_state = dataclasses.replace(
             state, failures=failures, last_error=error, last_http_status=http_status,
@@ -280,7 +288,7 @@ class Poller:
         log.warning("%s: %s (failure %d in a row, next try %s)", feed.name, error, failures,
                     new_state.next_poll_at.isoformat() if new_state.next_poll_at else "?")
         self._unsaved.append(new_state)
-        return FeedReport(feed, "failed", error=error, http_status=http_status)
+        return FeedReport(feed, "failed", error=error, http_status=http_status, reason=reason)
 
 
 def _http_status(result: FetchResult) -> str:

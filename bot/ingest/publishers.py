@@ -9,32 +9,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-import tldextract
-
 from bot.config import FeedSpec
+from bot.matching.filters import AGGREGATOR_DOMAINS, registrable_domain
 
-# The Public Suffix List snapshot shipped with tldextract: never fetched at run time.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-# Hosts whose feeds are news-search results: every item comes from another outlet.
-AGGREGATOR_DOMAINS = frozenset({"google.com", "bing.com", "yandex.ru", "yandex.by", "msn.com"})
 # Aggregators that wrap the article's address in a click-through link: (domain, parameter).
 _REDIRECTS = (("bing.com", "url"), ("yandex.ru", "url"), ("msn.com", "url"))
 _NAME_MAX = 80
 _SPACE = re.compile(r"\s+")
-
-
-def registrable_domain(url: str | None) -> str | None:
-    """`https://eng.belta.by/x` -> `belta.by`; the bare host for IPs and local names."""
-    if not url:
-        return None
-    try:
-        host = (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
-    except ValueError:
-        return None
-    if not host:
-        return None
-    found = _EXTRACT.extract_str(host)
-    return found.top_domain_under_public_suffix or host
+__all__ = ["AGGREGATOR_DOMAINS", "NO_PUBLISHERS", "Publishers", "clean_name",
+           "is_aggregator_url", "registrable_domain", "strip_source_suffix", "unwrap_link"]
 
 
 def is_aggregator_url(url: str) -> bool:

@@ -79,7 +79,7 @@ class Recorder:
         for entry, keys in keyed:
             if known.intersection(keys):
                 continue
-            result = matcher.match(entry.title, entry.summary, at=entry.published or now)
+            result = matcher.match_entry(entry, at=entry.published or now)
             key, sig, cluster = primary_key(entry), None, None
             if self._may_alert(entry, state, now):  # a new feed's backlog is not news
                 sig = signature(entry.title, entry.summary)

@@ -46,6 +46,6 @@ def replay(
     """Every entry of every file that matches a topic or a watch, in file order."""
     for path in paths:
         for entry in read_feed_file(path, warn, publishers):
-            result = matcher.match(entry.title, entry.summary, at=entry.published)
+            result = matcher.match_entry(entry, at=entry.published)
             if result.any:
                 yield entry, result

@@ -9,6 +9,7 @@ from collections.abc import KeysView
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.matching.filters import Provenance
 from bot.matching.query import MIN_PREFIX, And, Near, Node, Not, Or, Phrase, Term
 from bot.matching.textnorm import STEM_CACHE, fold, stem, word_list
 
@@ -17,9 +18,10 @@ class Doc:
     """An entry's text prepared once for evaluating many queries."""
 
     __slots__ = ("_buckets", "_group_spans", "_groups", "_positions", "_prefix_cache", "_sets",
-                 "stems", "words")
+                 "meta", "stems", "words")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, meta: Provenance | None = None) -> None:
+        self.meta = meta  # what `source:` and `lang:` filters read
         self.words = word_list(fold(text))
         cache = STEM_CACHE
         self.stems = [cache.get(w) or stem(w) for w in self.words]

@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from bot.matching.doc import Doc, Group, group_spans, group_words, spans
+from bot.matching.filters import Filter
 from bot.matching.query import And, Near, Node, Not, Or, Phrase, Term
 
 
@@ -41,6 +42,8 @@ def evaluate(node: Node | Group, doc: Doc, hits: set[int]) -> bool:
             hits.update(local)
             return True
         return False
+    if isinstance(node, Filter):  # about the entry's origin: no word to highlight
+        return node.accepts(doc.meta)
     matched = False
     for child in node.children:  # no short-cut: every matching branch explains the hit
         matched = evaluate(child, doc, hits) or matched

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config
+from bot.matching.filters import Provenance
 from bot.matching.topics import build_matcher
 
 SCORED_TOPICS = frozenset({"security-guarantees-treaty", "union-state-security-concept", "minsk-summit-2024"})
@@ -52,13 +53,23 @@ def published_at(value: object) -> datetime | None:
         return None
 
 
+def provenance(item: dict[str, Any]) -> Provenance:
+    """What `source:` and `lang:` read in a labelled item: where it was seen and its
+    language (`source`, `url`, `lang`)."""
+    source = str(item.get("source") or "")
+    url = item.get("url")
+    return Provenance(publisher=source, feed=source, link=url if isinstance(url, str) else None,
+                      lang=str(item.get("lang") or "") or None)
+
+
 def score(items: list[dict[str, Any]], config: Config) -> Report:
     matcher = build_matcher(config)
     report = Report()
     for item in items:
         if item.get("borderline"):
             continue
-        result = matcher.match(item.get("title") or "", item.get("summary") or "", published_at(item.get("date")))
+        result = matcher.match(item.get("title") or "", item.get("summary") or "",
+                               published_at(item.get("date")), meta=provenance(item))
         alerted = bool(SCORED_TOPICS.intersection(result.topics))
         label = f"{item.get('id')}: {item.get('title') or item.get('summary') or ''}"[:140]
         report.relevant += bool(item.get("relevant"))

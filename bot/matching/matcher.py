@@ -15,10 +15,11 @@ from datetime import datetime
 
 from bot.matching.doc import Doc, Group, grouped
 from bot.matching.evaluate import concepts, evaluate, matched_concepts
+from bot.matching.filters import Filter, Provenance
 from bot.matching.query import MIN_PREFIX, Near, Node, Not, Or, Phrase, Query, Term
 from bot.matching.stopwords import is_common
 from bot.matching.textnorm import plain, strip_html
-from bot.model import MatchResult, Status, WatchHit
+from bot.model import Entry, MatchResult, Status, WatchHit
 
 Anchor = tuple[bool, str]  # (is_prefix, key)
 StatusFn = Callable[[str, str], Status | None]
@@ -32,7 +33,7 @@ def anchors(node: Node) -> frozenset[Anchor] | None:
         # Any word of a phrase is required; the longest is usually the rarest.
         best = max(node.terms, key=lambda t: (not t.prefix, len(t.key)))
         return frozenset({(best.prefix, best.key)})
-    if isinstance(node, Not):
+    if isinstance(node, (Not, Filter)):  # a filter says where from, not what it is about
         return None
     # Both sides of a NEAR are required, like the parts of an AND: file it under the
     # smaller one ("@belarus NEAR/5 ratif*" under ratif*, not every spelling of Belarus).
@@ -180,9 +181,15 @@ class Matcher:
                         found.update(ids)
         return sorted(found)
 
-    def match(self, title: str, summary: str = "", at: datetime | None = None) -> MatchResult:
-        """Match one entry (title plus summary, HTML stripped here) published at `at`."""
-        doc = Doc(plain(f"{title}\n{summary}"))
+    def match_entry(self, entry: Entry, at: datetime | None = None) -> MatchResult:
+        """`match` for a parsed or stored entry, with its provenance for the filters."""
+        return self.match(entry.title, entry.summary, at, meta=Provenance.of(entry))
+
+    def match(self, title: str, summary: str = "", at: datetime | None = None, *,
+              meta: Provenance | None = None) -> MatchResult:
+        """Match one entry (title plus summary, HTML stripped here) published at `at`;
+        `meta` is what `source:` and `lang:` read (without it, only negated ones pass)."""
+        doc = Doc(plain(f"{title}\n{summary}"), meta)
         topics: dict[str, set[int]] = {}
         labels: dict[str, dict[str, None]] = {}
         watches: dict[Hashable, tuple[str, set[int]]] = {}

@@ -1,6 +1,6 @@
 """The query language of topics and watches: `words "phrases" OR NOT -word (groups) prefix*
-a NEAR/3 b @termset` parsed into a small AST, with limits and error positions. Longer than
-300 lines: the AST, the lexer and the parser share private tokens and change together.
+a NEAR/3 b @termset source:belta lang:be` parsed into a small AST, with limits and error
+positions. Longer than 300 lines: the AST, the lexer and the parser share private tokens.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.matching.filters import Filter, parse_filter
 from bot.matching.stopwords import is_common
 from bot.matching.textnorm import normalize, stem, words
 
@@ -74,7 +75,7 @@ class Or:
     concept: str | None = None
 
 
-Node = Term | Phrase | Near | Not | And | Or
+Node = Term | Phrase | Near | Not | And | Or | Filter
 # Compiled term sets by name: each an Or of terms and phrases carrying its concept label.
 TermSets = Mapping[str, Or]
 
@@ -95,9 +96,15 @@ _TOKEN_RE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class _Tok:
-    kind: str  # lpar rpar phrase near op word set
+    kind: str  # lpar rpar phrase near op word set filter
     text: str
     pos: int
+    value_pos: int = 0  # filter: where its value starts
+
+
+# `source:belta`, `lang:be`, `-source:ria`: the field, case-insensitive, and its value.
+_FILTER_RE = re.compile(r"(-?)(source|lang):", re.IGNORECASE)
+_FILTER_VALUE_RE = re.compile(r'[^\s()"]*')
 
 
 _WORDISH_RE = re.compile(r"[^\W_]|\*")
@@ -117,6 +124,9 @@ def _lex(text: str) -> list[_Tok]:
         m = _TOKEN_RE.match(text, i)
         assert m is not None  # the word alternative matches any non-space char
         kind = m.lastgroup or "word"
+        if kind == "word" and (f := _FILTER_RE.match(text, i)) is not None:
+            i = _lex_filter(text, f, toks)
+            continue
         if kind == "quote":
             end = text.find('"', i + 1)
             if end < 0:
@@ -139,6 +149,26 @@ def _lex(text: str) -> list[_Tok]:
     return toks
 
 
+def _lex_filter(text: str, f: re.Match[str], toks: list[_Tok]) -> int:
+    """A filter token (after a NOT for `-source:`); its value runs to the next space or
+    parenthesis, or is quoted (`source:"moscow times"`). Returns where lexing goes on."""
+    if f.group(1):
+        toks.append(_Tok("op", "NOT", f.start()))
+    start = f.end()
+    if text.startswith('"', start):
+        end = text.find('"', start + 1)
+        if end < 0:
+            raise QueryError("unclosed quote", start)
+        value, after = text[start + 1:end], end + 1
+    else:
+        m = _FILTER_VALUE_RE.match(text, start)
+        assert m is not None  # the pattern matches the empty string
+        value, after = m.group(), m.end()
+    field = f.group(2).lower()
+    toks.append(_Tok("filter", f"{field}:{value}", f.start() + len(f.group(1)), start))
+    return after
+
+
 class _Parser:
     def __init__(self, text: str, max_terms: int, termsets: TermSets) -> None:
         self.text = text
@@ -147,6 +177,7 @@ class _Parser:
         self.terms = 0
         self.max_terms = max_terms
         self.termsets = termsets
+        self.filters: list[int] = []  # where each filter starts
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -243,7 +274,20 @@ class _Parser:
             raise QueryError(f"{tok.text} needs a term before it", tok.pos)
         if tok.kind == "set":
             return self.termset(tok)
+        if tok.kind == "filter":
+            return self.filter(tok)
         return self.word(tok)
+
+    def filter(self, tok: _Tok) -> Filter:
+        """`source:NAME` or `lang:CODE`: counted as a term; never what a match needs."""
+        field, _, value = tok.text.partition(":")
+        try:
+            found = parse_filter(field, value)
+        except ValueError as err:
+            raise QueryError(str(err), tok.value_pos if value.strip() else tok.pos) from None
+        self.count(tok.pos)
+        self.filters.append(tok.pos)
+        return found
 
     def termset(self, tok: _Tok) -> Or:
         """`@name`: the named set's expansion, counted as one term however many members."""
@@ -298,8 +342,13 @@ def parse_query(text: str, *, max_length: int = MAX_LENGTH, max_terms: int = MAX
     one of `termsets` (see `bot.matching.termsets`)."""
     if len(text) > max_length:
         raise QueryError(f"the query is longer than {max_length} characters", max_length)
-    root = _Parser(text, max_terms, termsets or {}).parse()
+    parser = _Parser(text, max_terms, termsets or {})
+    root = parser.parse()
     if not _has_positive(root):
+        if parser.filters:
+            raise QueryError("source: and lang: only narrow a query down: it also needs a word "
+                             "that must appear, or it would match everything from one outlet "
+                             "or language", parser.filters[0])
         raise QueryError("the query needs at least one word that must appear, not only NOT terms", 0)
     return Query(text.strip(), root)
 
@@ -327,7 +376,7 @@ def _names_something(node: Node) -> bool:
         return node.concept is not None or all(_names_something(c) for c in node.children)
     if isinstance(node, And):
         return any(_names_something(c) for c in node.children)
-    return False  # NOT: an exclusion names nothing a match needs
+    return False  # NOT, or a filter: neither names anything a match needs
 
 
 def parse_fragment(text: str, termsets: TermSets) -> Node:
@@ -344,7 +393,7 @@ def _nearable(node: Node) -> bool:
 def _has_positive(node: Node) -> bool:
     if isinstance(node, (Term, Phrase, Near)):
         return True
-    if isinstance(node, Not):
+    if isinstance(node, (Not, Filter)):
         return False
     if isinstance(node, And):
         return any(_has_positive(c) for c in node.children)

@@ -5,14 +5,13 @@ Pure and data-driven: cue tables live in `bot.matching.status_cues`; this module
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from bot.matching.status_cues import ALL_CUES, compile_cues
+from bot.matching.status_cues import ALL_CUES, CompiledCue, compile_cues
 from bot.matching.textnorm import normalize, unify_spelling
 from bot.model import STATUS_ORDER, Status
 
-_CUES: tuple[tuple[Status | None, re.Pattern[str]], ...] = compile_cues(ALL_CUES)
+_CUES: tuple[CompiledCue, ...] = compile_cues(ALL_CUES)
 _COMPLETED: frozenset[Status] = frozenset({"signed", "ratified", "in_force"})
 # News reports the milestone in the lede; reading only the start also bounds regex work on
 # a feed that stuffs a whole article into its summary.
@@ -55,7 +54,8 @@ def find_cues(normalized: str) -> list[Cue]:
     """Every cue match in already-normalised text (in unified spelling), in order of position."""
     found = [
         Cue(m.start(), m.end(), status)
-        for status, pattern in _CUES
+        for status, pattern, words in _CUES
+        if words is None or any(w in normalized for w in words)
         for m in pattern.finditer(normalized)
     ]
     return sorted(found, key=lambda c: (c.start, -(c.end - c.start)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from bot.matching.cue_needles import needles
 from bot.matching.status_cues_be_uk import BE, UK
 from bot.matching.status_cues_de import DE
 from bot.matching.status_cues_en import EN
@@ -18,6 +19,10 @@ Cue = tuple[Status | None, str]
 ALL_CUES: Final[tuple[Cue, ...]] = EN + RU + BE + UK + DE
 
 
-def compile_cues(cues: tuple[Cue, ...]) -> tuple[tuple[Status | None, re.Pattern[str]], ...]:
-    """Compile a cue table once; patterns are fixed literals, never user input."""
-    return tuple((status, re.compile(pattern)) for status, pattern in cues)
+CompiledCue = tuple[Status | None, re.Pattern[str], tuple[str, ...] | None]
+
+
+def compile_cues(cues: tuple[Cue, ...]) -> tuple[CompiledCue, ...]:
+    """Compile a cue table once; patterns are fixed literals, never user input. Each comes
+    with its needles: words one of which a text must contain for the regex to match."""
+    return tuple((status, re.compile(pattern), needles(pattern)) for status, pattern in cues)

@@ -38,11 +38,13 @@ from bot.model.records import (
     UiLang,
     Watch,
 )
+from bot.model.routing import ChatControls
 
 __all__ = [
     "STATUS_ORDER",
     "SUMMARY_MAX",
     "TITLE_MAX",
+    "ChatControls",
     "ChatFeed",
     "ClusterRow",
     "CommitResult",

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from bot.model.news import Entry, Status
 
 # The language of a chat's interface (its alerts, replies and menus).
-UiLang = Literal["en", "ru"]
+UiLang = Literal["en", "ru", "be"]
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
 # cancelled: the chat stopped (or was removed) before it was sent; summarised: delivered in
 # a summary of held alerts; held: kept back (quiet hours, a digest) until next_attempt_at

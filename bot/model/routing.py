@@ -7,10 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.model.news import Entry
 from bot.model.records import NewAlert, NewNotice, TimelineRow, TopicStatusRow
+
+
+@dataclass(frozen=True, slots=True)
+class ChatControls:
+    """What the buttons under a chat's alerts act on: its running topic mutes (topic id ->
+    until when) and its watches (query text -> watch id)."""
+
+    topic_mutes: Mapping[str, datetime] = field(default_factory=dict)
+    watches: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,9 +30,14 @@ class Listener:
     id: int
     unfollowed: frozenset[str] = frozenset()  # topics the chat turned off
     console: bool = False  # the console subscriber: one line per matched entry, always
+    muted: frozenset[str] = frozenset()  # topics muted for now: their alerts are dropped
 
     def follows(self, topic_id: str) -> bool:
         return topic_id not in self.unfollowed
+
+    def hears(self, topic_id: str) -> bool:
+        """Follows the topic and has not muted it for now."""
+        return topic_id not in self.unfollowed and topic_id not in self.muted
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +50,10 @@ class Audience:
     def followers(self, topic_id: str) -> list[int]:
         """Active chats following the topic, console included, by id."""
         return sorted(i for i, ln in self.listeners.items() if ln.follows(topic_id))
+
+    def hearers(self, topic_id: str) -> list[int]:
+        """The followers that have not muted the topic for now, by id."""
+        return sorted(i for i, ln in self.listeners.items() if ln.hears(topic_id))
 
 
 @dataclass(frozen=True, slots=True)

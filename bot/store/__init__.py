@@ -15,8 +15,10 @@ from bot.store.errors import DuplicateWatchError, SchemaTooNewError, StoreError
 from bot.store.events import EventsRepo
 from bot.store.feeds import FeedsRepo
 from bot.store.holds import HoldsRepo
+from bot.store.imports import ImportsRepo
 from bot.store.meta import MetaRepo
 from bot.store.migrations import upgrade
+from bot.store.mutes import TopicMutesRepo
 from bot.store.notices import NoticesRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.recent import RecentRepo
@@ -41,6 +43,8 @@ class Store(
     WorkersRepo,
     ChatFeedsRepo,
     HoldsRepo,
+    TopicMutesRepo,
+    ImportsRepo,
 ):
     """All repository operations over one engine; each call is one short transaction on
     its own pooled connection, so a Store may be shared with worker threads."""

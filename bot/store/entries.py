@@ -153,7 +153,7 @@ class EntriesRepo(StoreBase):
         with self._write() as conn:
             inserted, skipped = _insert_entries(conn, new_entries, stamp)
             _mark_listed(conn, listed, stamp)
-            decided = plan(PollTx(conn, inserted)) if plan else PollPlan()
+            decided = plan(PollTx(conn, inserted, now=stamp)) if plan else PollPlan()
             applied = apply_plan(conn, decided, inserted, stamp)
             saved = save_feed_state_in(conn, feed_state, len(inserted))
         return CommitResult(

@@ -163,6 +163,17 @@ class FeedsRepo(StoreBase):
                              .values(lease_until=now + lease, leased_by=self.worker_id))
         return states
 
+    def feed_lag(self, now: datetime) -> timedelta:
+        """How overdue the most overdue active feed is that nobody is polling (zero when
+        every due feed is claimed): the poll backlog the metrics show."""
+        c = feeds.c
+        stmt = select(func.min(c.next_poll_at)).where(
+            c.active.is_(True), c.next_poll_at <= now,
+            or_(c.lease_until.is_(None), c.lease_until <= now))
+        with self._read() as conn:
+            oldest = conn.execute(stmt).scalar_one_or_none()
+        return max(now - oldest, timedelta(0)) if oldest is not None else timedelta(0)
+
     def pull_forward(self, interval: timedelta, now: datetime) -> int:
         """Surge: healthy feeds scheduled later than `interval` after their last poll are
         due then instead (now at the earliest). Returns the feeds moved."""

@@ -25,7 +25,7 @@ from bot.store.queue import (
     sent_values,
     settle,
 )
-from bot.store.schema import entries, outbox, subscribers, watches
+from bot.store.schema import entries, notices, outbox, subscribers, watches
 from bot.store.subscribers import row_to_subscriber
 
 __all__ = ["DEFAULT_LEASE", "OutboxRepo", "Summariser", "load_items", "summarise_in"]
@@ -149,3 +149,11 @@ class OutboxRepo(StoreBase):
         stmt = select(func.count()).select_from(outbox).where(outbox.c.state == "pending")
         with self._read() as conn:
             return int(conn.execute(stmt).scalar_one())
+
+    def queue_depths(self) -> dict[str, int]:
+        """Pending alerts ("outbox") and notices ("notice"), due or waiting (retries,
+        muted chats): the delivery backlog the metrics show."""
+        counts = {name: select(func.count()).select_from(table).where(table.c.state == "pending")
+                  for name, table in (("outbox", outbox), ("notice", notices))}
+        with self._read() as conn:
+            return {name: int(conn.execute(stmt).scalar_one()) for name, stmt in counts.items()}

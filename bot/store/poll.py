@@ -20,8 +20,9 @@ from bot.model.routing import (
     PollPlan,
     StoryEdit,
 )
-from bot.store.base import chunked
+from bot.store.base import chunked, utcnow
 from bot.store.db import insert_ignore, lock_keys
+from bot.store.mutes import running_mutes_in
 from bot.store.notices import enqueue_notices_in
 from bot.store.queue import pending_row, reopen_values
 from bot.store.schema import entries, notices, outbox, subscribers, topic_follows, watches
@@ -39,6 +40,7 @@ class PollTx:
 
     conn: Connection
     inserted: Mapping[str, Inserted]
+    now: datetime | None = None  # when topic mutes are judged; None: the clock
     _statuses: dict[str, TopicStatusRow] | None = field(default=None, repr=False)
 
     def topic_statuses(self) -> dict[str, TopicStatusRow]:
@@ -48,7 +50,8 @@ class PollTx:
         return dict(self._statuses)
 
     def audience(self, watch_ids: Iterable[int]) -> Audience:
-        """Active chats, their unfollowed topics, and which of `watch_ids` still exist."""
+        """Active chats, their unfollowed and muted topics, and which of `watch_ids` still
+        exist."""
         rows = self.conn.execute(select(subscribers.c.id, subscribers.c.kind)
                                  .where(subscribers.c.active.is_(True)))
         active = {sub: kind for sub, kind in rows}
@@ -57,7 +60,9 @@ class PollTx:
             topic_follows.c.following.is_(False))
         for sub, topic in self.conn.execute(unfollowed):
             off.setdefault(sub, set()).add(topic)
-        listeners = {sub: Listener(sub, frozenset(off.get(sub, ())), kind == "console")
+        muted = running_mutes_in(self.conn, active, utcnow(self.now))
+        listeners = {sub: Listener(sub, frozenset(off.get(sub, ())), kind == "console",
+                                   muted.get(sub, frozenset()))
                      for sub, kind in active.items()}
         live: set[int] = set()
         for part in chunked(sorted(set(watch_ids))):

@@ -183,6 +183,18 @@ topic_follows = Table(
     PrimaryKeyConstraint("subscriber_id", "topic_id", name="pk_topic_follows"),
 )
 
+# Per-topic mutes (the "mute for a day" button under an alert): the topic's alerts to the
+# chat are dropped until `until`. Expired rows mean nothing and are overwritten in place.
+topic_mutes = Table(
+    "topic_mutes",
+    metadata,
+    _subscriber_id(),
+    Column("topic_id", Text, nullable=False),
+    Column("until", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("subscriber_id", "topic_id", name="pk_topic_mutes"),
+)
+
 
 outbox = Table(
     "outbox",

@@ -96,7 +96,9 @@ async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE, services: S
     await services.db(services.store.set_muted_until, sub.id, now if was_muted else None, now=now)
     if was_muted:
         services.outbox_changed()  # held alerts are due now
-    await reply(update, t(lang, "unmuted" if was_muted else "not_muted"))
+    # The topics muted from alerts' buttons hear again too: /unmute undoes every mute.
+    lifted = await services.db(services.store.unmute_topics, sub.id, now=now)
+    await reply(update, t(lang, "unmuted" if was_muted or lifted else "not_muted"))
 
 
 @command(manage=True)

@@ -1,6 +1,6 @@
 """Wires the chat side into a python-telegram-bot Application: command, button, membership,
-migration and document handlers (calendars, OPML), the per-user flood gate, the error
-handler, the menus.
+migration and document handlers (calendars, settings files, OPML), the per-user flood gate,
+the error handler, the menus.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from telegram.ext import (
 )
 
 from bot.i18n import LANGS, t
-from bot.telegram import calendarcmd, commands, eventcmd, feedcmds, prefscmds, watchcmds
+from bot.telegram import calendarcmd, commands, eventcmd, feedcmds, prefscmds, transfer, watchcmds
+from bot.telegram.alertbuttons import PATTERN as ALERT_BUTTONS
+from bot.telegram.alertbuttons import on_alert_button
 from bot.telegram.buttons import on_button
 from bot.telegram.chats import on_migrate, on_my_chat_member, reply, services_of, where
 from bot.telegram.guard import Admission, FloodGuard
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # Telegram's command menu; admin-only commands stay out of it.
 MENU = ("start", "stop", "watch", "unwatch", "list", "topics", "calendar", "mute", "unmute",
-        "quiet", "mode", "lang", "status", "help")
+        "quiet", "mode", "lang", "export", "import", "status", "help")
 BOT_COMMANDS: dict[str, list[BotCommand]] = {
     lang: [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU] for lang in LANGS
 }
@@ -42,15 +44,20 @@ _COMMANDS = {
     "status": commands.status, "help": commands.help_, "stats": commands.stats,
     "feeds": commands.feeds, "event": eventcmd.event, "calendar": calendarcmd.calendar,
     "quiet": prefscmds.quiet, "tz": prefscmds.tz, "mode": prefscmds.mode,
+    "export": transfer.export, "import": transfer.import_,
 }
+# The menu each client language sees besides the default (English): as `lang_for` chooses.
+MENU_LANGS = (("ru", "ru"), ("uk", "ru"), ("be", "be"))
 # An .ics sent to the bot: operators import it (bot.telegram.calendarcmd).
 _CALENDAR_FILES = filters.Document.FileExtension("ics") | filters.Document.MimeType("text/calendar")
 
 
 async def set_commands(bot: Bot) -> None:
-    """Publish the command menus: English by default, Russian for Russian-language clients."""
+    """Publish the command menus: English by default, Russian for Russian and Ukrainian
+    clients, Belarusian for Belarusian ones."""
     await bot.set_my_commands(BOT_COMMANDS["en"])
-    await bot.set_my_commands(BOT_COMMANDS["ru"], language_code="ru")
+    for code, lang in MENU_LANGS:
+        await bot.set_my_commands(BOT_COMMANDS[lang], language_code=code)
 
 
 class FloodGate:
@@ -62,7 +69,11 @@ class FloodGate:
 
     async def __call__(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.message, update.effective_user
-        if message is None or user is None or not (message.text or "").startswith("/"):
+        if message is None or user is None:
+            return
+        # A settings file to import costs as much as a command; other documents are not ours.
+        if not (message.text or "").startswith("/") and not transfer.wants_import(
+                message, context.bot.username):
             return
         services = services_of(context)
         admission = self.guard.check(user.id, services.now().timestamp())
@@ -106,12 +117,16 @@ def register_handlers(application: Application,  # type: ignore[type-arg]
     ]
     handlers += [
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate),
-        # Calendar files first: the OPML handler answers any other private document.
+        # Calendar files first, then settings files (.json, or captioned /import): the OPML
+        # handler answers any other private document, so it must never see these.
         MessageHandler(_CALENDAR_FILES & filters.UpdateType.MESSAGE, calendarcmd.on_calendar_file),
+        MessageHandler(transfer.SETTINGS_FILES & filters.UpdateType.MESSAGE,
+                       transfer.import_document),
         # An operator's OPML file; other chats' documents are none of the bot's business.
         MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
                        feedcmds.on_document),
         ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        CallbackQueryHandler(on_alert_button, pattern=ALERT_BUTTONS),
         CallbackQueryHandler(on_button),
         # Last in the group: only commands no handler above took get here.
         MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, commands.unknown),

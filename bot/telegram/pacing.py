@@ -16,6 +16,7 @@ from telegram.ext import BaseRateLimiter
 
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.sender import retry_seconds
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,11 @@ RETRIES = 2
 class SharedPacing(BaseRateLimiter[dict[str, Any]]):
     """PTB's rate-limiter hook around the process's one `RateLimiter`."""
 
-    def __init__(self, limiter: RateLimiter, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limiter: RateLimiter, clock: Callable[[], float] = time.monotonic,
+                 metrics: Metrics | None = None) -> None:
         self.limiter = limiter
         self._clock = clock
+        self.metrics = metrics if metrics is not None else Metrics()
 
     async def initialize(self) -> None:
         return None
@@ -54,14 +57,18 @@ class SharedPacing(BaseRateLimiter[dict[str, Any]]):
             return await callback(*args, **kwargs)
         for attempt in range(RETRIES + 1):
             await self._take_turn(chat_id)
+            started = time.monotonic()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = retry_seconds(exc)
+                self.metrics.retry("retry_after")
                 self.limiter.on_retry_after(chat_id, wait, self._clock())
                 if attempt == RETRIES or wait > MAX_WAIT:
                     raise
                 log.info("%s to chat %s: flood wait %.0f s, then retried", endpoint, chat_id, wait)
+            finally:
+                self.metrics.sent("reply", time.monotonic() - started)
         raise AssertionError("unreachable")  # the loop returns or raises
 
     async def _take_turn(self, chat_id: int) -> None:

@@ -5,6 +5,8 @@ tell the poller, and preview what a new watch would have matched in the last wee
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,7 +14,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.delivery.html import esc
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.matching.matcher import Matcher
 from bot.matching.query import Query, QueryError, parse_watch
 from bot.matching.topics import config_termsets
@@ -54,21 +56,42 @@ async def preview(services: Services, query: Query, now: datetime) -> Preview:
 
 def _preview(query: Query, recent: list[StoredEntry]) -> Preview:
     matcher = Matcher((), [("preview", query)])
-    hits = [s for s in recent
-            if matcher.match(s.entry.title, s.entry.summary, s.entry.published).watches]
+    hits = [s for s in recent if matcher.match_entry(s.entry, s.entry.published).watches]
     since = recent[-1].seen_at if recent else None
     return Preview(len(hits), len(recent), since, hits[:PREVIEW_SAMPLES])
+
+
+async def too_broad(services: Services, queries: Sequence[Query], now: datetime) -> list[bool]:
+    """For each query, whether /watch would refuse it as a firehose (`Preview.too_broad`):
+    the recent entries read through the store runner, matched once in a worker thread."""
+    recent = await services.db(services.store.recent_entries, since=now - PREVIEW_WINDOW,
+                               limit=PREVIEW_SCAN)
+    return await asyncio.to_thread(_broad, queries, recent)
+
+
+def _broad(queries: Sequence[Query], recent: list[StoredEntry]) -> list[bool]:
+    matcher = Matcher((), list(enumerate(queries)))
+    counts = Counter(hit.key for s in recent
+                     for hit in matcher.match_entry(s.entry, s.entry.published).watches)
+    return [Preview(counts[i], len(recent), None, []).too_broad for i in range(len(queries))]
+
+
+def parse_for_chat(services: Services, text: str) -> Query:
+    """A query as /watch takes it, within the chat limits; QueryError says why not."""
+    limits = services.config.limits
+    return parse_watch(text, max_length=limits.max_query_length,
+                       max_terms=limits.max_query_terms,
+                       termsets=config_termsets(services.config))
 
 
 def _validate(services: Services, lang: str, text: str) -> Query | str:
     """The parsed query, or the reply explaining why it cannot be used."""
     limits = services.config.limits
     if len(text) > limits.max_query_length:
-        return t(lang, "query_too_long", length=len(text), limit=limits.max_query_length)
+        return t(lang, "query_too_long", length=tn(lang, "characters", len(text)),
+                 limit=tn(lang, "characters", limits.max_query_length))
     try:
-        return parse_watch(text, max_length=limits.max_query_length,
-                           max_terms=limits.max_query_terms,
-                           termsets=config_termsets(services.config))
+        return parse_for_chat(services, text)
     except QueryError as err:
         return query_error(lang, text, err)
 
@@ -90,13 +113,13 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
         return
     limit = services.config.limits.max_watches_per_chat
     if (await services.db(services.store.count_watches, sub.id)) >= limit:
-        await reply(update, t(lang, "watch_limit", limit=limit))
+        await reply(update, t(lang, "watch_limit", watches=tn(lang, "watches", limit)))
         return
     now = services.now()
     seen = await preview(services, query, now)
     if seen.too_broad:
         await reply(update, t(lang, "watch_too_broad", query=esc(query.text),
-                              matched=seen.matched, scanned=seen.scanned))
+                              matched=seen.matched, scanned=tn(lang, "entries", seen.scanned)))
         return
     try:
         await services.db(services.store.add_watch, sub.id, query.text, now=now)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008q"
-down_revision = "0008h"
+down_revision = "0008t"
 branch_labels = None
 depends_on = None
 
