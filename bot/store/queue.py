@@ -102,12 +102,13 @@ def reopen_values(table: Table, now: datetime) -> dict[str, Any]:
 
 
 def cancel_pending(conn: Connection, subscriber_ids: Sequence[int], reason: str) -> int:
-    """Drop what a stopped or removed chat still had queued (alerts and notices): resuming
-    later delivers only what arrives after it. Returns rows cancelled."""
+    """Drop what a stopped or removed chat still had queued or held (alerts and notices):
+    resuming later delivers only what arrives after it. Returns rows cancelled."""
     cancelled = 0
     for table in (outbox, notices):
         stmt = (update(table)
-                .where(table.c.subscriber_id.in_(subscriber_ids), table.c.state == "pending")
+                .where(table.c.subscriber_id.in_(subscriber_ids),
+                       table.c.state.in_(("pending", "held")))
                 .values(state="cancelled", last_error=reason))
         cancelled += conn.execute(stmt).rowcount
     return cancelled
