@@ -139,7 +139,7 @@ def open_runtime(services: Services, application: App, sink: Sink) -> Runtime:
     fetcher = Fetcher(FetchLimits.from_config(services.config.fetch))
     drainer = Drainer(services.db, sink, services.now,
                       topic_titles={t.id: t.title for t in services.config.topics},
-                      metrics=services.metrics)
+                      tz=services.config.tz, metrics=services.metrics)
     rt = Runtime(services, application, Poller(services, fetcher), drainer, fetcher,
                  SummitJobs(services))
     services.outbox_changed = lambda: nudge_delivery(rt)

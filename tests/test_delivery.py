@@ -349,8 +349,11 @@ def test_alerts_held_by_a_mute_arrive_once_as_a_summary_or_one_by_one(
         assert summary["payload"]["count"] == held
         assert summary["payload"]["topics"] == [{"id": "union-state", "title": "union-state",
                                                  "count": held}]
-        assert [r["link"] for r in summary["payload"]["newest"]] == [
-            f"https://wire.news.test/story/{n}" for n in range(held - 1, held - 6, -1)]
+        # Every held story is listed (oldest first) under its topic, its link kept.
+        (group,) = summary["payload"]["groups"]
+        assert group["title"] == "union-state"
+        assert [r["link"] for r in group["stories"]] == [
+            f"https://wire.news.test/story/{n}" for n in range(held)]
     else:
         assert [line["type"] for line in lines] == ["item"] * held
     assert db.pending_count() == 0

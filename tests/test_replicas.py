@@ -33,7 +33,7 @@ from bot.delivery.ratelimit import Limits, RateLimiter
 from bot.model import FeedState, NewAlert
 from bot.services import Services
 from bot.store import Store, open_store
-from bot.store.holds import HOLD_GROUP, HOLD_PRIVATE
+from bot.store.chatholds import HOLD_GROUP, HOLD_PRIVATE
 from bot.store.leader import current_leader
 from bot.summit.jobs import SummitJobs
 from bot.telegram.leader import ROLE

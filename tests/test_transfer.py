@@ -106,7 +106,7 @@ def test_export_sends_the_chats_settings_as_a_json_document(h: Harness) -> None:
         "followed_topics": ["union-treaty"], "unfollowed_topics": ["security"],
         "muted_until": "2025-03-01T14:00:00Z",
         "topic_mutes": {"union-treaty": "2025-03-02T12:00:00Z"},
-        "quiet_hours": None, "time_zone": None, "delivery_mode": None,
+        "quiet_hours": None, "time_zone": None, "delivery_mode": None, "watch_modes": {},
     }
 
 
@@ -219,8 +219,7 @@ def test_unknown_topics_and_keys_are_reported_and_the_rest_applied(h: Harness) -
     h.say(406, "/start")
     h.say(406, "/watch kept")
     data = settings_file(watches=["kept", "oil"], followed_topics=["security", "no-such-topic"],
-                         unfollowed_topics=["union-treaty"], quiet_hours={"from": "23:00"},
-                         future_key=1)
+                         unfollowed_topics=["union-treaty"], future_key=1)
     reply = send_file(h, 406, data)
     assert state(h, 406)[1:3] == (["kept", "oil"], ["security"])
     assert reply.text.splitlines() == [
@@ -229,7 +228,7 @@ def test_unknown_topics_and_keys_are_reported_and_the_rest_applied(h: Harness) -
         "👀 Kept: 1 watch.",
         "🔕 No longer following: Union State treaty",
         "Not tracked here, skipped: no-such-topic",
-        "Not used by this version of the bot, ignored: quiet_hours, future_key",
+        "Not used by this version of the bot, ignored: future_key",
     ]
 
 
@@ -311,10 +310,15 @@ def test_import_needs_a_subscription(h: Harness) -> None:
      ({"muted_until": "2025-03-02T15:00:00+03:00", "topic_mutes": {"t": "2025-03-02T12:00Z"}},
       Settings(muted_until=NOW + timedelta(days=1), topic_mutes={"t": NOW + timedelta(days=1)})),
      ({"chat": {"id": 1}, "exported_at": "x", "quiet_hours": None, "time_zone": None,
-       "delivery_mode": None}, Settings()),
-     ({"delivery_mode": "digest", "zzz": []}, Settings(ignored=("delivery_mode", "zzz")))],
-    ids=["minimal", "nulls", "everything", "mutes-in-utc", "informational-and-reserved",
-         "reserved-and-unknown"],
+       "delivery_mode": None}, Settings(delivery={"quiet": None, "quiet_strict": False,
+                                                  "tz": None, "mode": None})),
+     ({"quiet_hours": "23:00-7:00 strict", "time_zone": "europe/berlin",
+       "delivery_mode": "daily 08:00", "watch_modes": {"a": "hourly", "b": None}},
+      Settings(delivery={"quiet": "23:00-07:00", "quiet_strict": True, "tz": "Europe/Berlin",
+                         "mode": "daily 08:00"}, watch_modes={"a": "hourly", "b": None})),
+     ({"zzz": []}, Settings(ignored=("zzz",)))],
+    ids=["minimal", "nulls", "everything", "mutes-in-utc", "informational-and-null-delivery",
+         "delivery-settings", "unknown"],
 )
 def test_read(fields: dict[str, Any], expected: Settings) -> None:
     assert read(settings_file(**fields)) == expected
@@ -373,3 +377,32 @@ def test_any_time_text_is_read_in_utc_or_refused(value: str) -> None:
         assert refused.key == "import_bad_field"
         return
     assert found.muted_until is not None and found.muted_until.utcoffset() == timedelta(0)
+
+
+def test_quiet_hours_time_zone_and_modes_round_trip_into_another_chat(h: Harness) -> None:
+    h.say(420, "/start")
+    h.say(420, "/watch treaty")
+    for command in ("/quiet 23:00-07:00 strict", "/tz Europe/Berlin", "/mode daily 08:00",
+                    "/mode hourly 1"):
+        h.say(420, command)
+    _, content = exported(h, 420)
+    assert (content["quiet_hours"], content["time_zone"], content["delivery_mode"],
+            content["watch_modes"]) == ("23:00-07:00 strict", "Europe/Berlin", "daily 08:00",
+                                        {"treaty": "hourly"})
+    h.say(421, "/start")
+    reply = send_file(h, 421, dump(content))
+    assert "Quiet hours, time zone and delivery modes" in reply.text
+    sub = h.sub(421)
+    assert (sub.quiet, sub.quiet_strict, sub.tz, sub.mode) == ("23:00-07:00", True,
+                                                               "Europe/Berlin", "daily 08:00")
+    assert [(w.query, w.mode) for w in h.store.list_watches(sub.id)] == [("treaty", "hourly")]
+
+
+@pytest.mark.parametrize("field", [{"quiet_hours": "07:00-07:00"}, {"time_zone": "Mars/Base"},
+                                   {"delivery_mode": "weekly"}, {"watch_modes": {"a": "daily"}}],
+                         ids=["equal-quiet-hours", "unknown-zone", "unknown-mode",
+                              "bad-watch-mode"])
+def test_a_bad_delivery_setting_refuses_the_file(field: dict[str, Any]) -> None:
+    with pytest.raises(Refused) as refused:
+        read(settings_file(**field))
+    assert refused.value.key == "import_bad_field"

@@ -14,8 +14,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
-from bot.delivery.held import HANDFUL, summary_payload
+from bot.delivery.held import HANDFUL, summary_pages
+from bot.delivery.prefs import prefs_of
+from bot.delivery.timing import Hold, alert_hold, notice_hold
 from bot.metrics import Metrics
 from bot.model import NoticeItem, OutboxItem
 from bot.store import Store
@@ -31,6 +34,7 @@ class Verdict(enum.Enum):
     SENT = "sent"
     RETRY = "retry"
     FAILED = "failed"
+    HELD = "held"  # not handed to the sink: quiet hours or a digest keep it back
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,8 @@ class _Queue:
     sent: Callable[[int, datetime, int | None], bool]
     retry: Callable[[int, datetime, str, bool], bool]
     failed: Callable[[int, str], bool]
+    hold: Callable[[Any, datetime], Hold | None]  # whether the chat's preferences hold it
+    held: Callable[[int, Hold], bool]
 
 
 class Drainer:
@@ -70,12 +76,14 @@ class Drainer:
     def __init__(self, store: Store | StoreRunner, sink: Sink, clock: Callable[[], datetime],
                  *, batch: int = 50, concurrency: int = 16,
                  topic_titles: Mapping[str, str] | None = None,
+                 tz: ZoneInfo | None = None,
                  metrics: Metrics | None = None) -> None:
         self.db = runner_for(store)
         self.store = self.db.store
         self.sink = sink
         self.clock = clock
         self.topic_titles = dict(topic_titles or {})
+        self.tz = tz or ZoneInfo("UTC")  # chats that chose no zone (the config's timezone)
         self.metrics = metrics if metrics is not None else Metrics()
         self.batch = batch
         self._slots = asyncio.Semaphore(concurrency)
@@ -89,10 +97,22 @@ class Drainer:
     def _queues(self) -> tuple[_Queue, _Queue]:
         s = self.store
         return (
-            _Queue("outbox", s.claim_due, self.sink.deliver, s.mark_sent, s.mark_retry, s.mark_failed),
+            _Queue("outbox", s.claim_due, self.sink.deliver, s.mark_sent, s.mark_retry, s.mark_failed,
+                   self._alert_hold, lambda i, h: s.mark_held(i, h.until, h.reason)),
             _Queue("notice", s.claim_notices, self.sink.deliver_notice, s.mark_notice_sent,
-                   s.mark_notice_retry, s.mark_notice_failed),
+                   s.mark_notice_retry, s.mark_notice_failed, self._notice_hold,
+                   lambda i, h: s.mark_notice_held(i, h.until)),
         )
+
+    def _alert_hold(self, item: OutboxItem, now: datetime) -> Hold | None:
+        if item.message_id is not None or item.sent_at is not None:
+            return None  # an edit of what the chat already has: silent, never held
+        return alert_hold(item.why, prefs_of(item.subscriber, self.tz), item.watch_modes, now)
+
+    def _notice_hold(self, item: NoticeItem, now: datetime) -> Hold | None:
+        if item.message_id is not None or item.sent_at is not None:
+            return None
+        return notice_hold(item.kind, item.payload, prefs_of(item.subscriber, self.tz), now)
 
     async def drain(self) -> int:
         """Deliver everything due now; returns how many items were sent."""
@@ -100,14 +120,16 @@ class Drainer:
         async with self._lock:
             self.metrics.tick(TICK)
             await self.db(self.store.collapse_held, self.clock(), HANDFUL, self._summarise)
+            await self.db(self.store.release_held, self.clock(), self._summarise)
             for queue in self._queues():
                 sent += await self._drain(queue)
             if self.metrics.refresh_due("queue_depth"):
                 self.metrics.set_queue_depths(await self.db(self.store.queue_depths))
         return sent
 
-    def _summarise(self, held: list[OutboxItem], until: datetime) -> dict[str, Any]:
-        return summary_payload(held, self.topic_titles, until)
+    def _summarise(self, held: list[OutboxItem], until: datetime,
+                   reason: str) -> list[dict[str, Any]]:
+        return summary_pages(held, self.topic_titles, until, reason)
 
     async def _drain(self, queue: _Queue) -> int:
         sent = 0
@@ -128,6 +150,10 @@ class Drainer:
                 outcome = Delivered(Verdict.RETRY, retry_after=timedelta(0), error="shutting down")
                 await self.db(self._settle, queue, item, outcome)
                 return outcome.verdict
+            hold = queue.hold(item, self.clock())
+            if hold is not None:
+                await self.db(queue.held, item.id, hold)
+                return Verdict.HELD
             try:
                 outcome = await queue.deliver(item)
             except Exception as err:  # a sink bug must not wedge the queue

@@ -26,6 +26,7 @@ from bot.delivery.html import (
     status_badge,
     utf16_len,
 )
+from bot.delivery.render_held import render_held
 from bot.i18n import t, tn
 from bot.model import TITLE_MAX, OutboxItem
 
@@ -213,23 +214,6 @@ def _digest(p: Mapping[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def _held(p: Mapping[str, Any], lang: str) -> list[str]:
-    """The summary that replaces a flood of alerts held by /mute."""
-    lines = [_t(lang, "held", alerts=tn(lang, "alerts", int(p.get("count") or 0)))]
-    for topic in p.get("topics") or ():
-        lines.append(_t(lang, "held_topic", title=esc(str(topic.get("title") or topic.get("id"))),
-                        alerts=tn(lang, "alerts", int(topic.get("count") or 0))))
-    if p.get("watches"):
-        lines.append(_t(lang, "held_watches", alerts=tn(lang, "alerts", int(p["watches"]))))
-    newest = p.get("newest") or ()
-    if newest:
-        lines += ["", _t(lang, "held_newest")]
-    for row in newest:
-        source = esc(str(row.get("publisher") or ""))
-        lines.append(f"• {link(cut(str(row.get('title') or ''), 200), row.get('link'))} — {source}")
-    return lines
-
-
 def _feed_down(p: Mapping[str, Any], lang: str) -> list[str]:
     """To an operator: a feed has been failing for longer than `health.feed_down_after`."""
     return [
@@ -254,7 +238,7 @@ def _int(payload: Mapping[str, Any], key: str) -> int:
 
 
 RENDERERS = {"reminder": _reminder, "summit_day": _summit_day, "status": _status,
-             "event_moved": _moved, "digest": _digest, "held": _held,
+             "event_moved": _moved, "digest": _digest, "held": render_held,
              "feed_down": _feed_down, "feed_up": _feed_up}
 
 

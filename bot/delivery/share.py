@@ -8,7 +8,7 @@ headroom several replicas keep for jitter). Views of N
 lag by at most `REFRESH_EVERY`: a joining replica waits `JOIN_GRACE` before its first send,
 so every other replica has lowered its pace by then; a dead replica is counted until its
 heartbeat is stale (30 s), which only slows the survivors. The per-chat limits need no
-share: one chat is served by one replica at a time (store.holds), and the same count
+share: one chat is served by one replica at a time (store.chatholds), and the same count
 splits the free chats between replicas (chat id modulo N), so each has its share of chats
 to spend its share of the budget on.
 """

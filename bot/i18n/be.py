@@ -14,6 +14,9 @@ COMMANDS = (
     "/mute &lt;2h|30m|1d&gt; — прытрымаць апавяшчэнні; /unmute — вярнуць\n"
     "/lang en|ru|be — мова інтэрфейсу\n"
     "/export — налады чата файлам; /import — аднавіць іх\n"
+    "/quiet 23:00-07:00 [strict] — ціхія гадзіны; /quiet off\n"
+    "/mode instant|hourly|daily 08:00 [запыт] — адразу або зводкамі\n"
+    "/tz Europe/Minsk — гадзінны пояс чата\n"
     "/status — стан стужак і бліжэйшая падзея\n"
     "/calendar — падзеі файлам календара (.ics)\n"
     "/help — гэтая даведка"
@@ -234,6 +237,36 @@ TEXTS: dict[str, str] = {
     "notice_held_topic": "• {title}: {alerts}",
     "notice_held_watches": "• па вашых запытах: {alerts}",
     "notice_held_newest": "Самыя свежыя:",
+    'notice_held_quiet': '🌙 За час ціхіх гадзін: {alerts}.',
+    'notice_held_hourly': '🕐 Зводка за гадзіну: {alerts}.',
+    'notice_held_daily': '🗞 Зводка за дзень: {alerts}.',
+    'notice_held_part': '(частка {part} з {parts})',
+    'notice_held_watch': '👀 ваш запыт {query}',
+    'quiet_usage': 'Як карыстацца: <code>/quiet 23:00-07:00</code> (час у гадзінным поясе чата, гл. /tz); <code>/quiet 23:00-07:00 strict</code> прытрымлівае і навіны пра падпісанне; <code>/quiet off</code>; <code>/quiet</code> без слоў паказвае наладу.',
+    'quiet_bad_time': '⚠️ Не атрымалася прачытаць час. Напішыце пачатак і канец як ГГ:ХХ, напрыклад <code>/quiet 23:00-07:00</code>.',
+    'quiet_equal': '⚠️ Пачатак і канец супадаюць. Напішыце прамежак, напрыклад <code>/quiet 23:00-07:00</code>.',
+    'quiet_set': '🌙 Ціхія гадзіны: {window} ({tz}). Апавяшчэнні за гэты час прытрымліваюцца і прыйдуць адной зводкай, калі ціхія гадзіны скончацца; навіны пра падпісанне, ратыфікацыю або ўступленне ў сілу прыходзяць адразу.',
+    'quiet_set_strict': '🌙 Ціхія гадзіны: {window} ({tz}), строга: чакае ўсё, і навіны пра падпісанне таксама, і прыходзіць адной зводкай, калі яны скончацца.',
+    'quiet_off': '🔔 Ціхія гадзіны выключаныя; усё прытрыманае прыйдзе зараз.',
+    'quiet_none': 'Ціхія гадзіны не зададзеныя. Прыклад: <code>/quiet 23:00-07:00</code> (гадзінны пояс чата: {tz}, гл. /tz).',
+    'tz_usage': 'Як карыстацца: <code>/tz Europe/Minsk</code>: назва гадзіннага пояса IANA, напрыклад Europe/Berlin, America/New_York або Asia/Tbilisi.',
+    'tz_unknown': '⚠️ Такога гадзіннага пояса я не ведаю. Напішыце назву IANA, напрыклад <code>/tz Europe/Minsk</code> або <code>/tz Europe/Berlin</code>.',
+    'tz_set': '🕒 Гадзінны пояс: {tz} (там зараз {time}). Па ім лічацца ціхія гадзіны і штодзённыя зводкі.',
+    'tz_show': '🕒 Гадзінны пояс: {tz} (там зараз {time}). Змяніць: напрыклад <code>/tz Europe/Minsk</code>.',
+    'mode_usage': 'Як карыстацца: <code>/mode instant</code>, <code>/mode hourly</code> або <code>/mode daily 08:00</code> для ўсяго чата; дадайце нумар запыту з /list або сам запыт, каб наладзіць толькі яго, напрыклад <code>/mode daily 08:00 2</code>; <code>/mode chat 2</code> верне яму рэжым чата.',
+    'mode_daily_time': '⚠️ Для штодзённай зводкі патрэбны час, напрыклад <code>/mode daily 08:00</code> (гадзінны пояс чата, гл. /tz).',
+    'mode_watch_missing': '⚠️ Такога запыту тут няма; нумары — у /list. Прыклад: <code>/mode hourly 1</code>.',
+    'mode_name_instant': 'кожнае апавяшчэнне адразу',
+    'mode_name_hourly': 'зводка раз на гадзіну',
+    'mode_name_daily': 'зводка раз на дзень а {at} ({tz})',
+    'mode_set': '📬 Дастаўка: {mode}. Навіны пра падпісанне і апавяшчэнні дня саміту прыходзяць адразу; ціхія гадзіны дзейнічаюць паверх (гл. /quiet).',
+    'mode_set_watch': '📬 Запыт <code>{query}</code>: {mode}.',
+    'mode_watch_chat': '📬 Запыт <code>{query}</code> зноў прытрымліваецца рэжыму чата: {mode}.',
+    'mode_show': '📬 Дастаўка: {mode}.',
+    'mode_show_watch': '• <code>{query}</code>: {mode}',
+    "import_delivery": "📬 Ціхія гадзіны, гадзінны пояс і рэжымы дастаўкі цяпер як у файле (гл. /quiet, /tz, /mode).",
+    'menu_quiet': 'Ціхія гадзіны',
+    'menu_mode': 'Адразу або зводкамі',
     "export_caption": (
         '⚙️ Налады гэтага чата: {watches} і {topics}. Каб аднавіць іх, дашліце мне гэты '
         'файл — сюды або ў іншы чат (у групе — з подпісам /import). Імпарт заменіць '

@@ -17,6 +17,9 @@ COMMANDS = (
     "/mute &lt;2h|30m|1d&gt; — hold alerts for a while; /unmute\n"
     "/lang en|ru|be — interface language\n"
     "/export — this chat's settings as a file; /import restores them\n"
+    "/quiet 23:00-07:00 [strict] — quiet hours; /quiet off\n"
+    "/mode instant|hourly|daily 08:00 [watch] — alerts at once or as digests\n"
+    "/tz Europe/Minsk — this chat's time zone\n"
     "/status — feed health and the next event\n"
     "/calendar — the events as a calendar file (.ics)\n"
     "/help — this help"
@@ -266,6 +269,36 @@ TEXTS: dict[str, str] = {
     "notice_held_topic": "• {title}: {alerts}",
     "notice_held_watches": "• your watches: {alerts}",
     "notice_held_newest": "Newest:",
+    "notice_held_quiet": "🌙 During your quiet hours: {alerts}.",
+    "notice_held_hourly": "🕐 Hourly digest: {alerts}.",
+    "notice_held_daily": "🗞 Daily digest: {alerts}.",
+    "notice_held_part": "(part {part} of {parts})",
+    "notice_held_watch": "👀 your watch {query}",
+    'quiet_usage': "Usage: <code>/quiet 23:00-07:00</code> (times in this chat's zone, see /tz); <code>/quiet 23:00-07:00 strict</code> holds signing news too; <code>/quiet off</code>; <code>/quiet</code> alone shows the setting.",
+    "quiet_bad_time": "⚠️ I could not read these times. Write start and end as HH:MM, e.g. <code>/quiet 23:00-07:00</code>.",
+    "quiet_equal": "⚠️ Start and end are the same time. Write a window, e.g. <code>/quiet 23:00-07:00</code>.",
+    "quiet_set": "🌙 Quiet hours: {window} ({tz}). Alerts arriving then are held and come as one summary when they end; news of a signing, ratification or entry into force still comes at once.",
+    "quiet_set_strict": "🌙 Quiet hours: {window} ({tz}), strict: everything waits, signing news too, and comes as one summary when they end.",
+    "quiet_off": "🔔 Quiet hours are off; anything they held comes now.",
+    'quiet_none': "No quiet hours are set. Example: <code>/quiet 23:00-07:00</code> (this chat's zone: {tz}, see /tz).",
+    "tz_usage": "Usage: <code>/tz Europe/Minsk</code>: an IANA time zone name such as Europe/Berlin, America/New_York or Asia/Tbilisi.",
+    "tz_unknown": "⚠️ I do not know this time zone. Write an IANA name, e.g. <code>/tz Europe/Minsk</code> or <code>/tz Europe/Berlin</code>.",
+    "tz_set": "🕒 Time zone: {tz} (it is {time} there). Quiet hours and daily digests follow it.",
+    "tz_show": "🕒 Time zone: {tz} (it is {time} there). Change it, e.g. <code>/tz Europe/Minsk</code>.",
+    'mode_usage': "Usage: <code>/mode instant</code>, <code>/mode hourly</code> or <code>/mode daily 08:00</code> for the whole chat; add a watch's number from /list or its query for that watch only, e.g. <code>/mode daily 08:00 2</code>; <code>/mode chat 2</code> makes it follow the chat again.",
+    'mode_daily_time': "⚠️ A daily digest needs its time, e.g. <code>/mode daily 08:00</code> (this chat's zone, see /tz).",
+    "mode_watch_missing": "⚠️ There is no such watch here; see the numbers in /list. Example: <code>/mode hourly 1</code>.",
+    "mode_name_instant": "each alert at once",
+    "mode_name_hourly": "an hourly digest",
+    "mode_name_daily": "a daily digest at {at} ({tz})",
+    "mode_set": "📬 Delivery: {mode}. Signing news and summit-day alerts still come at once; quiet hours apply on top (see /quiet).",
+    "mode_set_watch": "📬 Watch <code>{query}</code>: {mode}.",
+    'mode_watch_chat': "📬 Watch <code>{query}</code> follows the chat's delivery again: {mode}.",
+    "mode_show": "📬 Delivery: {mode}.",
+    "mode_show_watch": "• <code>{query}</code>: {mode}",
+    "import_delivery": "📬 Quiet hours, time zone and delivery modes are now the file's (see /quiet, /tz, /mode).",
+    "menu_quiet": "Quiet hours",
+    "menu_mode": "Alerts at once or as digests",
     "export_caption": (
         "⚙️ This chat's settings: {watches} and {topics}. To restore them, send this file "
         'back to me, here or in another chat (in a group, with the caption /import). '

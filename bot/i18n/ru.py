@@ -17,6 +17,9 @@ COMMANDS = (
     "/mute &lt;2h|30m|1d&gt; — придержать уведомления; /unmute — вернуть\n"
     "/lang en|ru|be — язык интерфейса\n"
     "/export — настройки чата файлом; /import — восстановить их\n"
+    "/quiet 23:00-07:00 [strict] — тихие часы; /quiet off\n"
+    "/mode instant|hourly|daily 08:00 [запрос] — сразу или сводками\n"
+    "/tz Europe/Minsk — часовой пояс чата\n"
     "/status — состояние лент и ближайшее событие\n"
     "/calendar — события файлом календаря (.ics)\n"
     "/help — эта справка"
@@ -275,6 +278,36 @@ TEXTS: dict[str, str] = {
     "notice_held_topic": "• {title}: {alerts}",
     "notice_held_watches": "• по вашим запросам: {alerts}",
     "notice_held_newest": "Самые свежие:",
+    "notice_held_quiet": "🌙 За время тихих часов: {alerts}.",
+    "notice_held_hourly": "🕐 Сводка за час: {alerts}.",
+    "notice_held_daily": "🗞 Сводка за день: {alerts}.",
+    "notice_held_part": "(часть {part} из {parts})",
+    "notice_held_watch": "👀 ваш запрос {query}",
+    "quiet_usage": "Использование: <code>/quiet 23:00-07:00</code> (время в часовом поясе чата, см. /tz); <code>/quiet 23:00-07:00 strict</code> придерживает и новости о подписании; <code>/quiet off</code>; <code>/quiet</code> без слов показывает настройку.",
+    "quiet_bad_time": "⚠️ Не удалось прочитать время. Укажите начало и конец как ЧЧ:ММ, например <code>/quiet 23:00-07:00</code>.",
+    "quiet_equal": "⚠️ Начало и конец совпадают. Укажите промежуток, например <code>/quiet 23:00-07:00</code>.",
+    "quiet_set": "🌙 Тихие часы: {window} ({tz}). Уведомления за это время придерживаются и придут одной сводкой, когда тихие часы закончатся; новости о подписании, ратификации или вступлении в силу приходят сразу.",
+    "quiet_set_strict": "🌙 Тихие часы: {window} ({tz}), строго: ждёт всё, и новости о подписании тоже, и приходит одной сводкой, когда они закончатся.",
+    "quiet_off": "🔔 Тихие часы выключены; всё придержанное придёт сейчас.",
+    "quiet_none": "Тихие часы не заданы. Пример: <code>/quiet 23:00-07:00</code> (часовой пояс чата: {tz}, см. /tz).",
+    "tz_usage": "Использование: <code>/tz Europe/Minsk</code>: название часового пояса IANA, например Europe/Berlin, America/New_York или Asia/Tbilisi.",
+    "tz_unknown": "⚠️ Такого часового пояса я не знаю. Укажите название IANA, например <code>/tz Europe/Minsk</code> или <code>/tz Europe/Berlin</code>.",
+    "tz_set": "🕒 Часовой пояс: {tz} (там сейчас {time}). По нему считаются тихие часы и ежедневные сводки.",
+    "tz_show": "🕒 Часовой пояс: {tz} (там сейчас {time}). Сменить: например <code>/tz Europe/Minsk</code>.",
+    "mode_usage": "Использование: <code>/mode instant</code>, <code>/mode hourly</code> или <code>/mode daily 08:00</code> для всего чата; добавьте номер запроса из /list или сам запрос, чтобы настроить только его, например <code>/mode daily 08:00 2</code>; <code>/mode chat 2</code> вернёт ему режим чата.",
+    "mode_daily_time": "⚠️ Для ежедневной сводки нужно время, например <code>/mode daily 08:00</code> (часовой пояс чата, см. /tz).",
+    "mode_watch_missing": "⚠️ Такого запроса здесь нет; номера — в /list. Пример: <code>/mode hourly 1</code>.",
+    "mode_name_instant": "каждое уведомление сразу",
+    "mode_name_hourly": "сводка раз в час",
+    "mode_name_daily": "сводка раз в день в {at} ({tz})",
+    "mode_set": "📬 Доставка: {mode}. Новости о подписании и уведомления дня саммита приходят сразу; тихие часы действуют поверх (см. /quiet).",
+    "mode_set_watch": "📬 Запрос <code>{query}</code>: {mode}.",
+    "mode_watch_chat": "📬 Запрос <code>{query}</code> снова следует режиму чата: {mode}.",
+    "mode_show": "📬 Доставка: {mode}.",
+    "mode_show_watch": "• <code>{query}</code>: {mode}",
+    "import_delivery": "📬 Тихие часы, часовой пояс и режимы доставки теперь как в файле (см. /quiet, /tz, /mode).",
+    "menu_quiet": "Тихие часы",
+    "menu_mode": "Сразу или сводками",
     "export_caption": (
         '⚙️ Настройки этого чата: {watches} и {topics}. Чтобы восстановить их, пришлите '
         'мне этот файл — сюда или в другой чат (в группе — с подписью /import). Импорт '

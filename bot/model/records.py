@@ -15,9 +15,9 @@ from bot.model.news import Entry, Status
 # The language of a chat's interface (its alerts, replies and menus).
 UiLang = Literal["en", "ru", "be"]
 SubscriberKind = Literal["console", "private", "group", "supergroup", "channel"]
-# cancelled: the chat stopped (or was removed) before it was sent; summarised: delivered
-# inside the one notice that replaced a flood of held alerts
-OutboxState = Literal["pending", "sent", "failed", "cancelled", "summarised"]
+# cancelled: the chat stopped (or was removed) before it was sent; summarised: delivered in
+# a summary of held alerts; held: kept back (quiet hours, a digest) until next_attempt_at
+OutboxState = Literal["pending", "sent", "failed", "cancelled", "summarised", "held"]
 NoticeState = OutboxState
 
 
@@ -114,6 +114,11 @@ class Subscriber:
     created_at: datetime
     updated_at: datetime
     title: str | None
+    # Delivery preferences as stored (bot.delivery.prefs reads them); None: the default.
+    tz: str | None = None
+    quiet: str | None = None
+    quiet_strict: bool = False
+    mode: str | None = None
 
     def muted(self, now: datetime) -> bool:
         return self.muted_until is not None and self.muted_until > now
@@ -127,6 +132,7 @@ class Watch:
     subscriber_id: int
     query: str
     created_at: datetime
+    mode: str | None = None  # its own delivery mode; None: the chat's
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +149,7 @@ class OutboxItem:
     cluster_id: int | None = None
     # Set once delivered: with no message_id (console) a re-opened item is an update.
     sent_at: datetime | None = None
+    watch_modes: Mapping[str, str] = field(default_factory=dict)  # watches' own modes
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from bot.store.entries import EntriesRepo
 from bot.store.errors import DuplicateWatchError, SchemaTooNewError, StoreError
 from bot.store.events import EventsRepo
 from bot.store.feeds import FeedsRepo
+from bot.store.holds import HoldsRepo
 from bot.store.imports import ImportsRepo
 from bot.store.meta import MetaRepo
 from bot.store.migrations import upgrade
@@ -41,6 +42,7 @@ class Store(
     RecentRepo,
     WorkersRepo,
     ChatFeedsRepo,
+    HoldsRepo,
     TopicMutesRepo,
     ImportsRepo,
 ):

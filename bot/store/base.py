@@ -28,7 +28,7 @@ class StoreBase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.worker_id: str | None = None  # set by `WorkersRepo.register`: claims are ours
-        # (index, N) among N live replicas: which free chats this one starts on (store.holds)
+        # (index, N) among N live replicas: which free chats this one starts on (store.chatholds)
         self.partition: tuple[int, int] | None = None
 
     @property

@@ -190,7 +190,8 @@ class EntriesRepo(StoreBase):
         feed may still list (it has not changed since it last listed them), so a forgotten
         key can never make an old entry new again. Returns entries deleted."""
         pending = exists().where(
-            and_(outbox.c.entry_id == entries.c.id, outbox.c.state == "pending")
+            and_(outbox.c.entry_id == entries.c.id,
+                 outbox.c.state.in_(("pending", "held")))
         )
         listed = func.coalesce(entries.c.last_listed_at, entries.c.seen_at)
         still_current = exists().where(

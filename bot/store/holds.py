@@ -1,91 +1,127 @@
-"""Chat holds on PostgreSQL: while a replica claims a chat's alerts and notices it holds the
-chat, so one chat is served by one replica at a time and Telegram's per-chat limits (1 per
-second, 20 per minute in a group), paced in that replica's process, hold for the bot as a whole.
-
-A hold outlives the worker's last claim for the chat by the chat's limit window (1 s, or
-60 s for a group) plus `SEND_MARGIN`, the time a claimed message may take to reach Telegram
-(the sender waits a few seconds at most for the bot-wide pace), so a replica that takes a
-chat over never sends inside the window of the previous one's last message. SQLite has one
-process and takes no holds.
-"""
+"""Alerts and notices held back by quiet hours or a digest mode: holding a claimed row,
+releasing what is due (alerts as one summary per chat, exactly once across replicas),
+re-timing what a chat holds when it changes its preferences, and the preferences."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, or_, select, update
 
-from bot.store.db import upsert_where
-from bot.store.schema import chat_holds, subscribers
+from bot.model import OutboxItem
+from bot.store.base import StoreBase, utcnow
+from bot.store.outbox import Summariser, load_items, summarise_in
+from bot.store.queue import settle
+from bot.store.schema import notices, outbox, subscribers, watches
 
-SEND_MARGIN = timedelta(seconds=15)
-HOLD_PRIVATE = timedelta(seconds=1) + SEND_MARGIN
-HOLD_GROUP = timedelta(seconds=60) + SEND_MARGIN
-
-
-def hold_for(chat_id: int) -> timedelta:
-    return HOLD_GROUP if chat_id < 0 else HOLD_PRIVATE
-
-
-def shared(conn: Connection, owner: str | None) -> bool:
-    """Do claims by `owner` take holds? Registered workers on PostgreSQL only."""
-    return owner is not None and conn.dialect.name == "postgresql"
+# Columns a chat's /tz, /quiet and /mode may set (bot.delivery.prefs gives their values).
+PREF_COLUMNS = frozenset({"tz", "quiet", "quiet_strict", "mode"})
+# The heading a summary of mixed holds gets: a digest wins over quiet hours.
+_REASONS = ("daily", "hourly", "quiet")
 
 
-def free_for(owner: str, now: datetime) -> ColumnElement[bool]:
-    """For a query LEFT JOINed to chat_holds: the chat is not held by another worker."""
-    return or_(chat_holds.c.chat_id.is_(None), chat_holds.c.held_by == owner,
-               chat_holds.c.held_until <= now)
+def _reason(holds: list[str | None]) -> str:
+    return next((r for r in _REASONS if r in holds), "quiet")
 
 
-def claimable_by(owner: str, now: datetime,
-                 partition: tuple[int, int] | None) -> ColumnElement[bool]:
-    """For a query LEFT JOINed to chat_holds and subscribers: chats `owner` may claim.
-    With a `partition` (its index among N live workers): the chats it holds, and free
-    chats of its slice (chat id modulo N), so N replicas start on N different sets of
-    chats instead of the first claimer holding them all; a chat it holds stays with it,
-    whatever the slices, until the hold lapses."""
-    if partition is None:
-        return free_for(owner, now)
-    index, count = partition
-    mine = and_(chat_holds.c.held_by == owner, chat_holds.c.held_until > now)
-    free = or_(chat_holds.c.chat_id.is_(None), chat_holds.c.held_until <= now)
-    return or_(mine, and_(free, func.abs(subscribers.c.chat_id) % count == index))
+def _held_values(until: datetime) -> dict[str, Any]:
+    return {"state": "held", "next_attempt_at": until, "claimed_by": None, "last_error": None}
 
 
-def take_holds(conn: Connection, table: Table, ids: Sequence[int], owner: str,
-               now: datetime) -> list[int]:
-    """Hold the chats of rows `ids` for `owner` (renewing its own holds); the ids whose chat
-    it now holds, in the given order. Rows of chats another worker holds are left out.
-    One statement, chats in id order: two claims never wait on each other in a cycle."""
-    if not ids:
-        return []
-    stmt = (select(table.c.id, subscribers.c.chat_id)
-            .join(subscribers, subscribers.c.id == table.c.subscriber_id)
-            .where(table.c.id.in_(ids)))
-    chat_of = {row_id: chat for row_id, chat in conn.execute(stmt)}
-    rows = [{"chat_id": chat, "held_by": owner, "held_until": now + hold_for(chat)}
-            for chat in sorted(set(chat_of.values()))]
-    upsert = upsert_where(conn, chat_holds, rows, ["chat_id"], ["held_by", "held_until"],
-                          free_for(owner, now))
-    held = set(conn.execute(upsert.returning(chat_holds.c.chat_id)).scalars())
-    return [i for i in ids if chat_of.get(i) in held]
+class HoldsRepo(StoreBase):
+    """Holds, releases and re-times held rows; stores delivery preferences."""
+
+    def mark_held(self, item_id: int, until: datetime, reason: str) -> bool:
+        """Settle a claimed alert as held until `until` (released in a summary)."""
+        with self._write() as conn:
+            return settle(conn, outbox, item_id, {**_held_values(until), "hold": reason})
+
+    def mark_notice_held(self, notice_id: int, until: datetime) -> bool:
+        """Settle a claimed notice as held; at `until` it is queued again on its own."""
+        with self._write() as conn:
+            return settle(conn, notices, notice_id, _held_values(until))
+
+    def release_held(self, now: datetime, summarise: Summariser) -> int:
+        """Queue again the notices whose hold ended; turn each listening chat's alerts
+        whose hold ended into one summary (`summarise` shapes its parts). Returns the
+        summary notices queued."""
+        with self._write() as conn:
+            conn.execute(update(notices).where(notices.c.state == "held",
+                                               notices.c.next_attempt_at <= now)
+                         .values(state="pending"))
+        due = (select(outbox.c.subscriber_id).distinct()
+               .join(subscribers, subscribers.c.id == outbox.c.subscriber_id)
+               .where(outbox.c.state == "held", outbox.c.next_attempt_at <= now,
+                      subscribers.c.active.is_(True),
+                      or_(subscribers.c.muted_until.is_(None), subscribers.c.muted_until <= now)))
+        with self._read() as conn:
+            chats = sorted(conn.execute(due).scalars())
+        return sum(self._flush(sub, now, summarise) for sub in chats)
+
+    def _flush(self, sub: int, now: datetime, summarise: Summariser) -> int:
+        """One chat's due alerts, locked (another replica flushing the same chat skips
+        them and finds nothing), summarised and settled in one transaction."""
+        stmt = (select(outbox.c.id, outbox.c.hold, outbox.c.next_attempt_at)
+                .where(outbox.c.subscriber_id == sub, outbox.c.state == "held",
+                       outbox.c.next_attempt_at <= now)
+                .order_by(outbox.c.id).with_for_update(skip_locked=True))
+        with self._write() as conn:
+            rows = list(conn.execute(stmt))
+            if not rows:
+                return 0
+            reason = _reason([r.hold for r in rows])
+            until = max(r.next_attempt_at for r in rows)
+            ids = [r.id for r in rows]
+            # The key names the first row: each row is summarised once, so the key is new.
+            return summarise_in(conn, sub, ids, f"{reason}:{ids[0]}", reason, until, now,
+                                summarise)
+
+    def held_alerts(self, subscriber_id: int) -> list[OutboxItem]:
+        """The alerts a chat holds now, oldest first (to re-time them)."""
+        stmt = (select(outbox.c.id).where(outbox.c.subscriber_id == subscriber_id,
+                                          outbox.c.state == "held").order_by(outbox.c.id))
+        with self._read() as conn:
+            ids = list(conn.execute(stmt).scalars())
+            return load_items(conn, ids) if ids else []
+
+    def retime_held(self, subscriber_id: int,
+                    holds: Mapping[int, tuple[datetime, str | None]], now: datetime) -> int:
+        """New release times for held alerts (id -> (until, reason; None keeps the reason
+        they were held for)); the chat's held
+        notices are queued again now, to be held anew (or not) by the new preferences."""
+        with self._write() as conn:
+            changed = sum(_retime(conn, row_id, until, reason)
+                          for row_id, (until, reason) in holds.items())
+            conn.execute(update(notices).where(notices.c.subscriber_id == subscriber_id,
+                                               notices.c.state == "held")
+                         .values(state="pending", next_attempt_at=now))
+            return changed
+
+    def set_prefs(self, subscriber_id: int, values: Mapping[str, Any], *,
+                  now: datetime | None = None) -> bool:
+        """Store some of a chat's delivery preferences (PREF_COLUMNS)."""
+        unknown = set(values) - PREF_COLUMNS
+        if unknown:
+            raise ValueError(f"not a preference: {sorted(unknown)}")
+        stmt = (update(subscribers).where(subscribers.c.id == subscriber_id)
+                .values(updated_at=utcnow(now), **values))
+        with self._write() as conn:
+            return conn.execute(stmt).rowcount > 0
+
+    def set_watch_mode(self, subscriber_id: int, watch_id: int, mode: str | None) -> bool:
+        """A watch's own delivery mode (None: the chat's)."""
+        stmt = (update(watches).where(watches.c.id == watch_id,
+                                      watches.c.subscriber_id == subscriber_id)
+                .values(mode=mode))
+        with self._write() as conn:
+            return conn.execute(stmt).rowcount > 0
 
 
-def ease_holds(conn: Connection, owner: str, now: datetime) -> None:
-    """A worker stopping cleanly has settled its sends: its private chats are free at once
-    (at worst one message closer than 1 s, within the burst Telegram allows a chat);
-    groups keep their 60 s window."""
-    conn.execute(update(chat_holds)
-                 .where(and_(chat_holds.c.held_by == owner, chat_holds.c.chat_id >= 0,
-                             chat_holds.c.held_until > now))
-                 .values(held_until=now))
-
-
-def drop_holds(conn: Connection, dead: Sequence[str], *, groups: bool) -> None:
-    """Dead workers' holds: private chats' have run out by the time a worker is taken for
-    dead (30 s); a group's 60 s window is waited out unless `groups` (the worker is known
-    to be gone for longer, as after a SQLite restart)."""
-    held = chat_holds.c.held_by.in_(list(dead))
-    conn.execute(delete(chat_holds).where(held if groups else and_(held, chat_holds.c.chat_id >= 0)))
+def _retime(conn: Connection, row_id: int, until: datetime, reason: str | None) -> int:
+    values: dict[str, Any] = {"next_attempt_at": until}
+    if reason is not None:
+        values["hold"] = reason
+    stmt = update(outbox).where(outbox.c.id == row_id, outbox.c.state == "held").values(**values)
+    return int(conn.execute(stmt).rowcount)

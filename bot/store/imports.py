@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, update
 
@@ -13,6 +14,7 @@ from bot.model import UiLang
 from bot.store.audience import bump_audience
 from bot.store.base import StoreBase, utcnow
 from bot.store.db import insert_ignore, upsert
+from bot.store.holds import PREF_COLUMNS
 from bot.store.mutes import mute_topic_in
 from bot.store.schema import subscribers, topic_follows, topic_mutes, watches
 
@@ -29,6 +31,8 @@ class ImportChanges:
     lang: UiLang | None = None
     muted_until: datetime | None = None
     topic_mutes: Mapping[str, datetime] | None = None
+    delivery: Mapping[str, Any] = field(default_factory=dict)  # tz, quiet, quiet_strict, mode
+    watch_modes: Mapping[str, str | None] = field(default_factory=dict)  # query -> own mode
 
 
 class ImportsRepo(StoreBase):
@@ -52,9 +56,13 @@ class ImportsRepo(StoreBase):
                           "following": following, "updated_at": stamp}
                 conn.execute(upsert(conn, topic_follows, values, ["subscriber_id", "topic_id"],
                                     ["following", "updated_at"]))
-            chat: dict[str, object] = {}
+            chat: dict[str, Any] = {}
             if changes.lang is not None:
                 chat["lang"] = changes.lang
+            chat.update({k: v for k, v in changes.delivery.items() if k in PREF_COLUMNS})
+            for query, mode in changes.watch_modes.items():
+                conn.execute(update(watches).where(watches.c.subscriber_id == subscriber_id,
+                                                   watches.c.query == query).values(mode=mode))
             if changes.muted_until is not None:
                 chat["muted_until"] = changes.muted_until
             if chat:

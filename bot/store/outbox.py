@@ -25,16 +25,28 @@ from bot.store.queue import (
     sent_values,
     settle,
 )
-from bot.store.schema import entries, notices, outbox, subscribers
+from bot.store.schema import entries, notices, outbox, subscribers, watches
 from bot.store.subscribers import row_to_subscriber
 
-__all__ = ["DEFAULT_LEASE", "OutboxRepo", "Summariser"]
+__all__ = ["DEFAULT_LEASE", "OutboxRepo", "Summariser", "load_items", "summarise_in"]
 
-# Shapes the payload of the notice that replaces a chat's held alerts (delivery.held).
-Summariser = Callable[[list[OutboxItem], datetime], dict[str, Any]]
+# Shapes the payloads (one per message) of the summary that replaces a chat's held alerts,
+# from the alerts, the end of the hold and why they were held (delivery.held).
+Summariser = Callable[[list[OutboxItem], datetime, str], list[dict[str, Any]]]
 
 
-def _load_items(conn: Connection, ids: Sequence[int]) -> list[OutboxItem]:
+def _watch_modes(conn: Connection, subscriber_ids: set[int]) -> dict[int, dict[str, str]]:
+    """Each chat's watches that have their own delivery mode: query -> mode."""
+    found: dict[int, dict[str, str]] = {}
+    if subscriber_ids:
+        stmt = select(watches.c.subscriber_id, watches.c.query, watches.c.mode).where(
+            watches.c.subscriber_id.in_(sorted(subscriber_ids)), watches.c.mode.is_not(None))
+        for sub, query, mode in conn.execute(stmt):
+            found.setdefault(sub, {})[query] = mode
+    return found
+
+
+def load_items(conn: Connection, ids: Sequence[int]) -> list[OutboxItem]:
     cols = [
         *(c.label("o_" + c.name) for c in outbox.c),
         *(c.label("s_" + c.name) for c in subscribers.c),
@@ -46,12 +58,29 @@ def _load_items(conn: Connection, ids: Sequence[int]) -> list[OutboxItem]:
         .join(entries, entries.c.id == outbox.c.entry_id)
         .where(outbox.c.id.in_(ids))
     )
-    return in_order(ids, [_row_to_item(row._mapping) for row in conn.execute(stmt)])
+    rows = [row._mapping for row in conn.execute(stmt)]
+    modes = _watch_modes(conn, {m["o_subscriber_id"] for m in rows})
+    return in_order(ids, [_row_to_item(m, modes.get(m["o_subscriber_id"], {})) for m in rows])
 
 
-def _row_to_item(m: Any) -> OutboxItem:
+def _row_to_item(m: Any, watch_modes: dict[str, str]) -> OutboxItem:
     return record(OutboxItem, m, "o_", subscriber=row_to_subscriber(m, "s_"),
-                  entry=row_to_stored_entry(m, "e_"), why=dict(m["o_why"] or {}))
+                  entry=row_to_stored_entry(m, "e_"), why=dict(m["o_why"] or {}),
+                  watch_modes=watch_modes)
+
+
+def summarise_in(conn: Connection, sub: int, ids: Sequence[int], key: str, reason: str,
+                 until: datetime, now: datetime, summarise: Summariser) -> int:
+    """Inside the caller's transaction (which holds the rows locked): queue the summary of
+    these alerts as notices (`key`, then `key#2`...) and settle the alerts as summarised,
+    so each is delivered exactly once, inside the summary. Returns the notices queued."""
+    pages = summarise(load_items(conn, ids), until, reason)
+    keys = [key if n == 1 else f"{key}#{n}" for n in range(1, len(pages) + 1)]
+    enqueue_notices_in(conn, [NewNotice(sub, k, "held", page) for k, page in zip(keys, pages)],
+                       now)
+    conn.execute(update(outbox).where(outbox.c.id.in_(ids))
+                 .values(state="summarised", last_error=f"in notice {key}"))
+    return len(pages)
 
 
 class OutboxRepo(StoreBase):
@@ -67,7 +96,7 @@ class OutboxRepo(StoreBase):
         """
         with self._write() as conn:
             ids = claim_ids(conn, outbox, now, limit, lease, self.worker_id, self.partition)
-            return _load_items(conn, ids) if ids else []
+            return load_items(conn, ids) if ids else []
 
     def mark_sent(self, item_id: int, now: datetime, message_id: int | None) -> bool:
         """Record a successful send or edit (message_id: the Telegram message, for later
@@ -117,11 +146,8 @@ class OutboxRepo(StoreBase):
                          .values(muted_until=None))
             if len(ids) <= handful:
                 return 0
-            key = f"held:{until.isoformat()}"
-            payload = summarise(_load_items(conn, ids), until)
-            enqueue_notices_in(conn, [NewNotice(sub, key, "held", payload)], now)
-            conn.execute(update(outbox).where(outbox.c.id.in_(ids))
-                         .values(state="summarised", last_error=f"in notice {key}"))
+            summarise_in(conn, sub, ids, f"held:{until.isoformat()}", "mute", until, now,
+                         summarise)
             return 1
 
     def pending_count(self) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, Table, case, func, or_, select, update
 
-from bot.store.holds import claimable_by, shared, take_holds
+from bot.store.chatholds import claimable_by, shared, take_holds
 from bot.store.schema import chat_holds, notices, outbox, subscribers
 
 # A claimed row is hidden from other claims this long; if the process dies mid-send it
@@ -59,7 +59,7 @@ def claim_ids(
 ) -> list[int]:
     """Lease due rows (pending, subscriber active and not muted) in fair order to worker
     `owner`; count an attempt and remember the revision being sent. On PostgreSQL a
-    worker's claim also holds the rows' chats (see store.holds)."""
+    worker's claim also holds the rows' chats (see store.chatholds)."""
     holder = owner if shared(conn, owner) else None
     candidates = list(conn.execute(_fair_order(table, now, limit, holder, partition)).scalars())
     ids = _lock_still_due(conn, table, candidates, now)
@@ -111,12 +111,13 @@ def reopen_values(table: Table, now: datetime) -> dict[str, Any]:
 
 
 def cancel_pending(conn: Connection, subscriber_ids: Sequence[int], reason: str) -> int:
-    """Drop what a stopped or removed chat still had queued (alerts and notices): resuming
-    later delivers only what arrives after it. Returns rows cancelled."""
+    """Drop what a stopped or removed chat still had queued or held (alerts and notices):
+    resuming later delivers only what arrives after it. Returns rows cancelled."""
     cancelled = 0
     for table in (outbox, notices):
         stmt = (update(table)
-                .where(table.c.subscriber_id.in_(subscriber_ids), table.c.state == "pending")
+                .where(table.c.subscriber_id.in_(subscriber_ids),
+                       table.c.state.in_(("pending", "held")))
                 .values(state="cancelled", last_error=reason))
         cancelled += conn.execute(stmt).rowcount
     return cancelled

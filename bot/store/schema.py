@@ -151,6 +151,13 @@ subscribers = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("title", Text),
+    # Delivery preferences (bot.delivery.prefs parses them): an IANA zone (NULL: the
+    # config's), quiet hours "HH:MM-HH:MM" (NULL: none), whether status changes stay quiet
+    # too, and the mode "hourly" / "daily HH:MM" (NULL: instant).
+    Column("tz", Text),
+    Column("quiet", Text),
+    Column("quiet_strict", Boolean, nullable=False, server_default=false()),
+    Column("mode", Text),
     UniqueConstraint("chat_id", "thread_id", name="uq_subscribers_chat_thread"),
 )
 
@@ -161,6 +168,7 @@ watches = Table(
     _subscriber_id(),
     Column("query", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("mode", Text),  # this watch's own delivery mode; NULL: the chat's
     UniqueConstraint("subscriber_id", "query", name="uq_watches_subscriber_query"),
 )
 
@@ -201,6 +209,9 @@ outbox = Table(
     # One row per (subscriber, story); later reports of the story edit its message.
     Column("cluster_id", Integer),
     *_revision_columns(),
+    # state "held": why ("quiet", "hourly", "daily"); released as one summary at
+    # next_attempt_at.
+    Column("hold", Text),
     UniqueConstraint("subscriber_id", "entry_id", name="uq_outbox_subscriber_entry"),
     Index("ix_outbox_state_next", "state", "next_attempt_at"),
     Index("ix_outbox_entry_id", "entry_id"),

@@ -24,6 +24,7 @@ def row_to_subscriber(m: Mapping[Any, Any], prefix: str = "") -> Subscriber:
         Subscriber, m, prefix,
         thread_id=m[prefix + "thread_id"] or None,  # 0 stands for "no forum topic"
         active=bool(m[prefix + "active"]),
+        quiet_strict=bool(m[prefix + "quiet_strict"]),
     )
 
 

@@ -15,8 +15,8 @@ from typing import IO
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
 
 from bot.store.base import StoreBase
+from bot.store.chatholds import drop_holds, ease_holds
 from bot.store.errors import StoreError
-from bot.store.holds import drop_holds, ease_holds
 from bot.store.schema import feeds, notices, outbox, workers
 
 try:

@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 
 from bot.i18n import LANGS, t
-from bot.telegram import calendarcmd, commands, eventcmd, feedcmds, transfer, watchcmds
+from bot.telegram import calendarcmd, commands, eventcmd, feedcmds, prefscmds, transfer, watchcmds
 from bot.telegram.alertbuttons import PATTERN as ALERT_BUTTONS
 from bot.telegram.alertbuttons import on_alert_button
 from bot.telegram.buttons import on_button
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # Telegram's command menu; admin-only commands stay out of it.
 MENU = ("start", "stop", "watch", "unwatch", "list", "topics", "calendar", "mute", "unmute",
-        "lang", "export", "import", "status", "help")
+        "quiet", "mode", "lang", "export", "import", "status", "help")
 BOT_COMMANDS: dict[str, list[BotCommand]] = {
     lang: [BotCommand(name, t(lang, f"menu_{name}")) for name in MENU] for lang in LANGS
 }
@@ -43,6 +43,7 @@ _COMMANDS = {
     "mute": commands.mute, "unmute": commands.unmute, "lang": commands.lang,
     "status": commands.status, "help": commands.help_, "stats": commands.stats,
     "feeds": commands.feeds, "event": eventcmd.event, "calendar": calendarcmd.calendar,
+    "quiet": prefscmds.quiet, "tz": prefscmds.tz, "mode": prefscmds.mode,
     "export": transfer.export, "import": transfer.import_,
 }
 # The menu each client language sees besides the default (English): as `lang_for` chooses.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.config import Config
 from bot.delivery.controls import TOPIC_MUTE
@@ -42,11 +43,14 @@ class Plan:
     topic_mutes: dict[str, datetime] = field(default_factory=dict)  # running afterwards
     topic_mutes_changed: bool = False
     ignored: list[str] = field(default_factory=list)
+    delivery: dict[str, Any] = field(default_factory=dict)  # changed delivery columns
+    watch_modes: dict[str, str | None] = field(default_factory=dict)  # changed, by query
 
     @property
     def changes(self) -> bool:
         return bool(self.add or self.remove or self.follows or self.new_lang
-                    or self.mute_changed or self.topic_mutes_changed)
+                    or self.mute_changed or self.topic_mutes_changed or self.delivery
+                    or self.watch_modes)
 
 
 def make_plan(services: Services, sub: Subscriber, settings: Settings) -> Plan:
@@ -62,7 +66,17 @@ def make_plan(services: Services, sub: Subscriber, settings: Settings) -> Plan:
     _plan_watches(services, sub, settings.watches, plan)
     _plan_topics(services, sub, settings, plan)
     _plan_mutes(services, sub, settings, plan)
+    _plan_delivery(services, sub, settings, plan)
     return plan
+
+
+def _plan_delivery(services: Services, sub: Subscriber, settings: Settings, plan: Plan) -> None:
+    """Quiet hours, time zone and modes become the file's; a watch's mode follows it."""
+    plan.delivery = {key: value for key, value in settings.delivery.items()
+                     if getattr(sub, key) != value}
+    current = {w.query: w.mode for w in services.store.list_watches(sub.id)}
+    plan.watch_modes = {q: m for q, m in settings.watch_modes.items()
+                        if q in plan.watches and current.get(q) != m}
 
 
 def _plan_watches(services: Services, sub: Subscriber, texts: Sequence[str], plan: Plan) -> None:
@@ -164,6 +178,8 @@ def report(plan: Plan, file: str, config: Config) -> str:
                      if muted else t(lang, "import_topic_mutes_lifted"))
     if plan.unknown_topics:
         lines.append(t(lang, "import_unknown_topics", topics=_names(plan.unknown_topics)))
+    if plan.delivery or plan.watch_modes:
+        lines.append(t(lang, "import_delivery"))
     if plan.ignored:
         lines.append(t(lang, "import_ignored", fields=_names(plan.ignored)))
     return fit_lines(lines)

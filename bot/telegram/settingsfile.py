@@ -1,6 +1,6 @@
 """The chat settings file of /export and /import (JSON, `"format": "summit-watch-settings"`,
 `"version": 1`): writing one, and reading one defensively (size, JSON, format, version, field
-shapes, list lengths), refused as a whole with a reason before anything changes. Pure.
+shapes, lengths, delivery settings), refused whole with a reason before any change. Pure.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.delivery.prefs import Mode, PrefsError, parse_mode, parse_quiet, parse_tz
+
 FORMAT = "summit-watch-settings"
 VERSION = 1
 MAX_FILE_BYTES = 64 * 1024
@@ -19,12 +21,15 @@ MAX_STRING = 2000  # characters in any one string of a file
 MIME_TYPE = "application/json"
 # The keys this version restores.
 USED = ("format", "version", "language", "watches", "followed_topics", "unfollowed_topics",
-        "muted_until", "topic_mutes")
+        "muted_until", "topic_mutes", "quiet_hours", "time_zone", "delivery_mode", "watch_modes")
 # Written but not restored: what the file was made from.
 INFORMATIONAL = ("exported_at", "chat")
 # Settings this bot does not have yet: written as null; a file with a value for one is
 # still imported, and the reply names the key as ignored.
-RESERVED = ("quiet_hours", "time_zone", "delivery_mode")
+RESERVED: tuple[str, ...] = ()
+# The delivery settings, written as /quiet, /tz and /mode take them; null is the default
+# (no quiet hours, the config's zone, instant); a file without the key leaves it alone.
+DELIVERY = ("quiet_hours", "time_zone", "delivery_mode")
 
 
 class Refused(Exception):
@@ -47,6 +52,10 @@ class Settings:
     muted_until: datetime | None = None
     topic_mutes: Mapping[str, datetime] = field(default_factory=dict)
     ignored: tuple[str, ...] = ()
+    # The chat's delivery columns the file sets (tz, quiet, quiet_strict, mode), and each
+    # named watch's own mode (None: the chat's).
+    delivery: Mapping[str, Any] = field(default_factory=dict)
+    watch_modes: Mapping[str, str | None] = field(default_factory=dict)
 
 
 def file_name(chat_id: int, thread_id: int | None) -> str:
@@ -58,7 +67,8 @@ def file_name(chat_id: int, thread_id: int | None) -> str:
 def export_document(*, chat: Mapping[str, Any], language: str, watches: Sequence[str],
                     followed: Sequence[str], unfollowed: Sequence[str],
                     muted_until: datetime | None, topic_mutes: Mapping[str, datetime],
-                    now: datetime) -> dict[str, Any]:
+                    now: datetime, delivery: Mapping[str, str | None] | None = None,
+                    watch_modes: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The file's content, its keys in the documented order (docs/CONFIG.md)."""
     return {
         "format": FORMAT,
@@ -71,7 +81,8 @@ def export_document(*, chat: Mapping[str, Any], language: str, watches: Sequence
         "unfollowed_topics": list(unfollowed),
         "muted_until": _iso(muted_until) if muted_until is not None else None,
         "topic_mutes": {topic: _iso(until) for topic, until in topic_mutes.items()},
-        **{key: None for key in RESERVED},
+        **{key: (delivery or {}).get(key) for key in DELIVERY},
+        "watch_modes": dict(watch_modes or {}),
     }
 
 
@@ -108,7 +119,56 @@ def read(data: bytes) -> Settings:
         muted_until=None if muted is None else _when(muted, "muted_until"),
         topic_mutes=_mutes(document.get("topic_mutes")),
         ignored=_ignored(document),
+        delivery=read_delivery(document),
+        watch_modes=_watch_modes(document.get("watch_modes")),
     )
+
+
+def read_delivery(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The delivery columns a file sets, checked as /quiet, /tz and /mode check them."""
+    found: dict[str, Any] = {}
+    for key in DELIVERY:
+        if key not in document:
+            continue
+        value = document[key]
+        if value is not None and not _short_string(value):
+            raise Refused("import_bad_field", field=key)
+        try:
+            if key == "quiet_hours":
+                quiet = parse_quiet(value) if value is not None else None
+                found.update(quiet=quiet.text if quiet else None,
+                             quiet_strict=bool(quiet and quiet.strict))
+            elif key == "time_zone":
+                found["tz"] = parse_tz(value) if value is not None else None
+            else:
+                found["mode"] = _chat_mode(value).stored if value is not None else None
+        except PrefsError:
+            raise Refused("import_bad_field", field=key) from None
+    return found
+
+
+def _chat_mode(value: str) -> Mode:
+    choice = parse_mode(value)
+    if choice.mode is None or choice.watch:
+        raise PrefsError("mode_usage")
+    return choice.mode
+
+
+def _watch_modes(value: object) -> dict[str, str | None]:
+    """`watch_modes`: query -> its own mode (a missing key or null: none)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > MAX_ITEMS:
+        raise Refused("import_bad_field", field="watch_modes")
+    found: dict[str, str | None] = {}
+    for query, mode in value.items():
+        if not _short_string(query) or (mode is not None and not _short_string(mode)):
+            raise Refused("import_bad_field", field="watch_modes")
+        try:
+            found[query] = _chat_mode(mode).text if mode is not None else None
+        except PrefsError:
+            raise Refused("import_bad_field", field="watch_modes") from None
+    return found
 
 
 def kb(size: int) -> int:

@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.store.imports import ImportChanges
 from bot.telegram.chats import Where, command, reply
 from bot.telegram.importplan import Plan, make_plan, refuse_broad, report
+from bot.telegram.prefscmds import retime_held
 from bot.telegram.settingsfile import (
     MAX_FILE_BYTES,
     MIME_TYPE,
@@ -52,12 +53,16 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE, services: S
     watches = [w.query for w in await services.db(store.list_watches, sub.id)]
     followed = await services.db(store.followed_topics, sub.id, topic_ids)
     mutes = await services.db(store.topic_mutes, sub.id, now=now)
+    modes = {w.query: w.mode for w in await services.db(store.list_watches, sub.id) if w.mode}
+    quiet = f"{sub.quiet} strict" if sub.quiet and sub.quiet_strict else sub.quiet
     document = export_document(
         chat={"id": sub.chat_id, "thread_id": sub.thread_id, "title": sub.title,
               "kind": sub.kind},
         language=sub.lang, watches=watches, followed=followed,
         unfollowed=[tid for tid in topic_ids if tid not in followed],
-        muted_until=sub.muted_until if sub.muted(now) else None, topic_mutes=mutes, now=now)
+        muted_until=sub.muted_until if sub.muted(now) else None, topic_mutes=mutes, now=now,
+        delivery={"quiet_hours": quiet, "time_zone": sub.tz, "delivery_mode": sub.mode},
+        watch_modes=modes)
     caption = t(sub.lang, "export_caption", watches=tn(sub.lang, "watches", len(watches)),
                 topics=tn(sub.lang, "followed_topics", len(followed)))
     await message.reply_document(document=dump(document),
@@ -139,8 +144,10 @@ async def _import(update: Update, context: ContextTypes.DEFAULT_TYPE, services: 
     if plan.changes:
         await services.db(services.store.import_settings, sub.id, _changes(plan, services),
                           now=services.now())
-        if plan.mute_changed:
-            services.outbox_changed()  # an ended mute's held alerts are due now
+        if plan.delivery or plan.watch_modes:  # what the chat holds follows the new settings
+            await services.db(retime_held, services, sub.id, services.now())
+        if plan.mute_changed or plan.delivery or plan.watch_modes:
+            services.outbox_changed()  # an ended mute's (or quiet hours') alerts are due now
     log.info("settings imported into chat %s: %d watches added, %d removed", sub.chat_id,
              len(plan.add), len(plan.remove))
     await reply(update, report(plan, name, services.config))
@@ -151,7 +158,8 @@ def _changes(plan: Plan, services: Services) -> ImportChanges:
     muted = (plan.muted_until or services.now()) if plan.mute_changed else None
     return ImportChanges(add_watches=plan.add, remove_watches=plan.remove, follows=plan.follows,
                          lang=plan.new_lang, muted_until=muted,
-                         topic_mutes=plan.topic_mutes if plan.topic_mutes_changed else None)
+                         topic_mutes=plan.topic_mutes if plan.topic_mutes_changed else None,
+                         delivery=plan.delivery, watch_modes=plan.watch_modes)
 
 
 async def _download(context: ContextTypes.DEFAULT_TYPE, document: Document) -> bytes | None:

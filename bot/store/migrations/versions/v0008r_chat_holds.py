@@ -9,7 +9,7 @@ from alembic import op
 from bot.store.db import UTCDateTime
 
 revision = "0008r"
-down_revision = "0008t"
+down_revision = "0008q"
 branch_labels = None
 depends_on = None
 
