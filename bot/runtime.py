@@ -9,12 +9,11 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 
@@ -37,6 +36,7 @@ from bot.summit.jobs import SummitJobs, effective_config
 from bot.telegram.guard import FloodGuard
 from bot.telegram.handlers import register_handlers, set_commands
 from bot.telegram.pacing import SharedPacing
+from bot.telegram.replica import Job, Replica
 from bot.telegram.webhook import start_webhook
 
 log = logging.getLogger(__name__)
@@ -85,14 +85,15 @@ def _job(fn: Callable[[], Awaitable[object]], what: str) -> JobCallback:
     return callback
 
 
-def schedule_jobs(rt: Runtime) -> None:
+def schedule_jobs(rt: Runtime, extra: Iterable[Job] = ()) -> None:
     jq: JobQueue = rt.application.job_queue  # type: ignore[type-arg,assignment]
     config, store = rt.services.config, rt.services.store
-    every = (
+    every: tuple[Job, ...] = (
         (rt.poller.dispatch, "poll dispatch", DISPATCH_EVERY, 0),
         (rt.drainer.drain, "outbox delivery", DELIVERY_EVERY, 0),
         (rt.summit.run, "summit calendar", SUMMIT_EVERY, 0),
         (FeedHealthJob(rt.services).run, "feed health", HEALTH_EVERY, 0),
+        *extra,  # the replica's: their first run one interval in
     )
     for fn, what, interval, first in every:
         jq.run_repeating(_job(fn, what), interval=interval, first=first, name=what,
@@ -313,15 +314,16 @@ async def run_telegram(services: Services) -> int:
         await _close(rt)
         await app.shutdown()
         return 1
-    schedule_jobs(rt)
+    replica = Replica(services, app, limiter, polling=hook is None)  # one of several on PG
+    schedule_jobs(rt, replica.jobs())
+    await replica.join()
     await app.start()
-    if hook is None:
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    await replica.lead()  # long polling: only the holder of the updates lock polls
     log.info("telegram mode: @%s polling %d feeds; updates by %s", app.bot.username,
              len(config.feeds), f"webhook at {hook.url}" if hook else "long polling")
     await wait_for_stop_signal()
     log.info("stopping: finishing the current step")
-    await app.updater.stop()
+    await replica.stop()
     await _stop_jobs(rt, app.stop())  # stops handlers and the JobQueue
     await _close(rt)
     await app.shutdown()

@@ -27,6 +27,7 @@ class FloodEnforcer:
         self.chat_interval, self.chat_burst = chat_interval, chat_burst
         self.group_max = group_per_minute
         self.retry_after = retry_after
+        self.refused: dict[str, int] = {"global": 0, "chat": 0, "group": 0}  # 429s by limit
         self._global: deque[float] = deque()
         self._chat_tat: dict[int, float] = {}
         self._groups: dict[int, deque[float]] = {}
@@ -35,14 +36,17 @@ class FloodEnforcer:
         """Count the message and return True, or return False (and count nothing)."""
         _expire(self._global, now - 1.0)
         if len(self._global) >= self.global_max:
+            self.refused["global"] += 1
             return False
         tat = max(self._chat_tat.get(chat_id, now), now)
         if tat - now > self.chat_interval * (self.chat_burst - 1) + 1e-9:
+            self.refused["chat"] += 1
             return False
         group = self._groups.setdefault(chat_id, deque()) if chat_id < 0 else None
         if group is not None:
             _expire(group, now - 60.0)
             if len(group) >= self.group_max:
+                self.refused["group"] += 1
                 return False
             group.append(now)
         self._chat_tat[chat_id] = tat + self.chat_interval

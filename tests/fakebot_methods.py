@@ -131,12 +131,20 @@ def _get_updates(api: FakeBotApi, p: JSON) -> list[JSON]:
     elif offset < 0:
         while len(api._updates) > -offset:
             api._updates.popleft()
+    # As Telegram: a newer getUpdates ends one still waiting with 409 Conflict.
+    api.polls_started += 1
+    mine = api.polls_started
+    api._cond.notify_all()
     deadline = time.monotonic() + timeout
     while not api._updates and not api._closing:
         left = deadline - time.monotonic()
         if left <= 0:
             break
         api._cond.wait(left)
+        if api.polls_started != mine:
+            api.count_409 += 1
+            raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure "
+                           "that only one bot instance is running")
     return list(itertools.islice(api._updates, limit))
 
 
@@ -201,7 +209,7 @@ def handle(api: FakeBotApi, path: str, content_type: str, body: bytes,
     """One HTTP request to (status, JSON answer)."""
     if path == "/_fake/stats":
         return 200, {"count_429": api.count_429, "enforced_429": api.count_enforced_429,
-                     "messages_sent": api.messages_sent}
+                     "messages_sent": api.messages_sent, "count_409": api.count_409}
     parts = path.split("/")
     if len(parts) != 3 or not parts[1].startswith("bot"):
         return 404, ApiError(404, "Not Found").body()

@@ -61,6 +61,8 @@ class FakeBotApi:
         self.count_429 = 0  # every 429 answered, injected or enforced
         self.count_enforced_429 = 0
         self.messages_sent = 0
+        self.polls_started = 0  # getUpdates calls; a newer one ends a waiting one (409)
+        self.count_409 = 0
         self.commands: dict[str, list[JSON]] = {}
         self.admins: dict[int, set[int]] = {}
         self.creators: dict[int, int] = {}

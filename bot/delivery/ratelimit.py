@@ -58,11 +58,29 @@ class RateLimiter:
         # The slack lets a slot be taken early; this window keeps any 1 s strictly within limits.
         self._last_second: deque[float] = deque(maxlen=max(1, int(self.limits.global_per_second)))
         self._paused_until = float("-inf")
+        self._share = 1
         # Least recently active first, so forgetting idle chats pops from the front; private
         # chats and groups are kept apart because they stay relevant for different spans.
         self._private: OrderedDict[int, _Chat] = OrderedDict()
         self._groups: OrderedDict[int, _Chat] = OrderedDict()
         self._pauses: dict[int, float] = {}  # per-chat flood waits, rare
+
+    @property
+    def share(self) -> int:
+        """How many replicas split the bot-wide budget (1: this process alone)."""
+        return self._share
+
+    def set_share(self, replicas: int, headroom: float = 1.0) -> None:
+        """Take 1/`replicas` of `headroom` times the bot-wide pace: replicas pace themselves
+        apart and their sends add up to at most the limit (see delivery.share). Per-chat
+        limits are unchanged."""
+        self._share = max(1, replicas)
+        rate = self.limits.global_per_second * headroom / self._share
+        self._interval = 1.0 / rate
+        self._tau = self.limits.global_slack * self._interval
+        window = max(1, int(rate))
+        if window != self._last_second.maxlen:
+            self._last_second = deque(self._last_second, maxlen=window)
 
     def __len__(self) -> int:
         """Chats currently remembered (bounded by the send rate, not by subscriber count)."""

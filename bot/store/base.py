@@ -28,6 +28,8 @@ class StoreBase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.worker_id: str | None = None  # set by `WorkersRepo.register`: claims are ours
+        # (index, N) among N live replicas: which free chats this one starts on (store.chatholds)
+        self.partition: tuple[int, int] | None = None
 
     @property
     def dialect(self) -> str:

@@ -22,6 +22,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Execution option read by the SQLite "begin" hook: writers take the write lock up front
 # so two writers never deadlock upgrading a read snapshot (SQLITE_BUSY without waiting).
 _BEGIN_OPTION = "summit_begin"
+# First key of the two-key advisory locks a job takes to run once across replicas.
+ONCE_NAMESPACE = 53_000
 
 
 def normalise_url(url: str) -> URL:
@@ -147,6 +149,43 @@ def upsert(
     set_.update(also_set or {})
     result: Insert = stmt.on_conflict_do_update(index_elements=list(conflict), set_=set_)
     return result
+
+
+def upsert_where(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    conflict: Sequence[str],
+    update: Sequence[str],
+    where: Any,
+) -> Insert:
+    """INSERT ... ON CONFLICT (conflict) DO UPDATE ... WHERE `where` (read against the
+    stored row): a conflicting row is updated only when `where` holds. Add
+    `.returning(...)`: rows come back only when inserted or updated."""
+    stmt = _insert(table, conn).values([dict(r) for r in rows])
+    result: Insert = stmt.on_conflict_do_update(
+        index_elements=list(conflict), set_={col: stmt.excluded[col] for col in update},
+        where=where)
+    return result
+
+
+def lock_named(conn: Connection, name: str) -> None:
+    """PostgreSQL: wait for a transaction-scoped advisory lock on `name` (in this schema),
+    so writers that read then rewrite a whole table take turns; SQLite already does."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(CAST(:ns AS integer), "
+                          "hashtext(current_schema() || ':' || :name))"),
+                     {"ns": ONCE_NAMESPACE, "name": name})
+
+
+def try_lock_once(conn: Connection, name: str) -> bool:
+    """PostgreSQL: a transaction-scoped advisory lock on `name` (in this schema) if no
+    other transaction holds it, else False at once; SQLite serialises writers: True."""
+    if conn.dialect.name != "postgresql":
+        return True
+    stmt = text("SELECT pg_try_advisory_xact_lock(CAST(:ns AS integer), "
+                "hashtext(current_schema() || ':' || :name))")
+    return bool(conn.execute(stmt, {"ns": ONCE_NAMESPACE, "name": name}).scalar())
 
 
 class UTCDateTime(TypeDecorator[datetime]):

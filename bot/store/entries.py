@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, select, update
 from bot.model import SUMMARY_MAX, CommitResult, Entry, FeedState, NewEntry, StoredEntry
 from bot.model.routing import Inserted, PollPlan, PollView
 from bot.store.base import StoreBase, chunked, record, utcnow
-from bot.store.db import insert_ignore
+from bot.store.db import insert_ignore, try_lock_once
 from bot.store.feeds import save_feed_state_in
 from bot.store.poll import ROWS_PER_INSERT, PollTx, apply_plan
 from bot.store.schema import entries, entry_keys, feeds, outbox
@@ -199,6 +199,8 @@ class EntriesRepo(StoreBase):
                  func.coalesce(feeds.c.last_changed_at, listed) <= listed))
         stmt = select(entries.c.id).where(listed < older_than, ~pending, ~still_current)
         with self._write() as conn:
+            if not try_lock_once(conn, "prune"):
+                return 0  # another replica is pruning right now: once is enough
             ids = list(conn.execute(stmt).scalars())
             for part in chunked(ids):
                 conn.execute(delete(outbox).where(outbox.c.entry_id.in_(part)))

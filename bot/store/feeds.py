@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 from bot.model import FeedState
 from bot.store.base import StoreBase, chunked, record
-from bot.store.db import UTCDateTime, insert_ignore, upsert
+from bot.store.db import UTCDateTime, insert_ignore, lock_named, upsert
 from bot.store.schema import feeds
 
 # entries_total is maintained only by commit_poll, never overwritten from a FeedState.
@@ -132,6 +132,9 @@ class FeedsRepo(StoreBase):
         every other row kept but inactive (never claimed). Returns the feeds added."""
         wanted = list(dict.fromkeys(urls))
         with self._write() as conn:
+            # Replicas starting together: one at a time, or one could deactivate the feeds
+            # another just added, after reading the table before they were there.
+            lock_named(conn, "sync_feeds")
             existing: set[str] = set()
             for part in chunked(wanted):
                 existing.update(conn.execute(select(feeds.c.url).where(feeds.c.url.in_(part))).scalars())

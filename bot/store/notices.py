@@ -83,7 +83,7 @@ class NoticesRepo(StoreBase):
         """As `claim_due` for the outbox: pending, due, subscriber active and not muted
         (muted subscribers' notices are held), by id; counts an attempt, leases."""
         with self._write() as conn:
-            ids = claim_ids(conn, notices, now, limit, lease, self.worker_id)
+            ids = claim_ids(conn, notices, now, limit, lease, self.worker_id, self.partition)
             return _load(conn, ids) if ids else []
 
     def notices_of_kinds(self, kinds: Sequence[str]) -> list[NoticeRecord]:

@@ -95,7 +95,7 @@ class OutboxRepo(StoreBase):
         with mark_sent / mark_retry / mark_failed. Muted subscribers' items stay pending.
         """
         with self._write() as conn:
-            ids = claim_ids(conn, outbox, now, limit, lease, self.worker_id)
+            ids = claim_ids(conn, outbox, now, limit, lease, self.worker_id, self.partition)
             return load_items(conn, ids) if ids else []
 
     def mark_sent(self, item_id: int, now: datetime, message_id: int | None) -> bool:
@@ -134,7 +134,12 @@ class OutboxRepo(StoreBase):
         held = (select(outbox.c.id).where(outbox.c.subscriber_id == sub,
                                           outbox.c.state == "pending", outbox.c.created_at < until)
                 .order_by(outbox.c.id).with_for_update(skip_locked=True))
+        mine = (select(subscribers.c.id)
+                .where(subscribers.c.id == sub, subscribers.c.muted_until == until)
+                .with_for_update(skip_locked=True))
         with self._write() as conn:
+            if conn.execute(mine).first() is None:
+                return 0  # another replica is ending this mute, or has ended it
             ids = list(conn.execute(held).scalars())
             conn.execute(update(subscribers).where(subscribers.c.id == sub,
                                                    subscribers.c.muted_until == until)

@@ -10,17 +10,19 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, Table, case, func, or_, select, update
 
-from bot.store.schema import notices, outbox, subscribers
+from bot.store.chatholds import claimable_by, shared, take_holds
+from bot.store.schema import chat_holds, notices, outbox, subscribers
 
 # A claimed row is hidden from other claims this long; if the process dies mid-send it
 # becomes due again afterwards instead of being stuck.
 DEFAULT_LEASE = timedelta(minutes=2)
 
 
-def _fair_order(table: Table, now: datetime, limit: int) -> Select[Any]:
+def _fair_order(table: Table, now: datetime, limit: int, owner: str | None = None,
+                partition: tuple[int, int] | None = None) -> Select[Any]:
     """Due rows of active, unmuted chats, each chat's oldest first and chats taking turns:
     every chat's first row, then every chat's second... One chat's backlog never queues
-    in front of another chat's only alert."""
+    in front of another chat's only alert. With `owner`: only chats it may claim (holds)."""
     turn = func.row_number().over(partition_by=table.c.subscriber_id, order_by=table.c.id)
     due = (
         select(table.c.id, turn.label("turn"))
@@ -31,9 +33,12 @@ def _fair_order(table: Table, now: datetime, limit: int) -> Select[Any]:
             subscribers.c.active.is_(True),
             or_(subscribers.c.muted_until.is_(None), subscribers.c.muted_until <= now),
         )
-        .subquery()
     )
-    return select(due.c.id).order_by(due.c.turn, due.c.id).limit(limit)
+    if owner is not None:
+        due = (due.outerjoin(chat_holds, chat_holds.c.chat_id == subscribers.c.chat_id)
+               .where(claimable_by(owner, now, partition)))
+    ranked = due.subquery()
+    return select(ranked.c.id).order_by(ranked.c.turn, ranked.c.id).limit(limit)
 
 
 def _lock_still_due(conn: Connection, table: Table, ids: list[int], now: datetime) -> list[int]:
@@ -50,12 +55,16 @@ def _lock_still_due(conn: Connection, table: Table, ids: list[int], now: datetim
 
 def claim_ids(
     conn: Connection, table: Table, now: datetime, limit: int, lease: timedelta,
-    owner: str | None = None,
+    owner: str | None = None, partition: tuple[int, int] | None = None,
 ) -> list[int]:
     """Lease due rows (pending, subscriber active and not muted) in fair order to worker
-    `owner`; count an attempt and remember the revision being sent."""
-    ids = _lock_still_due(conn, table, list(conn.execute(_fair_order(table, now, limit)).scalars()),
-                          now)
+    `owner`; count an attempt and remember the revision being sent. On PostgreSQL a
+    worker's claim also holds the rows' chats (see store.chatholds)."""
+    holder = owner if shared(conn, owner) else None
+    candidates = list(conn.execute(_fair_order(table, now, limit, holder, partition)).scalars())
+    ids = _lock_still_due(conn, table, candidates, now)
+    if holder is not None:
+        ids = take_holds(conn, table, ids, holder, now)
     if ids:
         conn.execute(
             update(table)

@@ -240,6 +240,16 @@ workers = Table(
     Column("heartbeat_at", UTCDateTime, nullable=False),
 )
 
+# The replica serving a chat for now (PostgreSQL): a chat's alerts and notices are claimed
+# by one worker at a time, and a hold outlives its last claim by the chat's limit window.
+chat_holds = Table(
+    "chat_holds",
+    metadata,
+    Column("chat_id", BigInteger, primary_key=True),
+    Column("held_by", Text, nullable=False),
+    Column("held_until", UTCDateTime, nullable=False),
+)
+
 meta = Table(
     "meta",
     metadata,

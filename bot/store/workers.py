@@ -15,6 +15,7 @@ from typing import IO
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
 
 from bot.store.base import StoreBase
+from bot.store.chatholds import drop_holds, ease_holds
 from bot.store.errors import StoreError
 from bot.store.schema import feeds, notices, outbox, workers
 
@@ -99,12 +100,27 @@ class WorkersRepo(StoreBase):
                                                     pid=os.getpid(), started_at=now,
                                                     heartbeat_at=now))
 
+    def live_workers(self, now: datetime) -> list[tuple[str, str, int, datetime]]:
+        """Workers whose heartbeat is fresh at `now`: (id, host, pid, heartbeat), oldest first."""
+        c = workers.c
+        stmt = (select(c.id, c.host, c.pid, c.heartbeat_at)
+                .where(c.heartbeat_at >= now - STALE_AFTER).order_by(c.started_at, c.id))
+        with self._read() as conn:
+            return [(w, host, pid, beat) for w, host, pid, beat in conn.execute(stmt)]
+
+    def worker_beats(self, host: str) -> list[datetime]:
+        """The last heartbeat of each worker registered from `host`."""
+        stmt = select(workers.c.heartbeat_at).where(workers.c.host == host[:255])
+        with self._read() as conn:
+            return list(conn.execute(stmt).scalars())
+
     def retire_worker(self, now: datetime) -> int:
         """A clean stop: leave the table and release whatever is still claimed in our name."""
         if self.worker_id is None:
             return 0
         with self._write() as conn:
             released = _release(conn, now, [self.worker_id])
+            ease_holds(conn, self.worker_id, now)
             conn.execute(delete(workers).where(workers.c.id == self.worker_id))
         self.worker_id = None
         return released
@@ -120,6 +136,7 @@ class WorkersRepo(StoreBase):
             gone = list(conn.execute(select(workers.c.id).where(dead)).scalars())
             if gone:
                 conn.execute(delete(workers).where(workers.c.id.in_(gone)))
+                drop_holds(conn, gone, groups=alone)
             return _release(conn, now, gone, unknown=True)
 
 
