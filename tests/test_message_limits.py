@@ -264,3 +264,13 @@ def test_calendar_import_reports_fit(events: list[tuple[str, str]], lang: str) -
     assert_valid(import_text(lang, ImportResult(ImportPlan((), problems))))
     assert_valid(import_text(lang, ImportResult(ImportPlan(), IcsProblem("not_ics", {
         "reason": events[0][0]}))))
+
+
+def test_a_caption_full_of_escapes_stays_a_message_in_size() -> None:
+    """Telegram counts a caption after entities; its HTML, escapes and all, must still fit."""
+    from bot.delivery.html import MAX_CAPTION, plain_len
+    from bot.delivery.render import render_caption
+
+    caption = render_caption("unknown", {"title": "&<>" * 2000}, "en")
+    assert_valid(caption)
+    assert 0 < plain_len(caption) <= MAX_CAPTION

@@ -257,7 +257,9 @@ def render_caption(kind: str, payload: Mapping[str, Any], lang: str) -> str:
     characters as Telegram counts them (tags and entities read), whole lines dropped."""
     out: list[str] = []
     for line in _lines(kind, payload, lang):
-        if plain_len("\n".join([*out, line, ELLIPSIS])) > MAX_CAPTION:
+        candidate = "\n".join([*out, line, ELLIPSIS])
+        # Escapes make the HTML longer than what Telegram counts: keep it a message's size too.
+        if plain_len(candidate) > MAX_CAPTION or utf16_len(candidate) > MAX_MESSAGE:
             return "\n".join([*out, ELLIPSIS])
         out.append(line)
     return "\n".join(out)
