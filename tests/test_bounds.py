@@ -5,6 +5,7 @@ chat or config, whole HTTP answers, feed dates. Property-based (hypothesis) and 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,13 @@ from bot.config import Config, parse_duration
 from bot.config.values import MAX_DURATION
 from bot.ingest.feedparse import EARLIEST, Origin, parse_feed
 from bot.ingest.fetch import Fetcher
-from bot.ingest.outcome import RETRY_AFTER_MAX, FetchLimits, Outcome, parse_retry_after
+from bot.ingest.outcome import (
+    RETRY_AFTER_MAX,
+    FetchLimits,
+    FetchResult,
+    Outcome,
+    parse_retry_after,
+)
 from bot.ingest.schedule import next_poll_after_failure
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -109,6 +116,7 @@ def test_fetch_never_raises(answer: tuple[int, dict[str, str], bytes]) -> None:
         async with server, Fetcher(limits) as fetcher:
             result = await fetcher.fetch(f"http://127.0.0.1:{port}/rss", etag='"x"', now=NOW)
         assert result.retry_after is None or result.retry_after <= RETRY_AFTER_MAX
+        assert all(storable(getattr(result, f.name)) for f in dataclasses.fields(result))
         return result.outcome
 
     assert isinstance(asyncio.run(go()), Outcome)
@@ -136,3 +144,44 @@ def test_feed_dates_are_bounded(value: str, expected: datetime | None) -> None:
     (entry,) = parsed.entries
     assert entry.published == expected
     assert entry.published is None or EARLIEST <= entry.published <= NOW + timedelta(days=1)
+
+
+def storable(value: object) -> bool:
+    """What a database can store: no lone surrogates (aiohttp's view of non-UTF-8 bytes)."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected_etag"),
+    [({"ETag": '"caf\xe9"'}, '"caf\xe9"'), ({"ETag": '"\xff\xfe"'}, '"\xff\xfe"'),
+     ({"Location": "http://\xff\xfe/x"}, None)],
+    ids=["latin-1-etag", "binary-etag", "binary-location"],
+)
+def test_non_utf8_header_bytes_come_back_storable(headers: dict[str, str],
+                                                  expected_etag: str | None) -> None:
+    status = 302 if "Location" in headers else 304
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(raw_answer(status, {**headers, "Content-Length": "0"}, b""))
+        await writer.drain()
+        writer.close()
+
+    async def go() -> FetchResult:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server, Fetcher(FetchLimits(total_timeout=2)) as fetcher:
+            return await fetcher.fetch(f"http://127.0.0.1:{port}/rss", etag='"x"', now=NOW)
+
+    result = asyncio.run(go())
+    assert all(storable(getattr(result, f.name)) for f in dataclasses.fields(result))
+    if expected_etag is not None:
+        assert result.outcome is Outcome.NOT_MODIFIED and result.etag == expected_etag
+    else:
+        assert result.failed and result.error

@@ -6,6 +6,7 @@ poller or two; more due feeds than task room are all polled."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -112,3 +113,54 @@ def test_more_due_feeds_than_task_room_are_all_polled(feed_server: FeedServer,
     assert capacity == 4 and len(reports) == len(paths)
     assert all(feed_server.count(p) == 1 for p in paths)
     svc.close()
+
+
+def test_a_feed_unknown_here_is_handed_back_not_held(feed_server: FeedServer,
+                                                     tmp_path: Path) -> None:
+    """A rolling deploy: another process's config has a feed this one's has not. Claiming
+    it here gives the lease back at once (due again in 30 s) instead of sitting on it."""
+    for path in ("/x.xml", "/y.xml"):
+        feed_server.set_feed(path, [{"title": "Old news", "link": f"https://n.test{path}"}])
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    mine = services(config_for(feed_server, ["/x.xml"]), url, lambda: T0)
+    theirs = services(config_for(feed_server, ["/x.xml", "/y.xml"]), url, lambda: T0)
+
+    async def go() -> None:
+        async with Fetcher(FetchLimits(total_timeout=5)) as fetcher:
+            poller = Poller(mine, fetcher)
+            await poller.tick(T0)  # syncs: only /x.xml active
+            await Poller(theirs, fetcher)._housekeeping(T0)  # the other config: /y.xml active
+            later = T0 + timedelta(minutes=5)
+            reports = await poller.tick(later)
+            assert [r.feed.url for r in reports] == [feed_server.url("/x.xml")]
+            y = mine.store.get_feed_states([feed_server.url("/y.xml")])[feed_server.url("/y.xml")]
+            assert y.next_poll_at == later + timedelta(seconds=30)
+
+    asyncio.run(go())
+    rows = mine.store.claim_due_feeds(T0 + timedelta(minutes=6), T0 + timedelta(minutes=6), 10,
+                                      timedelta(minutes=1))
+    assert feed_server.url("/y.xml") in [s.url for s in rows]  # not left leased
+
+
+def test_one_unstorable_state_does_not_cost_the_others(feed_server: FeedServer,
+                                                        tmp_path: Path) -> None:
+    for path in ("/a.xml", "/b.xml"):
+        feed_server.set_feed(path, [{"title": "Old news", "link": f"https://n.test{path}"}])
+    config = config_for(feed_server, ["/a.xml", "/b.xml"])
+    svc = services(config, f"sqlite:///{tmp_path / 'bot.db'}", lambda: T0)
+    a, b = feed_server.url("/a.xml"), feed_server.url("/b.xml")
+
+    async def go() -> None:
+        async with Fetcher(FetchLimits(total_timeout=5)) as fetcher:
+            poller = Poller(svc, fetcher)
+            await poller.tick(T0)
+            states = svc.store.get_feed_states([a, b])
+            later = T0 + timedelta(minutes=2)
+            poller._unsaved = [dataclasses.replace(states[a], etag='"\udce9"', last_polled_at=later),
+                               dataclasses.replace(states[b], last_polled_at=later)]
+            await poller._save_batch(later)
+
+    asyncio.run(go())
+    saved = svc.store.get_feed_states([a, b])
+    assert saved[b].last_polled_at == T0 + timedelta(minutes=2)
+    assert saved[a].last_polled_at == T0

@@ -86,10 +86,13 @@ def parse_feed(
     # Always a stream: given bytes or str, feedparser tries them as a URL or a file path first.
     # Sanitising and URI resolution re-parse every HTML field; we keep plain text only, so
     # both would cost time (it is most of feedparser's work on big feeds) for nothing.
-    parsed = feedparser.parse(
-        io.BytesIO(body), response_headers=headers, sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(body), response_headers=headers, sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as err:  # hostile bytes must fail this feed, not its task
+        raise FeedError(f"the parser gave up: {type(err).__name__}") from err
     raw_entries = parsed.get("entries") or []
     if not raw_entries and not parsed.get("version"):
         raise FeedError(_why_not_a_feed(body, content_type, parsed))

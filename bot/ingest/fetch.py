@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.ingest.outcome import BodyTooLarge, FetchLimits, FetchResult, classify
+from bot.ingest.outcome import BodyTooLarge, FetcherClosed, FetchLimits, FetchResult, classify
 from bot.ingest.slots import Lane
 
 ACCEPT = (
@@ -38,6 +38,7 @@ _FETCH_ERRORS = (
     TimeoutError,
     BodyTooLarge,
     ValueError,  # malformed header values, IDNA failures
+    FetcherClosed,
 )
 
 # A request still running after this gives its host and global slots back (see slots.py).
@@ -61,6 +62,7 @@ class Fetcher:
         quiet_http_loggers()
         self.limits = limits = limits or FetchLimits()
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
         # Feeds whose last poll failed (they may hang again) have a lane of their own, so
         # they never queue in front of healthy feeds of the same host.
         self._healthy = Lane(limits.per_host, limits.max_concurrency, STALL_AFTER)
@@ -78,11 +80,14 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
+        self._closed = True  # a fetch still starting now fails, classified, not raises
         if self._session is not None:
             await self._session.close()
             self._session = None
 
     def _open(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise FetcherClosed
         if self._session is None:
             limits = self.limits
             connector = aiohttp.TCPConnector(
@@ -94,7 +99,8 @@ class Fetcher:
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=limits.connect_timeout),
                 headers={"User-Agent": limits.user_agent, "Accept": ACCEPT},
                 cookie_jar=aiohttp.DummyCookieJar(),  # feeds have no business setting cookies
-                trust_env=False, raise_for_status=False,
+                # Proxies and CA bundle from the environment, as httpx (and PTB) read them.
+                trust_env=True, raise_for_status=False,
             )
         return self._session
 
@@ -157,7 +163,7 @@ class Fetcher:
             else:
                 body = None
                 await _drain(resp)
-            return resp.status, resp.headers, body, str(resp.url)
+            return resp.status, _latin1_headers(resp.headers), body, str(resp.url)
 
     async def _read_body(self, resp: aiohttp.ClientResponse) -> bytes:
         cap = self.limits.max_bytes
@@ -173,6 +179,15 @@ class Fetcher:
                 raise BodyTooLarge
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _latin1_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Header values as Latin-1, like httpx: aiohttp turns bytes that are not UTF-8 into
+    lone surrogates, which no database stores (a bad ETag would stop the feed's save)."""
+    out: dict[str, str] = {}
+    for name, value in headers.items():
+        out.setdefault(name.lower(), value.encode("utf-8", "surrogateescape").decode("latin-1"))
+    return out
 
 
 async def _drain(resp: aiohttp.ClientResponse) -> None:

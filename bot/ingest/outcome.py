@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 
 import aiohttp
 
-from bot.config import Fetch
+from bot.config import FeedSpec, Fetch
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +81,10 @@ class FetchResult:
     @property
     def failed(self) -> bool:
         return not self.ok
+
+
+class FetcherClosed(Exception):
+    """A fetch started while the fetcher was closing (shutdown)."""
 
 
 class BodyTooLarge(Exception):
@@ -180,4 +184,26 @@ def _classify_exception(exc: BaseException, limits: FetchLimits) -> tuple[Outcom
     if isinstance(exc, TimeoutError):
         return Outcome.TIMEOUT, f"timed out after {limits.total_timeout:g}s"
     detail = str(exc) or type(exc).__name__
-    return Outcome.NETWORK_ERROR, f"{type(exc).__name__}: {detail}"[:200]
+    # Error texts can quote what the server sent: keep them storable (no lone surrogates, no NUL).
+    text = f"{type(exc).__name__}: {detail}"[:200].replace("\x00", "")
+    return Outcome.NETWORK_ERROR, text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedReport:
+    """What polling one feed did, for logs, `check --fetch` and tests."""
+
+    feed: FeedSpec
+    outcome: str  # "ok", "not_modified", "failed" or "cancelled"
+    entries: int = 0  # entries in the fetched document
+    new: int = 0  # entries recorded for the first time
+    alerts: int = 0  # outbox rows written
+    error: str | None = None
+    http_status: str | None = None  # "200", "304", or the outcome, e.g. "timeout"
+    elapsed: float = 0.0
+    reason: str | None = None  # a failure's kind: a fetch Outcome's value or "not_a_feed"
+
+
+def http_status_of(result: FetchResult) -> str:
+    """"200", "304", or the outcome's name when there was no answer, e.g. "timeout"."""
+    return str(result.status_code) if result.status_code else result.outcome.value

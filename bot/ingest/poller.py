@@ -13,7 +13,6 @@ import dataclasses
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Config, FeedSpec
@@ -21,7 +20,7 @@ from bot.feedlist import with_chat_feeds
 from bot.ingest.audience import AudienceMatcher
 from bot.ingest.feedparse import FeedError, Origin, parse_feed_async
 from bot.ingest.fetch import Fetcher
-from bot.ingest.outcome import FetchResult, Outcome
+from bot.ingest.outcome import FeedReport, FetchResult, Outcome, http_status_of
 from bot.ingest.publishers import Publishers
 from bot.ingest.recorder import Recorder
 from bot.ingest.schedule import next_poll_after_failure, next_poll_after_success, surge_interval
@@ -33,22 +32,8 @@ log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = timedelta(seconds=15)
 DISPATCH_SLACK = timedelta(milliseconds=500)  # a feed due this soon starts now
 TASKS_PER_SLOT = 4  # feed tasks started per fetch slot: room for slow feeds beside fast ones
+UNKNOWN_RETRY = timedelta(seconds=30)  # a feed another replica just added, not yet known here
 LEASE_SLACK = timedelta(minutes=1)  # beyond the fetch timeout, for parsing and recording
-
-
-@dataclass(frozen=True, slots=True)
-class FeedReport:
-    """What polling one feed did, for logs, `check --fetch` and tests."""
-
-    feed: FeedSpec
-    outcome: str  # "ok", "not_modified", "failed" or "cancelled"
-    entries: int = 0  # entries in the fetched document
-    new: int = 0  # entries recorded for the first time
-    alerts: int = 0  # outbox rows written
-    error: str | None = None
-    http_status: str | None = None  # "200", "304", or the outcome, e.g. "timeout"
-    elapsed: float = 0.0
-    reason: str | None = None  # a failure's kind: a fetch Outcome's value or "not_a_feed"
 
 
 class Poller:
@@ -108,6 +93,7 @@ class Poller:
             self._more_due = len(states) == room
             if not states:
                 return []
+            await self._hand_back([s for s in states if s.url not in self._feeds], now)
             matcher = await self.matcher()
             return [self._start(self._feeds[s.url], s, now, matcher)
                     for s in states if s.url in self._feeds]
@@ -194,12 +180,31 @@ class Poller:
                                    now=now)
             self._beat = now
 
+    async def _hand_back(self, states: list[FeedState], now: datetime) -> None:
+        """Feeds leased but unknown here (added on another replica a moment ago, or dropped
+        from this replica's config): give the lease back, due again shortly."""
+        if states:
+            log.info("%d due feeds are not in this process's config yet; handed back",
+                     len(states))
+            later = now + UNKNOWN_RETRY
+            await self.services.db(self.services.store.save_feed_states,
+                                   [dataclasses.replace(s, next_poll_at=later) for s in states])
+
     async def _save_batch(self, now: datetime) -> None:
         batch, self._unsaved = self._unsaved, []
-        if batch:
-            db, store = self.services.db, self.services.store
+        if not batch:
+            return
+        db, store = self.services.db, self.services.store
+        try:
             await db(store.save_feed_states, batch)
-            await db(store.set_meta, "last_poll_at", now.isoformat(), now=now)
+        except Exception:  # one unstorable state must not cost the others
+            log.exception("saving %d feed states failed; saving them one by one", len(batch))
+            for state in batch:
+                try:
+                    await db(store.save_feed_states, [state])
+                except Exception as err:  # noqa: BLE001 - dropped: due again after its lease
+                    log.error("cannot save the state of %s: %s", state.url, err)
+        await db(store.set_meta, "last_poll_at", now.isoformat(), now=now)
 
     async def matcher(self) -> Matcher:
         """The matcher over the topics and the active chats' watches, up to date."""
@@ -218,7 +223,7 @@ class Poller:
             self._unsaved.append(self._ok_state(feed, state, result, now))
         elif result.failed:
             report = self._fail(feed, state, now, result.error or result.outcome.value,
-                                result.retry_after, _http_status(result), result.outcome.value)
+                                result.retry_after, http_status_of(result), result.outcome.value)
         else:
             report = await self._ingest(feed, state, result, now, matcher)
         self.services.metrics.poll(report.outcome, report.reason)
@@ -251,7 +256,7 @@ class Poller:
         except FeedError as err:
             self.services.metrics.parse_errors.inc()
             return self._fail(feed, state, now, f"not a usable feed: {err}", None,
-                              _http_status(result), "not_a_feed")
+                              http_status_of(result), "not_a_feed")
         if parsed.warning:
             log.warning("%s: feed parsed with a warning: %s", feed.name, parsed.warning)
         if self._stopping.is_set():
@@ -264,7 +269,7 @@ class Poller:
         if done.new:
             log.info("%s: %d new entries, %d alerts", feed.name, done.new, done.alerts)
         return FeedReport(feed, "ok", len(parsed.entries), done.new, done.alerts,
-                          http_status=_http_status(result))
+                          http_status=http_status_of(result))
 
     def _ok_state(self, feed: FeedSpec, state: FeedState, result: FetchResult,
                   now: datetime) -> FeedState:
@@ -272,7 +277,7 @@ class Poller:
             state, etag=result.etag, last_modified=result.last_modified,
             next_poll_at=next_poll_after_success(self.services.config, feed, now),
             last_polled_at=now, last_ok_at=now, failures=0, last_error=None,
-            last_http_status=_http_status(result),
+            last_http_status=http_status_of(result),
         )
 
     def _fail(self, feed: FeedSpec, state: FeedState, now: datetime, error: str,
@@ -289,7 +294,3 @@ class Poller:
                     new_state.next_poll_at.isoformat() if new_state.next_poll_at else "?")
         self._unsaved.append(new_state)
         return FeedReport(feed, "failed", error=error, http_status=http_status, reason=reason)
-
-
-def _http_status(result: FetchResult) -> str:
-    return str(result.status_code) if result.status_code else result.outcome.value
