@@ -208,3 +208,35 @@ def test_classify_304_keeps_sent_validators_when_server_omits_them() -> None:
                       sent_etag='"x"', sent_last_modified="Sat, 01 Mar 2025 11:00:00 GMT")
     assert result.outcome is Outcome.NOT_MODIFIED
     assert (result.etag, result.last_modified) == ('"x"', "Sat, 01 Mar 2025 11:00:00 GMT")
+
+
+@pytest.mark.parametrize(
+    ("no_proxy", "via_proxy"),
+    [("", True), ("127.0.0.1", False), ("localhost, 127.0.0.1:8080", False), ("*", False),
+     ("10.0.0.1,example.test", True)],
+    ids=["proxied", "host-bypassed", "list-with-port", "star-bypassed", "other-hosts"],
+)
+def test_http_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch, no_proxy: str,
+                                         via_proxy: bool) -> None:
+    """HTTP_PROXY and NO_PROXY are honoured as httpx did: the proxy gets the absolute URL."""
+    seen: list[bytes] = []
+    target = unused_url()  # nothing listens there: a direct request is refused
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append((await reader.readuntil(b"\r\n\r\n")).split(b"\r\n")[0])
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\n<rss/>")
+        await writer.drain()
+        writer.close()
+
+    async def go() -> FetchResult:
+        server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+        monkeypatch.setenv("NO_PROXY", no_proxy)
+        async with server, Fetcher(FAST) as fetcher:
+            return await fetcher.fetch(target, now=NOW)
+
+    result = asyncio.run(go())
+    if via_proxy:
+        assert seen == [f"GET {target} HTTP/1.1".encode()] and result.body == b"<rss/>"
+    else:
+        assert seen == [] and result.outcome is Outcome.NETWORK_ERROR

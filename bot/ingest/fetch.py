@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import urllib.request
 from collections.abc import Mapping
 from datetime import datetime
 from types import TracebackType
@@ -63,6 +64,9 @@ class Fetcher:
         self.limits = limits = limits or FetchLimits()
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
+        # HTTP(S)_PROXY / NO_PROXY, as httpx (and so PTB) honour them.
+        self._proxies = {k: v for k, v in urllib.request.getproxies_environment().items()
+                         if k in ("http", "https", "no")}
         # Feeds whose last poll failed (they may hang again) have a lane of their own, so
         # they never queue in front of healthy feeds of the same host.
         self._healthy = Lane(limits.per_host, limits.max_concurrency, STALL_AFTER)
@@ -99,10 +103,19 @@ class Fetcher:
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=limits.connect_timeout),
                 headers={"User-Agent": limits.user_agent, "Accept": ACCEPT},
                 cookie_jar=aiohttp.DummyCookieJar(),  # feeds have no business setting cookies
-                # Proxies and CA bundle from the environment, as httpx (and PTB) read them.
-                trust_env=True, raise_for_status=False,
+                # trust_env would re-read the proxy variables and ~/.netrc on every request
+                # (0.6 ms of CPU each); the proxies are read once, in __init__, instead.
+                trust_env=False, raise_for_status=False,
             )
         return self._session
+
+    def _proxy_for(self, url: str) -> str | None:
+        if not self._proxies:
+            return None
+        parts = urlsplit(url)
+        if _bypassed((parts.hostname or "").lower(), self._proxies.get("no", "")):
+            return None
+        return self._proxies.get(parts.scheme.lower())
 
     def _host_of(self, url: str) -> str:
         try:
@@ -157,7 +170,7 @@ class Fetcher:
         hops = self.limits.max_redirects
         # aiohttp refuses the n-th redirect response for max_redirects=n; ours follows n.
         async with self._open().get(url, headers=headers, allow_redirects=hops > 0,
-                                    max_redirects=hops + 1) as resp:
+                                    max_redirects=hops + 1, proxy=self._proxy_for(url)) as resp:
             if 200 <= resp.status < 300:
                 body: bytes | None = await self._read_body(resp)
             else:
@@ -179,6 +192,17 @@ class Fetcher:
                 raise BodyTooLarge
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _bypassed(host: str, no_proxy: str) -> bool:
+    """NO_PROXY as curl and httpx read it: `*`, or hosts and domains (with or without a
+    leading dot), ports ignored."""
+    for entry in no_proxy.split(","):
+        name = entry.strip().lower().lstrip(".").rsplit(":", 1)[0] if "]" not in entry else \
+            entry.strip().lower()
+        if name == "*" or (name and (host == name or host.endswith("." + name))):
+            return True
+    return False
 
 
 def _latin1_headers(headers: Mapping[str, str]) -> dict[str, str]:
