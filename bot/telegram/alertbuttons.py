@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -23,7 +23,7 @@ from bot.delivery.html import cut, local_time
 from bot.i18n import t
 from bot.model import Subscriber
 from bot.services import Services
-from bot.telegram.chats import services_of, where
+from bot.telegram.chats import pressed
 from bot.telegram.guard import is_chat_admin
 
 PATTERN = rf"^(mt|{STOP}):"  # the callback data this handler takes (see delivery.controls)
@@ -85,12 +85,9 @@ def _stop_buttons(markup: InlineKeyboardMarkup | None) -> int:
 
 async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every press is answered; in groups only admins may press."""
-    query = update.callback_query
-    if query is None:
+    if (press := await pressed(update, context)) is None:
         return
-    services = services_of(context)
-    message = query.message if isinstance(query.message, Message) else None
-    place = await where(update, services, message)
+    query, services, message, place = press.query, press.services, press.message, press.place
     parsed = parse_data(query.data)
     if place is None or message is None or parsed is None:
         await query.answer()
@@ -104,13 +101,13 @@ async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     action, arg = parsed
     if action == "mute":
-        pressed = await services.db(mute, services, sub, arg, lang)
+        done = await services.db(mute, services, sub, arg, lang)
     else:
         named = _stop_buttons(message.reply_markup) > 1
-        pressed = await services.db(stop, services, sub, int(arg), lang, named=named)
-    await query.answer(pressed.answer)
-    markup = redrawn(message.reply_markup, str(query.data), pressed.button) \
-        if pressed.button is not None else None
+        done = await services.db(stop, services, sub, int(arg), lang, named=named)
+    await query.answer(done.answer)
+    markup = redrawn(message.reply_markup, str(query.data), done.button) \
+        if done.button is not None else None
     if markup is None:
         return
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -19,7 +19,7 @@ from bot.delivery.html import cut
 from bot.i18n import t
 from bot.model import Subscriber
 from bot.services import Services
-from bot.telegram.chats import NO_PREVIEW, services_of, where
+from bot.telegram.chats import NO_PREVIEW, pressed
 from bot.telegram.guard import is_chat_admin
 from bot.telegram.replies import (
     TIMELINE_SHOWN,
@@ -109,12 +109,9 @@ def _apply(services: Services, sub: Subscriber, data: str) -> tuple[str, bool] |
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every press is answered; in groups only admins may change anything."""
-    query = update.callback_query
-    if query is None:
+    if (press := await pressed(update, context)) is None:
         return
-    services = services_of(context)
-    message = query.message if isinstance(query.message, Message) else None
-    place = await where(update, services, message)
+    query, services, message, place = press.query, press.services, press.message, press.place
     if place is None or message is None:
         await query.answer()
         return

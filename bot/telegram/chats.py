@@ -10,7 +10,14 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -159,3 +166,23 @@ def command_arg(message: Message | None) -> str:
 
 
 _BLANKS = str.maketrans({c: " " for c in "\r\n\t\v\f"})
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button press: its query, the message under which it was pressed, where it was."""
+
+    query: CallbackQuery
+    services: Services
+    message: Message | None
+    place: Where | None
+
+
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Press | None:
+    """The press an update carries, located; None when it carries none."""
+    query = update.callback_query
+    if query is None:
+        return None
+    services = services_of(context)
+    message = query.message if isinstance(query.message, Message) else None
+    return Press(query, services, message, await where(update, services, message))
