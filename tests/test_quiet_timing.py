@@ -47,6 +47,9 @@ QUIET_CASES = {
     "berlin-fall-back-night": (BERLIN, NIGHT, "2025-10-25T22:00", "2025-10-26T06:00"),
     "berlin-fall-back-repeated-hour": (BERLIN, Quiet(time(1), time(2, 30)), "2025-10-26T00:15",
                                        "2025-10-26T00:30"),
+    # The second pass of 02:15 (CET, 01:15Z) is quiet again, until the second 02:30.
+    "berlin-fall-back-second-pass": (BERLIN, Quiet(time(1), time(2, 30)), "2025-10-26T01:15",
+                                     "2025-10-26T01:30"),
     # A window ending in the skipped hour ends when the clock jumps past it (03:30 CEST).
     "berlin-end-in-skipped-hour": (BERLIN, Quiet(time(23), time(2, 30)), "2025-03-29T23:30",
                                    "2025-03-30T01:30"),

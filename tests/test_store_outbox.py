@@ -87,8 +87,26 @@ def test_muted_items_are_held_then_delivered(db: Store) -> None:
     db.mark_sent(sent.id, later(10), 1)
     assert db.claim_due(later(59), 10) == []
     assert db.pending_count() == 1  # held, not lost
-    (held,) = db.claim_due(later(60), 10)  # mute expired
+    assert db.claim_due(later(60), 10) == []  # the mute ended, but is not yet collapsed
+    assert db.collapse_held(later(60), 5, lambda held, until, why: [{}]) == 0  # one by one
+    (held,) = db.claim_due(later(60), 10)
     assert held.subscriber.id == quiet.id
+
+
+def test_a_mute_ending_is_collapsed_or_claimed_never_both(db: Store) -> None:
+    """Two replicas at a mute's end: one claims the chat's rows as the other summarises
+    them. The claim waits for the collapse, so each alert goes out exactly once."""
+    sub = db.get_or_create_subscriber(3, None, "private", "en", "muted", now=NOW)
+    db.set_muted_until(sub.id, later(60), now=NOW)
+    entries = [make_entry(n) for n in range(6)]
+    alerts = [NewAlert(f"k{n}", sub.id) for n in range(6)]
+    db.commit_poll(FEED, entries, now=NOW, plan=plan_of(alerts=alerts))
+    assert db.claim_due(later(61), 10) == []  # replica B, just after the mute's end
+    assert db.collapse_held(later(61), 5, lambda held, until, why: [{"count": len(held)}]) == 1
+    assert db.claim_due(later(62), 10) == []  # every alert went into the one summary
+    with db.engine.connect() as conn:
+        states = sorted(conn.execute(select(outbox.c.state)).scalars())
+    assert states == ["summarised"] * 6
 
 
 def test_unmute_releases_held_items_early(db: Store) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from conftest_store import NOW, later
+from conftest_store import NOW, later, make_entry, plan_of
 
+from bot.model import FeedState, NewAlert
 from bot.store import CONSOLE_CHAT_ID, Store
+
+FEED = FeedState("https://news.example/rss")
 
 
 def test_get_or_create_is_idempotent_and_refreshes_title(db: Store) -> None:
@@ -79,3 +82,14 @@ def test_migrate_chat_when_new_chat_already_subscribed(db: Store) -> None:
     stale = db.get_subscriber(old.id)
     assert stale is not None and not stale.active
     assert db.find_subscriber(-10078) == new
+
+
+def test_migrating_onto_a_subscribed_chat_leaves_nothing_queued_for_the_old_one(db: Store) -> None:
+    """The old subscriber is deactivated: its pending alerts are cancelled, as when a chat
+    is left, instead of staying pending (never claimed, counted in the backlog) for ever."""
+    old = db.get_or_create_subscriber(-79, None, "group", "en", "G", now=NOW)
+    db.get_or_create_subscriber(-10079, None, "supergroup", "en", "G", now=NOW)
+    db.commit_poll(FEED, [make_entry(1)], now=NOW, plan=plan_of(alerts=[NewAlert("k1", old.id)]))
+    assert db.pending_count() == 1
+    db.migrate_chat(-79, -10079, now=later(1))
+    assert db.pending_count() == 0

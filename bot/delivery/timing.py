@@ -55,6 +55,8 @@ def quiet_end(prefs: Prefs, moment: datetime) -> datetime | None:
     if not inside:
         return None
     end = _at(end_day, quiet.end, prefs.tz)
+    if end <= moment:  # the clock went back: the end's second occurrence is still ahead
+        end = datetime.combine(end_day, quiet.end, prefs.tz).replace(fold=1).astimezone(UTC)
     return end if end > moment else None  # a DST gap can put the end behind us
 
 

@@ -131,8 +131,10 @@ class OutboxRepo(StoreBase):
 
     def _collapse(self, sub: int, until: datetime, now: datetime, handful: int,
                   summarise: Summariser) -> int:
+        # Rows leased to a sender (next attempt in the future) are left to that sender.
         held = (select(outbox.c.id).where(outbox.c.subscriber_id == sub,
-                                          outbox.c.state == "pending", outbox.c.created_at < until)
+                                          outbox.c.state == "pending", outbox.c.created_at < until,
+                                          outbox.c.next_attempt_at <= now)
                 .order_by(outbox.c.id).with_for_update(skip_locked=True))
         mine = (select(subscribers.c.id)
                 .where(subscribers.c.id == sub, subscribers.c.muted_until == until)

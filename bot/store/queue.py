@@ -31,7 +31,9 @@ def _fair_order(table: Table, now: datetime, limit: int, owner: str | None = Non
             table.c.state == "pending",
             table.c.next_attempt_at <= now,
             subscribers.c.active.is_(True),
-            or_(subscribers.c.muted_until.is_(None), subscribers.c.muted_until <= now),
+            # A mute that ended is cleared by collapse_held (run before each claim): until
+            # then its rows are not claimable, or a summary could repeat alerts being sent.
+            subscribers.c.muted_until.is_(None),
         )
     )
     if owner is not None:

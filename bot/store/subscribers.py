@@ -145,6 +145,8 @@ class SubscribersRepo(StoreBase):
                 old = row_to_subscriber(row._mapping)
                 if _find(conn, new_chat_id, old.thread_id) is not None:
                     self._update(conn, old.id, stamp, active=False)
+                    # As when a chat is left: nothing stays queued or held for it for ever.
+                    cancel_pending(conn, [old.id], "chat migrated to one already subscribed")
                     continue
                 self._update(conn, old.id, stamp, chat_id=new_chat_id, kind="supergroup")
                 moved += 1
