@@ -274,3 +274,24 @@ def test_a_caption_full_of_escapes_stays_a_message_in_size() -> None:
     caption = render_caption("unknown", {"title": "&<>" * 2000}, "en")
     assert_valid(caption)
     assert 0 < plain_len(caption) <= MAX_CAPTION
+
+
+@pytest.mark.parametrize(
+    "group", [{"watch": '"' * 120}, {"topic_id": "t", "title": '"' * 300}],
+    ids=["watch-heading", "topic-heading"])
+def test_a_huge_story_under_a_huge_heading_keeps_its_place_in_the_summary(
+        group: dict[str, Any]) -> None:
+    """The largest heading plus the largest story fit one page: no story is ever cut from
+    a summary (its alert is already settled as summarised)."""
+    from bot.delivery.held import _pages
+
+    story = {"title": '"' * 200, "link": "https://n.test/" + "a" * 1980,
+             "publisher": '"' * 80, "status": "signed", "also": 3}
+    pages = _pages([(group, [story, story, story])], "en")
+    shown = 0
+    for page in pages:
+        text = render_notice("held", {"reason": "mute", "count": 3, "groups": page,
+                                      "part": 1, "parts": len(pages)}, "en")
+        assert_valid(text)
+        shown += text.count("• ")
+    assert shown == 3

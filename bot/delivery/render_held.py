@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.delivery.html import cut, esc, link, status_badge
+from bot.delivery.html import cut, esc, link, status_badge, utf16_len
 from bot.i18n import t, tn
 
 MAX_TITLE_SHOWN = 200
+# A story's linked title at most; with any group heading it always fits one summary page.
+MAX_LINKED = 1200
 MAX_WATCH_SHOWN = 120
 REASONS = ("mute", "quiet", "hourly", "daily")
 
@@ -25,8 +27,10 @@ def held_group_line(group: Mapping[str, Any], lang: str) -> str:
 def held_story_line(story: Mapping[str, Any], lang: str) -> str:
     """One story: its linked title, its outlet, how many more reported it, its status."""
     title = cut(" ".join(str(story.get("title") or "").split()), MAX_TITLE_SHOWN)
-    line = f"• {link(title or t(lang, 'alert_untitled'), story.get('link'))}"
-    line += f" — {esc(cut(str(story.get('publisher') or ''), 80))}"
+    linked = link(title or t(lang, "alert_untitled"), story.get("link"))
+    if utf16_len(linked) > MAX_LINKED:  # a huge link must not push the story off its page
+        linked = esc(title or t(lang, "alert_untitled"))
+    line = f"• {linked} — {esc(cut(str(story.get('publisher') or ''), 80))}"
     also = story.get("also")
     if isinstance(also, int) and also > 0:
         line += f" (+{also})"
