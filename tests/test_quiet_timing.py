@@ -20,7 +20,7 @@ from bot.delivery.prefs import (
     parse_quiet,
     parse_tz,
 )
-from bot.delivery.timing import Hold, alert_hold, next_digest, next_flush_at, notice_hold, quiet_end
+from bot.delivery.timing import Hold, alert_hold, next_digest, notice_hold, quiet_end
 from bot.i18n import TEXTS
 
 BERLIN, NEW_YORK, MINSK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York"), ZoneInfo("Europe/Minsk")
@@ -71,7 +71,7 @@ def test_no_quiet_hours_never_quiet() -> None:
     assert quiet_end(Prefs(BERLIN), utc("2025-01-16T03:00")) is None
 
 
-# ---------------------------------------------------------------- next_digest / next_flush_at
+# ---------------------------------------------------------------- next_digest / release times
 
 DAILY8 = Mode("daily", time(8))
 FLUSH_CASES = {
@@ -102,8 +102,11 @@ FLUSH_CASES = {
 
 
 @pytest.mark.parametrize(("prefs", "now", "expect"), list(FLUSH_CASES.values()), ids=list(FLUSH_CASES))
-def test_next_flush_at(prefs: Prefs, now: str, expect: str) -> None:
-    assert next_flush_at(prefs, utc(now)) == utc(expect)
+def test_a_topic_alert_is_released_at(prefs: Prefs, now: str, expect: str) -> None:
+    """When an alert under the chat's own mode goes out: its next digest (instant: now),
+    moved to the end of quiet hours if it falls inside them."""
+    hold = alert_hold({"topics": ["t"]}, prefs, {}, utc(now))
+    assert (hold.until if hold else utc(now)) == utc(expect)
 
 
 def test_instant_has_no_digest() -> None:

@@ -73,13 +73,6 @@ def next_digest(mode: Mode, tz: ZoneInfo, now: datetime) -> datetime | None:
     return None
 
 
-def next_flush_at(prefs: Prefs, now: datetime) -> datetime:
-    """When this chat's held alerts are next released, at or after `now`: its next digest
-    (instant: now), moved to the end of quiet hours if it falls inside them."""
-    when = next_digest(prefs.mode, prefs.tz, now) or now
-    return quiet_end(prefs, when) or when
-
-
 def _release(prefs: Prefs, when: datetime, reason: HoldReason | None,
              now: datetime) -> Hold | None:
     end = quiet_end(prefs, when)

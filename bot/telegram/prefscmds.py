@@ -26,6 +26,7 @@ from bot.i18n import t
 from bot.model import Subscriber, Watch
 from bot.services import Services
 from bot.telegram.chats import Where, command, command_arg, reply
+from bot.telegram.watchcmds import find_watch
 
 
 def retime_held(services: Services, subscriber_id: int, now: datetime) -> int:
@@ -113,14 +114,6 @@ async def tz(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Servi
 def mode_name(lang: str, mode: Mode, prefs: Prefs) -> str:
     at = f"{mode.at:%H:%M}" if mode.at else ""
     return t(lang, f"mode_name_{mode.kind}", at=at, tz=esc(prefs.tz.key))
-
-
-def find_watch(watches: list[Watch], ref: str) -> Watch | None:
-    """A watch by its exact query, else by its number in /list."""
-    found = next((w for w in watches if w.query == ref), None)
-    if found is None and ref.isdigit() and 1 <= int(ref) <= len(watches):
-        found = watches[int(ref) - 1]
-    return found
 
 
 def _mode_summary(lang: str, prefs: Prefs, watches: list[Watch]) -> str:

@@ -18,7 +18,7 @@ from bot.i18n import t, tn
 from bot.matching.matcher import Matcher
 from bot.matching.query import Query, QueryError, parse_watch
 from bot.matching.topics import config_termsets
-from bot.model import StoredEntry
+from bot.model import StoredEntry, Watch
 from bot.services import Services
 from bot.store import DuplicateWatchError
 from bot.telegram.chats import Where, command, command_arg, reply
@@ -131,6 +131,15 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
                                     tz=services.config.tz))
 
 
+def find_watch(watches: list[Watch], ref: str) -> Watch | None:
+    """A watch by its exact query, else by its number in /list."""
+    found = next((w for w in watches if w.query == ref), None)
+    if found is None and ref.isdigit() and 1 <= int(ref) <= len(watches):
+        found = watches[int(ref) - 1]
+    return found
+
+
+
 @command(manage=True)
 async def unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services,
                   place: Where) -> None:
@@ -144,9 +153,7 @@ async def unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: 
         await reply(update, t(lang, "need_start"))
         return
     watches = await services.db(services.store.list_watches, sub.id)
-    target = next((w for w in watches if w.query == text), None)
-    if target is None and text.isdigit() and 1 <= int(text) <= len(watches):
-        target = watches[int(text) - 1]
+    target = find_watch(watches, text)
     if target is None or not (await services.db(services.store.remove_watch, sub.id, target.id)):
         await reply(update, t(lang, "unwatch_missing"))
         return
