@@ -5,6 +5,10 @@ skips most of the 192 cues on a headline.
 
 from __future__ import annotations
 
+import importlib
+import re
+from typing import Any
+
 _QUANTIFIERS = "?*{"  # make the letter before them optional
 _MIN_NEEDLE = 2
 
@@ -90,3 +94,55 @@ def needles(pattern: str) -> tuple[str, ...] | None:
             return None
         found += words
     return tuple(dict.fromkeys(found))
+
+
+# ---------------------------------------------------------------- required literals
+# For the cues without needles (they start with a lookbehind, a class or an open group): the
+# literal strings one of which every match contains, read from the regex's parse tree. A
+# text with none of them is not searched. The parser is re's own (private, but the only
+# parser of re's syntax); anything it does not recognise means "unknown": the cue is run.
+
+_PARSER: Any = importlib.import_module("re._parser")
+Literals = frozenset[str]
+
+
+def required_literals(pattern: str) -> Literals | None:
+    """Strings one of which every match of `pattern` contains; None when unknown."""
+    try:
+        tree = _PARSER.parse(pattern)
+    except Exception:  # noqa: BLE001 - a pattern re itself rejects is not ours to judge
+        return None
+    if tree.state.flags & re.IGNORECASE:
+        return None
+    return _sequence(list(tree))
+
+
+def _sequence(items: list[tuple[Any, Any]]) -> Literals | None:
+    """A sequence matches all its parts, so any part's requirement is the whole's: the most
+    selective one (its shortest string longest) is kept. Adjacent literals join into one."""
+    options: list[Literals] = []
+    run = ""
+    for op, arg in items + [(None, None)]:
+        if str(op) == "LITERAL":
+            run += chr(arg)
+            continue
+        if run:
+            options.append(frozenset({run}))
+            run = ""
+        if op is not None and (found := _item(str(op), arg)) is not None:
+            options.append(found)
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+
+def _item(op: str, arg: Any) -> Literals | None:
+    if op == "SUBPATTERN":
+        return _sequence(list(arg[-1]))
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, _high, body = arg
+        return _sequence(list(body)) if low >= 1 else None
+    if op == "BRANCH":
+        alternatives = [_sequence(list(branch)) for branch in arg[1]]
+        if any(a is None for a in alternatives):
+            return None
+        return frozenset().union(*alternatives)  # type: ignore[arg-type]
+    return None  # classes, anchors, lookarounds, backreferences: no literal is certain

@@ -5,8 +5,10 @@ Pure and data-driven: cue tables live in `bot.matching.status_cues`; this module
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from bot.matching.cue_needles import required_literals
 from bot.matching.status_cues import ALL_CUES, CompiledCue, compile_cues
 from bot.matching.textnorm import normalize, unify_spelling
 from bot.model import STATUS_ORDER, Status
@@ -52,13 +54,59 @@ def status_of_text(text: str) -> Status | None:
 
 def find_cues(normalized: str) -> list[Cue]:
     """Every cue match in already-normalised text (in unified spelling), in order of position."""
-    found = [
-        Cue(m.start(), m.end(), status)
-        for status, pattern, words in _CUES
-        if words is None or any(w in normalized for w in words)
-        for m in pattern.finditer(normalized)
-    ]
+    found: list[Cue] = []
+    starts = _INDEX.starts(normalized)
+    for i in sorted(starts.keys() | _INDEX.searched(normalized)):  # table order: ties as ever
+        status, pattern, _ = _CUES[i]
+        if i not in starts:
+            found += [Cue(m.start(), m.end(), status) for m in pattern.finditer(normalized)]
+            continue
+        end = 0
+        for pos in sorted(starts[i]):
+            # What finditer would find: it resumes after a match, and every match of this
+            # cue starts at one of these positions.
+            if pos >= end and (m := pattern.match(normalized, pos)) is not None:
+                found.append(Cue(m.start(), m.end(), status))
+                end = m.end()
     return sorted(found, key=lambda c: (c.start, -(c.end - c.start)))
+
+
+class _NeedleIndex:
+    """Where in a text each cue can match. A cue's needles follow `\\b`, so a match starts
+    where one of the text's \\w+ runs starts with a needle: the regex is tried there only,
+    not at every position of a 3,000-character summary, and cues whose needles are absent
+    are not run at all. Cues without needles need one of their required literals."""
+
+    def __init__(self, cues: tuple[CompiledCue, ...]) -> None:
+        self.by_needle: dict[str, list[int]] = {}
+        for i, (_, _, words) in enumerate(cues):
+            for word in words or ():
+                self.by_needle.setdefault(word, []).append(i)
+        self.by_start: dict[str, list[str]] = {}  # needles by their first two letters
+        for needle in self.by_needle:
+            self.by_start.setdefault(needle[:2], []).append(needle)
+        # Cues without needles are searched whole, and only if a required literal is there.
+        self.literals = {i: required_literals(pattern.pattern)
+                         for i, (_, pattern, words) in enumerate(cues) if words is None}
+
+    def searched(self, text: str) -> set[int]:
+        """The cues without needles that may match `text`: one of their literals is in it."""
+        return {cue for cue, literals in self.literals.items()
+                if literals is None or any(literal in text for literal in literals)}
+
+    def starts(self, text: str) -> dict[int, set[int]]:
+        """Cue index -> the positions in `text` where one of its needles starts a word."""
+        found: dict[int, set[int]] = {}
+        for word in _WORD.finditer(text):
+            for needle in self.by_start.get(word[0][:2], ()):
+                if word[0].startswith(needle):
+                    for cue in self.by_needle[needle]:
+                        found.setdefault(cue, set()).add(word.start())
+        return found
+
+
+_WORD = re.compile(r"\w+")
+_INDEX = _NeedleIndex(_CUES)
 
 
 def _resolve(cues: list[Cue]) -> list[Cue]:
