@@ -4,6 +4,7 @@ URL normalisation, SQLite pragmas and BEGIN modes, UTC datetimes, insert-or-igno
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -117,7 +118,10 @@ def lock_keys(conn: Connection, namespace: int, keys: Sequence[int]) -> None:
 
 
 def _insert(table: Table, conn: Connection) -> Any:
-    name = conn.dialect.name
+    return _insert_for(table, conn.dialect.name)
+
+
+def _insert_for(table: Table, name: str) -> Any:
     if name == "sqlite":
         return sqlite.insert(table)
     if name == "postgresql":
@@ -130,7 +134,15 @@ def insert_ignore(conn: Connection, table: Table, conflict: Sequence[str]) -> In
 
     Add `.returning(...)`: a row comes back only when the insert took.
     """
-    result: Insert = _insert(table, conn).on_conflict_do_nothing(index_elements=list(conflict))
+    return insert_ignore_for(table, conn.dialect.name, tuple(conflict))
+
+
+@functools.cache
+def insert_ignore_for(table: Table, dialect: str, conflict: tuple[str, ...]) -> Insert:
+    # Built once: a statement object reused keeps its memoised cache key, so executing it
+    # skips construction and cache-key generation (per feed, on the first cycle's path).
+    result: Insert = _insert_for(table, dialect).on_conflict_do_nothing(
+        index_elements=list(conflict))
     return result
 
 

@@ -62,8 +62,33 @@ def row_to_feed_state(row: Row[Any]) -> FeedState:
     return record(FeedState, row._mapping, primed=bool(row._mapping["primed"]))
 
 
+def _update_stmt(*, one: bool) -> Any:
+    """UPDATE of feed rows to states, keyed by `b_url`. `one`: the poll commit's save of the
+    row its poll leased, adding `b_added` entries and returning the row. Built once (see
+    `bot.store.entries` on reused statements)."""
+    streak = case((bindparam("failures") == 0, null()),
+                  else_=_streak_start(bindparam("b_first_failure", type_=UTCDateTime())))
+    stmt = (update(feeds).where(feeds.c.url == bindparam("b_url"))
+            .values({**{c: bindparam(c) for c in _values(FeedState(""))},
+                     "failing_since": streak}))
+    if one:
+        stmt = stmt.values(entries_total=feeds.c.entries_total + bindparam("b_added"))
+        return stmt.returning(*feeds.c)
+    return stmt
+
+
+_UPDATE_ONE = _update_stmt(one=True)
+_UPDATE_MANY = _update_stmt(one=False)
+
+
 def save_feed_state_in(conn: Connection, state: FeedState, added_entries: int = 0) -> FeedState:
-    """Upsert `state` inside the caller's transaction; add to entries_total; return as saved."""
+    """Save `state` inside the caller's transaction (an update of the row its poll leased,
+    else an insert); add to entries_total; return the state as saved."""
+    row = conn.execute(_UPDATE_ONE, {"b_url": state.url, "b_added": added_entries,
+                                     "b_first_failure": _first_failure(state),
+                                     **_values(state)}).first()
+    if row is not None:
+        return row_to_feed_state(row)
     values = _values(state)
     values["url"] = state.url
     values["entries_total"] = added_entries
@@ -111,13 +136,7 @@ class FeedsRepo(StoreBase):
             rows = [{"b_url": s.url, "b_first_failure": _first_failure(s), **_values(s)}
                     for s in states if s.url in existing]
             if rows:
-                first = bindparam("b_first_failure", type_=UTCDateTime())
-                streak = case((bindparam("failures") == 0, null()), else_=_streak_start(first))
-                stmt = (update(feeds).where(feeds.c.url == bindparam("b_url"))
-                        .values({**{c: bindparam(c) for c in rows[0]
-                                     if c not in ("b_url", "b_first_failure")},
-                                 "failing_since": streak}))
-                conn.execute(stmt, rows)
+                conn.execute(_UPDATE_MANY, rows)
             for state in states:
                 if state.url not in existing:
                     save_feed_state_in(conn, state)
