@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.config import Config
 from bot.delivery.routing import Report, route
-from bot.ingest.identity import entry_keys, primary_key
+from bot.ingest.identity import entry_keys
 from bot.ingest.schedule import backlog_cutoff
 from bot.matching.matcher import Matcher
 from bot.model import Entry, FeedState, MatchResult, NewEntry
@@ -56,8 +56,9 @@ class Recorder:
                matcher: Matcher) -> Recorded:
         with self._lock:
             self.stories.index(now)  # rebuilt from the store once, on the first feed
-            candidates, new_entries = self._candidates(state, entries, now, matcher)
-            listed = [k for e in entries for k in entry_keys(e)]
+            keyed = [(e, entry_keys(e)) for e in entries]
+            candidates, new_entries = self._candidates(state, keyed, now, matcher)
+            listed = [k for _, keys in keyed for k in keys]
             saved = self.store.commit_poll(dataclasses.replace(state, primed=True), new_entries,
                                            now=now, plan=self._planner(candidates, now),
                                            listed=listed)
@@ -69,10 +70,10 @@ class Recorder:
         # An alert edited to add a report counts too: its chat hears of the entry.
         return Recorded(saved.inserted, len(saved.outbox_ids) + len(saved.outbox_updated))
 
-    def _candidates(self, state: FeedState, entries: Sequence[Entry], now: datetime,
-                    matcher: Matcher) -> tuple[list[_Candidate], list[NewEntry]]:
-        """Entries none of whose keys was seen, matched and filed under a story."""
-        keyed = [(e, entry_keys(e)) for e in entries]
+    def _candidates(self, state: FeedState, keyed: Sequence[tuple[Entry, tuple[str, ...]]],
+                    now: datetime, matcher: Matcher) -> tuple[list[_Candidate], list[NewEntry]]:
+        """Entries (with their identity keys) none of whose keys was seen, matched and filed
+        under a story."""
         known = self.store.known_keys(k for _, keys in keyed for k in keys)
         candidates: list[_Candidate] = []
         new_entries: list[NewEntry] = []
@@ -80,7 +81,7 @@ class Recorder:
             if known.intersection(keys):
                 continue
             result = matcher.match_entry(entry, at=entry.published or now)
-            key, sig, cluster = primary_key(entry), None, None
+            key, sig, cluster = keys[0], None, None  # the primary key (identity.primary_key)
             if self._may_alert(entry, state, now):  # a new feed's backlog is not news
                 sig = signature(entry.title, entry.summary)
                 cluster = self.stories.cluster_of(sig, entry, now)
