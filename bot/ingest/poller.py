@@ -53,7 +53,8 @@ class Poller:
         self._running: dict[asyncio.Task[FeedReport], str] = {}
         self._unsaved: list[FeedState] = []  # 304s and failures, saved in one batch
         self._stopping = asyncio.Event()
-        self._inflight: set[asyncio.Future[FetchResult]] = set()
+        self._inflight: set[asyncio.Task[object]] = set()  # poll tasks inside their fetch
+        self._abandoned: set[asyncio.Task[object]] = set()  # ... that stop() cancelled
         self._dispatching = asyncio.Lock()
         self._more_due = False
         self._ticking = False
@@ -67,8 +68,9 @@ class Poller:
     def stop(self) -> None:
         """Start nothing more; abandon in-flight fetches (nothing is committed for them)."""
         self._stopping.set()
-        for fetch in list(self._inflight):
-            fetch.cancel()
+        for task in list(self._inflight):
+            self._abandoned.add(task)
+            task.cancel()
 
     async def close(self) -> None:
         """After `stop`: let the running tasks end, save what they left, free the threads."""
@@ -232,19 +234,22 @@ class Poller:
     async def _fetch(self, feed: FeedSpec, state: FeedState, now: datetime) -> FetchResult | None:
         if self._stopping.is_set():
             return None
-        fetch = asyncio.ensure_future(
-            self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified,
-                               now=now, suspect=state.failures > 0)
-        )
-        self._inflight.add(fetch)
+        # The fetch runs in this poll's own task (no task per fetch: most polls are 304s);
+        # stop() cancels the tasks registered here while they fetch.
+        task: asyncio.Task[object] | None = asyncio.current_task()
+        assert task is not None, "polls run in tasks"
+        self._inflight.add(task)
         try:
-            return await fetch
+            return await self.fetcher.fetch(feed.url, etag=state.etag,
+                                            last_modified=state.last_modified, now=now,
+                                            suspect=state.failures > 0)
         except asyncio.CancelledError:
-            if self._stopping.is_set() and fetch.cancelled():
+            if task in self._abandoned and task.uncancel() == 0:
                 return None  # stop() abandoned it: nothing was committed for this feed
             raise
         finally:
-            self._inflight.discard(fetch)
+            self._inflight.discard(task)
+            self._abandoned.discard(task)
 
     async def _ingest(self, feed: FeedSpec, state: FeedState, result: FetchResult,
                       now: datetime, matcher: Matcher) -> FeedReport:

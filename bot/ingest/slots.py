@@ -42,23 +42,26 @@ class Lane:
             slots.put_nowait(slot)
             raise
         held = True
-        task = asyncio.ensure_future(start(slot))
-        try:
-            done, _ = await asyncio.wait({task}, timeout=self.stall_after)
-            if not done:
-                self._global.release()
-                slots.put_nowait(slot)
-                held = False
-                self.stalled += 1
-                try:
-                    return await task
-                finally:
-                    self.stalled -= 1
-            return task.result()
-        finally:
-            if not task.done():
-                task.cancel()  # the caller was cancelled: so is its request
+
+        def give_back() -> None:
+            nonlocal held
             if held:
+                held = False
                 self._global.release()
                 slots.put_nowait(slot)
 
+        def stall() -> None:
+            give_back()
+            self.stalled += 1
+
+        # A timer, not a second task and asyncio.wait: the request runs in the caller's
+        # task (cancelling the caller cancels it), and a 304 costs no extra task.
+        timer = asyncio.get_running_loop().call_later(self.stall_after, stall)
+        try:
+            return await start(slot)
+        finally:
+            timer.cancel()
+            if held:
+                give_back()
+            else:
+                self.stalled -= 1
