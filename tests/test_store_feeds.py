@@ -99,3 +99,18 @@ def test_a_dead_workers_feed_leases_end_at_once(db: Store) -> None:
     db.register_worker(later(1))
     db.release_orphans(later(1), alone=True)
     assert claimed(db, later(1)) == [A]
+
+
+def test_failing_feed_states_are_the_streaks_old_enough(db: Store) -> None:
+    """What the feed health job reads instead of every feed: a streak begun at or before
+    the cutoff; healthy and freshly failing feeds are not read."""
+    hours_ago = NOW - timedelta(hours=2)
+    save_states(db, FeedState("https://ok.example/", last_polled_at=NOW, last_ok_at=NOW))
+    save_states(db, FeedState("https://down.example/", failures=1, last_polled_at=hours_ago))
+    save_states(db, FeedState("https://down.example/", failures=2, last_polled_at=NOW))
+    save_states(db, FeedState("https://new.example/", failures=1, last_polled_at=NOW))
+    found = db.failing_feed_states(NOW - timedelta(hours=1))
+    assert list(found) == ["https://down.example/"]
+    assert found["https://down.example/"].failing_since == hours_ago
+    assert found["https://down.example/"].failures == 2
+    assert set(db.failing_feed_states(NOW)) == {"https://down.example/", "https://new.example/"}

@@ -113,11 +113,23 @@ def _up_payload(said: NoticeRecord, state: FeedState, start: datetime, now: date
             "minutes": max(0, int((until - start).total_seconds() // 60))}
 
 
+def _closed(said: Sequence[NoticeRecord]) -> set[tuple[int, str]]:
+    """(operator, episode) pairs whose end the operator was told of."""
+    return {(r.subscriber_id, r.key.removeprefix(UP_KIND)) for r in said if r.kind == UP_KIND}
+
+
+def open_outage_urls(said: Sequence[NoticeRecord]) -> set[str]:
+    """The feeds of outages some operator was told of and not yet told the end of."""
+    closed = _closed(said)
+    return {str(r.payload.get("url")) for r in said if r.kind == DOWN_KIND
+            and (r.subscriber_id, r.key.removeprefix(DOWN_KIND)) not in closed}
+
+
 def _recoveries(said: Sequence[NoticeRecord], states: Mapping[str, FeedState],
                 operators: set[int], now: datetime, tz: ZoneInfo) -> Iterable[NewNotice]:
     """An outage announced to an operator and not yet closed, whose feed is no longer in
     that streak (a success reset it): the operator hears it is over."""
-    closed = {(r.subscriber_id, r.key.removeprefix(UP_KIND)) for r in said if r.kind == UP_KIND}
+    closed = _closed(said)
     for record in said:
         episode = record.key.removeprefix(DOWN_KIND)
         if record.kind != DOWN_KIND or (record.subscriber_id, episode) in closed:

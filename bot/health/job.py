@@ -8,7 +8,15 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.health.feeds import DOWN_KIND, UP_KIND, FeedDown, down_feeds, episode_key, health_notices
+from bot.health.feeds import (
+    DOWN_KIND,
+    UP_KIND,
+    FeedDown,
+    down_feeds,
+    episode_key,
+    health_notices,
+    open_outage_urls,
+)
 from bot.services import Services
 from bot.store import Store
 
@@ -39,13 +47,18 @@ class FeedHealthJob:
 
     def _run(self, now: datetime) -> int:
         config, store = self.services.config, self.services.store
-        states = store.get_feed_states([f.url for f in config.feeds])
-        down = down_feeds(config.feeds, states, now, config.health.feed_down_after)
+        after = config.health.feed_down_after
+        # Only the feeds that matter are read: failing long enough, or in an outage the
+        # operators were told of (10,000 rows a minute would cost more than the polls).
+        failing = store.failing_feed_states(now - after)
+        down = down_feeds(config.feeds, failing, now, after)
         self._log_changes(down)
         operators = operator_ids(store, self.services.settings.admin_ids)
         if not operators:
             return 0
         said = store.notices_of_kinds((DOWN_KIND, UP_KIND))
+        told = open_outage_urls(said) & {f.url for f in config.feeds}
+        states = {**failing, **store.get_feed_states(told)}
         notices = health_notices(down, states, operators, said, now, config.tz)
         if not notices:
             return 0
