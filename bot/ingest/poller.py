@@ -234,9 +234,8 @@ class Poller:
     async def _fetch(self, feed: FeedSpec, state: FeedState, now: datetime) -> FetchResult | None:
         if self._stopping.is_set():
             return None
-        # The fetch runs in this poll's own task (no task per fetch: most polls are 304s);
-        # stop() cancels the tasks registered here while they fetch.
-        task: asyncio.Task[object] | None = asyncio.current_task()
+        # In the poll's own task (most polls are 304s: no task per fetch); stop() cancels it.
+        task = asyncio.current_task()
         assert task is not None, "polls run in tasks"
         self._inflight.add(task)
         try:
