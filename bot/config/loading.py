@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from bot.config.errors import ConfigError, Loc, format_key_path
 from bot.config.schema import Config
 
-
 # libyaml's parser when PyYAML has it: a config of 10,000 feeds loads in a fraction of the
 # pure-Python parser's 4 s. Resolving (the tags below) stays in Python either way.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
