@@ -167,7 +167,9 @@ class EntriesRepo(StoreBase):
         stamp = utcnow(now)
         with self._write() as conn:
             inserted, skipped = _insert_entries(conn, new_entries, stamp)
-            _mark_listed(conn, listed, stamp)
+            # Entries inserted now are listed as of now already; only the others need it.
+            fresh = {k for new in new_entries if new.key in inserted for k in _keys_of(new)}
+            _mark_listed(conn, [k for k in listed if k not in fresh], stamp)
             decided = plan(PollTx(conn, inserted, now=stamp)) if plan else PollPlan()
             applied = apply_plan(conn, decided, inserted, stamp)
             saved = save_feed_state_in(conn, feed_state, len(inserted))
