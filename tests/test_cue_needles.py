@@ -85,10 +85,11 @@ def test_needles_read_from_patterns(pattern: str, expected: tuple[str, ...] | No
      (r"a?b*", None),
      (r"(?:sign)?ed|\w+", None),
      (r"(?i)signed", None),
+     (r"(?<!un)(?i:SIGNED)\b", None),
      (r"[ab]", None)],
     ids=["lookbehind-then-word", "longest-part", "alternatives", "class-then-word",
          "repeat-then-shorter", "repeat-longer", "all-optional", "open-branch",
-         "ignorecase", "class-only"],
+         "ignorecase", "ignorecase-group", "class-only"],
 )
 def test_required_literals_read_from_patterns(pattern: str,
                                               expected: set[str] | None) -> None:

@@ -227,3 +227,30 @@ def test_without_operators_the_log_says_it_once(db: Store, caplog: pytest.LogCap
     since = NOW.isoformat(timespec="minutes")
     assert lines == [f"feed BelTA is down: failing since {since} (1 polls): HTTP 503",
                      "feed BelTA is no longer down"]
+
+
+@pytest.mark.parametrize(("still_configured", "told"), [(True, 2), (False, 0)],
+                         ids=["in-the-config-its-end-and-new-outage",
+                              "dropped-from-the-config-nothing"])
+def test_the_job_reads_failing_feeds_only_for_the_configured_ones(
+        db: Store, still_configured: bool, told: int) -> None:
+    """The job reads only failing feeds and feeds with an open outage from the store; a
+    feed dropped from the config since its outage was told is still not talked about."""
+    import asyncio
+
+    from bot.config import Settings
+    from bot.health import FeedHealthJob
+    from bot.services import Services
+
+    db.get_or_create_subscriber(7, None, "private", "en", None, now=NOW)
+    settings = Settings(admin_ids=frozenset({7}))
+    save_states(db, FeedState(A, failures=1, last_polled_at=NOW, last_error="HTTP 503"))
+    first = FeedHealthJob(Services(CONFIG, settings, db, clock=lambda: NOW))
+    assert asyncio.run(first.run(NOW + timedelta(hours=7))) == 1  # A is down: told
+    save_states(db, FeedState(A, failures=0, last_polled_at=NOW + timedelta(hours=8)))
+    again = NOW + timedelta(hours=9)
+    save_states(db, FeedState(A, failures=1, last_polled_at=again, last_error="HTTP 503"))
+    config = CONFIG if still_configured else CONFIG.model_copy(
+        update={"feeds": [f for f in CONFIG.feeds if f.url != A]})
+    later_job = FeedHealthJob(Services(config, settings, db, clock=lambda: NOW))
+    assert asyncio.run(later_job.run(again + timedelta(hours=7))) == told

@@ -50,14 +50,16 @@ class FeedHealthJob:
         after = config.health.feed_down_after
         # Only the feeds that matter are read: failing long enough, or in an outage the
         # operators were told of (10,000 rows a minute would cost more than the polls).
-        failing = store.failing_feed_states(now - after)
+        configured = {f.url for f in config.feeds}  # a feed dropped since has nothing to say
+        failing = {url: state for url, state in store.failing_feed_states(now - after).items()
+                   if url in configured}
         down = down_feeds(config.feeds, failing, now, after)
         self._log_changes(down)
         operators = operator_ids(store, self.services.settings.admin_ids)
         if not operators:
             return 0
         said = store.notices_of_kinds((DOWN_KIND, UP_KIND))
-        told = open_outage_urls(said) & {f.url for f in config.feeds}
+        told = open_outage_urls(said) & configured
         states = {**failing, **store.get_feed_states(told)}
         notices = health_notices(down, states, operators, said, now, config.tz)
         if not notices:

@@ -135,8 +135,8 @@ def _sequence(items: list[tuple[Any, Any]]) -> Literals | None:
 
 
 def _item(op: str, arg: Any) -> Literals | None:
-    if op == "SUBPATTERN":
-        return _sequence(list(arg[-1]))
+    if op == "SUBPATTERN":  # (group, flags added, flags removed, body)
+        return None if arg[1] & re.IGNORECASE else _sequence(list(arg[-1]))
     if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
         low, _high, body = arg
         return _sequence(list(body)) if low >= 1 else None
