@@ -194,8 +194,9 @@ def test_callback_data_fits_64_bytes(topic_id: str, shown: bool) -> None:
 @pytest.mark.parametrize(
     ("data", "parsed"),
     [("mt:security", ("mute", "security")), ("sw:12", ("stop", "12")), ("sw:x", None),
-     ("mt:", None), ("uw:1", None), ("", None), (None, None)],
-    ids=["mute", "stop", "stop-not-a-number", "empty-topic", "list-button", "empty", "none"],
+     ("sw:²", None), ("mt:", None), ("uw:1", None), ("", None), (None, None)],
+    ids=["mute", "stop", "stop-not-a-number", "stop-superscript-digit", "empty-topic",
+         "list-button", "empty", "none"],
 )
 def test_parse_data(data: str | None, parsed: tuple[str, str] | None) -> None:
     assert parse_data(data) == parsed

@@ -53,9 +53,10 @@ def failing(url: str, since: datetime, *, status: str = "503", error: str = "HTT
      ("200", "not a usable feed: HTML page", ("not_feed", None)),
      ("too_large", "body over 5000000 bytes", ("too_large", None)),
      ("too_many_redirects", "more than 5 redirects", ("redirects", None)),
-     (None, None, ("unknown", None))],
+     (None, None, ("unknown", None)),
+     ("²", "", ("unknown", None))],
     ids=["timeout", "network", "404", "410", "403", "429", "503", "418", "html-page",
-         "too-large", "redirects", "nothing-known"],
+         "too-large", "redirects", "nothing-known", "superscript-digit"],
 )
 def test_problem_in_plain_words(status: str | None, error: str | None,
                                 expected: tuple[str, str | None]) -> None:

@@ -384,6 +384,7 @@ def test_unwatch_by_number_and_by_text(h: Harness) -> None:
     assert "beta" in h.say(115, "/unwatch 2").text
     assert "alpha" in h.say(115, "/unwatch alpha").text
     assert "No such watch" in h.say(115, "/unwatch 7").text
+    assert "No such watch" in h.say(115, "/unwatch ²").text  # isdigit, yet no int
     assert "Usage" in h.say(115, "/unwatch").text
     assert [w.query for w in h.store.list_watches(h.sub(115).id)] == ["gamma"]
     assert h.store.audience_generation() == before + 3 + 2

@@ -47,7 +47,7 @@ def parse_data(data: str | None) -> tuple[Action, str] | None:
         return None
     if kind == MUTE:
         return "mute", arg
-    if kind == STOP and arg.isdigit():
+    if kind == STOP and arg.isdecimal():
         return "stop", arg
     return None
 

@@ -45,7 +45,7 @@ def problem_of(http_status: str | None, error: str | None) -> tuple[str, str | N
     status = (http_status or "").strip()
     if (error or "").startswith("not a usable feed"):
         return "not_feed", None
-    if not status.isdigit():
+    if not status.isdecimal():
         return _OUTCOME_PROBLEMS.get(status, "unknown"), None
     code = int(status)
     if code in (404, 410):

@@ -181,7 +181,7 @@ class Fetcher:
     async def _read_body(self, resp: aiohttp.ClientResponse) -> bytes:
         cap = self.limits.max_bytes
         declared = resp.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap:
+        if declared.isdecimal() and int(declared) > cap:
             raise BodyTooLarge
         chunks: list[bytes] = []
         size = 0

@@ -98,7 +98,7 @@ def _apply(services: Services, sub: Subscriber, data: str) -> tuple[str, bool] |
     """Apply one press: (which view to redraw, whether anything changed), or None if the
     data is not ours or names something unknown."""
     action, _, arg = data.partition(":")
-    if action == "uw" and arg.isdigit():
+    if action == "uw" and arg.isdecimal():
         removed = services.store.remove_watch(sub.id, int(arg))
         return "list", removed
     if action in ("lu", "tf", "tu") and services.config.topic(arg) is not None:

@@ -134,7 +134,7 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE, services: Se
 def find_watch(watches: list[Watch], ref: str) -> Watch | None:
     """A watch by its exact query, else by its number in /list."""
     found = next((w for w in watches if w.query == ref), None)
-    if found is None and ref.isdigit() and 1 <= int(ref) <= len(watches):
+    if found is None and ref.isdecimal() and 1 <= int(ref) <= len(watches):
         found = watches[int(ref) - 1]
     return found
 
