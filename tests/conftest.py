@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,4 +17,15 @@ def feed_server() -> Iterator[FeedServer]:
     """A started loopback FeedServer, stopped after the test."""
     with FeedServer() as server:
         yield server
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A loopback port something else is listening on, for the whole test."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
 pytest_plugins = ["conftest_store"]  # the store `db` fixture (tests/conftest_store.py)

@@ -5,7 +5,6 @@ with a clear one-line error naming the variable (exit 2, like any config error).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -136,19 +135,17 @@ def test_a_bad_metrics_address_stops_the_start_with_exit_2(tmp_path: Path) -> No
     assert "Traceback" not in done.stderr
 
 
-def test_a_taken_metrics_port_stops_the_start_with_exit_1(tmp_path: Path) -> None:
+def test_a_taken_metrics_port_stops_the_start_with_exit_1(tmp_path: Path,
+                                                         taken_port: int) -> None:
     config = tmp_path / "feeds.yaml"
     config.write_text("interval: 2s\nfeeds:\n  - {url: 'http://127.0.0.1:9/x', name: X}\n",
                       encoding="utf-8")
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        env = {**os.environ, "BOT_METRICS_ADDR": f"127.0.0.1:{port}",
-               "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
-        done = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-                              check=False)
+    port = taken_port
+    env = {**os.environ, "BOT_METRICS_ADDR": f"127.0.0.1:{port}",
+           "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+    done = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
     assert done.returncode == 1
     assert f"cannot serve metrics on BOT_METRICS_ADDR 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -162,23 +161,20 @@ def test_bot_in_webhook_mode_answers_start_and_refuses_strangers(
     assert [status for status, _ in api.webhook.deliveries] == [403, 403, 200, 200]
 
 
-def test_a_taken_webhook_port_stops_the_start_with_exit_1(api: FakeBotApi,
-                                                         tmp_path: Path) -> None:
+def test_a_taken_webhook_port_stops_the_start_with_exit_1(
+        api: FakeBotApi, tmp_path: Path, taken_port: int) -> None:
     config = tmp_path / "feeds.yaml"
     config.write_text("interval: 2s\nfeeds:\n  - {url: 'http://127.0.0.1:9/x', name: X}\n",
                       encoding="utf-8")
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        env = {**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-               "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN, "TELEGRAM_API_URL": api.url,
-               "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-               "TELEGRAM_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
-               "TELEGRAM_WEBHOOK_SECRET": "shared-secret_1"}
-        done = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-                              check=False)
+    port = taken_port
+    env = {**os.environ, "BOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+           "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN, "TELEGRAM_API_URL": api.url,
+           "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+           "TELEGRAM_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+           "TELEGRAM_WEBHOOK_SECRET": "shared-secret_1"}
+    done = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
     assert done.returncode == 1
     assert f"cannot listen on TELEGRAM_WEBHOOK_LISTEN 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr and DEFAULT_TOKEN not in done.stderr
